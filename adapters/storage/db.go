@@ -1,0 +1,183 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/mysqldialect"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+	MySQL    Dialect = "mysql"
+)
+
+// Config tells Open which database to use and how to pool connections.
+type Config struct {
+	// URL is sqlite:PATH, file:PATH, postgres://… or mysql://user:pass@host:port/db.
+	URL             string
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+}
+
+// DB is an open database with its dialect.
+type DB struct {
+	*bun.DB
+	Dialect Dialect
+}
+
+// Open connects to the database named by cfg.URL and checks that it answers.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	dialect, sqldb, err := openSQL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxOpenConns > 0 {
+		sqldb.SetMaxOpenConns(cfg.MaxOpenConns)
+	}
+	if cfg.MaxIdleConns > 0 {
+		sqldb.SetMaxIdleConns(cfg.MaxIdleConns)
+	}
+	if cfg.ConnMaxLifetime > 0 {
+		sqldb.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+	}
+	var db *bun.DB
+	switch dialect {
+	case SQLite:
+		db = bun.NewDB(sqldb, sqlitedialect.New())
+	case Postgres:
+		db = bun.NewDB(sqldb, pgdialect.New())
+	case MySQL:
+		db = bun.NewDB(sqldb, mysqldialect.New())
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("database %s is not reachable: %w", Redact(cfg.URL), err)
+	}
+	return &DB{DB: db, Dialect: dialect}, nil
+}
+
+// openSQL turns a DATABASE_URL into a database/sql handle.
+func openSQL(raw string) (Dialect, *sql.DB, error) {
+	switch {
+	case raw == "":
+		return "", nil, errors.New("DATABASE_URL is empty")
+	case strings.HasPrefix(raw, "sqlite:") || strings.HasPrefix(raw, "file:"):
+		dsn, err := sqliteDSN(raw)
+		if err != nil {
+			return "", nil, err
+		}
+		sqldb, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return "", nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		return SQLite, sqldb, nil
+	case strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://"):
+		if _, err := url.Parse(raw); err != nil {
+			return "", nil, fmt.Errorf("DATABASE_URL is not a valid postgres URL: %v", err)
+		}
+		return Postgres, sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(raw))), nil
+	case strings.HasPrefix(raw, "mysql://"):
+		dsn, err := mysqlDSN(raw)
+		if err != nil {
+			return "", nil, err
+		}
+		sqldb, err := sql.Open("mysql", dsn)
+		if err != nil {
+			return "", nil, fmt.Errorf("open mysql: %w", err)
+		}
+		return MySQL, sqldb, nil
+	default:
+		return "", nil, fmt.Errorf("DATABASE_URL %q: unsupported scheme (use sqlite:PATH, file:PATH, postgres://… or mysql://…)", Redact(raw))
+	}
+}
+
+// sqliteDSN adds the pragmas the service relies on: WAL, a busy timeout,
+// foreign keys, and immediate write transactions so concurrent writers queue
+// instead of failing with SQLITE_BUSY on lock upgrade.
+func sqliteDSN(raw string) (string, error) {
+	path := strings.TrimPrefix(raw, "sqlite:")
+	path = strings.TrimPrefix(path, "//")
+	if !strings.HasPrefix(path, "file:") {
+		path = "file:" + path
+	}
+	base, query, _ := strings.Cut(path, "?")
+	if base == "file:" {
+		return "", errors.New("DATABASE_URL: sqlite needs a file path, e.g. sqlite:campushub.db")
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return "", fmt.Errorf("DATABASE_URL: bad sqlite options: %v", err)
+	}
+	memory := strings.Contains(base, ":memory:") || q.Get("mode") == "memory"
+	pragmas := []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"}
+	if !memory {
+		pragmas = append(pragmas, "journal_mode(WAL)")
+	}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	if q.Get("_txlock") == "" {
+		q.Set("_txlock", "immediate")
+	}
+	return base + "?" + q.Encode(), nil
+}
+
+// mysqlDSN turns mysql://user:pass@host:port/db?opts into the driver's DSN.
+func mysqlDSN(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("DATABASE_URL is not a valid mysql URL: %v", err)
+	}
+	cfg := mysql.NewConfig()
+	cfg.Net = "tcp"
+	cfg.Addr = u.Host
+	if u.Port() == "" {
+		cfg.Addr = u.Hostname() + ":3306"
+	}
+	cfg.User = u.User.Username()
+	cfg.Passwd, _ = u.User.Password()
+	cfg.DBName = strings.TrimPrefix(u.Path, "/")
+	if cfg.DBName == "" {
+		return "", errors.New("DATABASE_URL: mysql needs a database name, e.g. mysql://user:pass@localhost:3306/campushub")
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.Params = map[string]string{"time_zone": "'+00:00'", "transaction_isolation": "'READ-COMMITTED'"}
+	cfg.Collation = "utf8mb4_unicode_ci"
+	for k, v := range u.Query() {
+		cfg.Params[k] = v[0]
+	}
+	return cfg.FormatDSN(), nil
+}
+
+// Redact hides the password in a database URL so it can be logged.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,100 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/driver/pgdriver"
+
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+)
+
+var _ ports.UnitOfWork = (*DB)(nil)
+
+type txKey struct{}
+
+// Do runs fn in a transaction carried by ctx; see ports.UnitOfWork. It
+// retries fn a few times when the database reports a serialization failure
+// or a deadlock.
+func (d *DB) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return fn(ctx)
+	}
+	const attempts = 5
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = d.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		})
+		if err == nil || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 10 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// IDB returns the transaction carried by ctx, or the database itself.
+func (d *DB) IDB(ctx context.Context) bun.IDB {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return tx
+	}
+	return d.DB
+}
+
+// retryable reports serialization failures and deadlocks.
+func retryable(err error) bool {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		code := pgErr.Field('C')
+		return code == "40001" || code == "40P01"
+	}
+	var myErr *mysql.MySQLError
+	if errors.As(err, &myErr) {
+		return myErr.Number == 1213 || myErr.Number == 1205
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+}
+
+// IsUniqueViolation reports whether err is a unique-key violation on any of
+// the supported databases.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C') == "23505"
+	}
+	var myErr *mysql.MySQLError
+	if errors.As(err, &myErr) {
+		return myErr.Number == 1062
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// MapError turns driver errors into the domain's repository errors:
+// sql.ErrNoRows → shared.ErrNotFound, unique violation → shared.ErrAlreadyExists.
+func MapError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return shared.ErrNotFound
+	case IsUniqueViolation(err):
+		return shared.ErrAlreadyExists
+	default:
+		return err
+	}
+}

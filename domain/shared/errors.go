@@ -1,0 +1,104 @@
+package shared
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies a domain error. Transports map a kind to a status and a
+// default code; a Code picks a more specific business code where the API
+// documents one.
+type Kind int
+
+// The kinds of domain errors.
+const (
+	KindInternal        Kind = iota // something broke; details belong in the log only
+	KindInvalid                     // the input breaks a rule
+	KindNotFound                    // the thing asked for does not exist (for this caller)
+	KindUnauthenticated             // no, a wrong, an expired or a revoked credential
+	KindForbidden                   // the caller may not do this
+	KindConflict                    // the change collides with existing state
+	KindRateLimited                 // too many attempts in a window
+	KindLocked                      // temporarily refused, e.g. a locked account
+	KindUnavailable                 // an outside dependency is down
+)
+
+// Error is a domain error: a kind, a stable code naming the rule that was
+// broken (e.g. "account.already_registered"), and a message for people. Field
+// names the offending input field, when there is one.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Field   string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+// Is matches two domain errors by Code, so a sentinel with its own message
+// can be compared with a copy that carries a more precise one.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	if !errors.As(target, &t) {
+		return false
+	}
+	return t.Code == e.Code
+}
+
+// WithMessage returns a copy of e with another message.
+func (e *Error) WithMessage(format string, args ...any) *Error {
+	c := *e
+	c.Message = fmt.Sprintf(format, args...)
+	return &c
+}
+
+// NewError builds a domain error.
+func NewError(kind Kind, code, message string) *Error {
+	return &Error{Kind: kind, Code: code, Message: message}
+}
+
+// Invalid reports a rule broken by one input field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Kind: KindInvalid, Code: "invalid", Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound reports a missing entity.
+func NotFound(what string) *Error {
+	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + " not found"}
+}
+
+// Forbidden reports an action the caller may not take.
+func Forbidden(format string, args ...any) *Error {
+	return &Error{Kind: KindForbidden, Code: "forbidden", Message: fmt.Sprintf(format, args...)}
+}
+
+// Conflict reports a collision with existing state.
+func Conflict(code, format string, args ...any) *Error {
+	return &Error{Kind: KindConflict, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrUnauthenticated is returned when a credential is missing, wrong, expired
+// or revoked.
+var ErrUnauthenticated = NewError(KindUnauthenticated, "unauthenticated", "invalid token: it is wrong, expired or revoked")
+
+// ErrAlreadyExists is what repositories return on a unique-key violation;
+// use cases translate it to their own conflict error.
+var ErrAlreadyExists = NewError(KindConflict, "already_exists", "already exists")
+
+// ErrNotFound is what repositories return when a row is missing.
+var ErrNotFound = NewError(KindNotFound, "not_found", "not found")
+
+// KindOf returns the kind of err, KindInternal for errors that are not
+// domain errors.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}

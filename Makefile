@@ -1,0 +1,33 @@
+# The entry point to every habit: build, run, test, lint, bench, services.
+GO ?= go
+BIN ?= bin/campushub
+
+.PHONY: build run test test-short lint bench services-up services-down clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/campushub
+
+run:
+	$(GO) run ./cmd/campushub
+
+test:
+	$(GO) test -count=1 -timeout 25m ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+lint:
+	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+services-up:
+	bash test/services/up.sh
+
+services-down:
+	bash test/services/down.sh
+
+clean:
+	rm -rf bin

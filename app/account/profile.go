@@ -1,0 +1,46 @@
+package account
+
+import (
+	"context"
+	"errors"
+
+	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/domain/shared"
+)
+
+// Info returns the caller's own account.
+func (s *Service) Info(ctx context.Context) (account.Account, error) {
+	p, err := auth.Caller(ctx)
+	if err != nil {
+		return account.Account{}, err
+	}
+	a, err := s.Accounts.ByID(ctx, p.AccountID)
+	if errors.Is(err, shared.ErrNotFound) {
+		return account.Account{}, shared.ErrUnauthenticated
+	}
+	return a, err
+}
+
+// UpdateInfo changes the caller's own profile and returns the account.
+func (s *Service) UpdateInfo(ctx context.Context, ch account.ProfileChange) (account.Account, error) {
+	p, err := auth.Caller(ctx)
+	if err != nil {
+		return account.Account{}, err
+	}
+	var a account.Account
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
+		if a, err = s.Accounts.ByID(ctx, p.AccountID); err != nil {
+			return err
+		}
+		changed, err := a.Apply(ch, s.Clock.Now())
+		if err != nil || len(changed) == 0 {
+			return err
+		}
+		if err := s.Accounts.Update(ctx, a); err != nil {
+			return err
+		}
+		return s.Outbox.Append(ctx, a.ProfileUpdated(changed))
+	})
+	return a, err
+}

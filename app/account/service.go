@@ -1,0 +1,125 @@
+// Package account holds the account use cases — verification codes,
+// registration, password login, token refresh and revocation, personal
+// information — and the go-kit endpoints that wrap them.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+)
+
+// Policy gathers the account rules' numbers.
+type Policy struct {
+	Codes  account.CodePolicy
+	Lock   account.LockPolicy
+	Tokens account.TokenPolicy
+}
+
+// DefaultPolicy is the policy the service runs with unless configured.
+var DefaultPolicy = Policy{
+	Codes:  account.CodePolicy{TTL: 5 * time.Minute, Interval: time.Minute, DailyLimit: 10},
+	Lock:   account.LockPolicy{MaxFailures: 5, LockFor: 15 * time.Minute},
+	Tokens: account.TokenPolicy{AccessTTL: 7 * 24 * time.Hour, RefreshTTL: 30 * 24 * time.Hour},
+}
+
+// Deps are the ports the account service needs.
+type Deps struct {
+	UoW      ports.UnitOfWork
+	Outbox   ports.Outbox
+	Accounts ports.Accounts
+	Codes    ports.Codes
+	Tokens   ports.Tokens
+	Sender   ports.CodeSender
+	Hasher   ports.PasswordHasher
+	Random   ports.Random
+	Clock    ports.Clock
+}
+
+// Service runs the account use cases.
+type Service struct {
+	Deps
+	policy Policy
+}
+
+// NewService returns the account service.
+func NewService(d Deps, p Policy) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{Deps: d, policy: p}
+}
+
+var _ auth.Authenticator = (*Service)(nil)
+
+// deferredErr lets a transaction commit what it wrote (a counted wrong
+// guess, a revoked token family) and still report a business error.
+type deferredErr struct{ err error }
+
+func (d *deferredErr) Error() string { return d.err.Error() }
+
+// doKeeping runs fn in a unit of work; when fn returns keep(err) the
+// transaction commits and err is returned.
+func (s *Service) doKeeping(ctx context.Context, fn func(ctx context.Context, keep func(error) error) error) error {
+	var kept error
+	err := s.UoW.Do(ctx, func(ctx context.Context) error {
+		kept = nil
+		return fn(ctx, func(e error) error { kept = e; return nil })
+	})
+	if err != nil {
+		return err
+	}
+	return kept
+}
+
+// Authenticate resolves an access token. It is a hash lookup, never a
+// password-hash computation.
+func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principal, error) {
+	if len(token) == 0 || len(token) > 200 {
+		return auth.Principal{}, shared.ErrUnauthenticated
+	}
+	t, err := s.Tokens.ByHash(ctx, account.HashToken(token))
+	if errors.Is(err, shared.ErrNotFound) || (err == nil && t.Kind != account.AccessToken) {
+		return auth.Principal{}, shared.ErrUnauthenticated
+	}
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	if !t.Valid(s.Clock.Now()) {
+		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: it has expired or was revoked")
+	}
+	a, err := s.Accounts.ByID(ctx, t.AccountID)
+	if errors.Is(err, shared.ErrNotFound) {
+		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: the account no longer exists")
+	}
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	if !a.IsActive {
+		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: the account is disabled")
+	}
+	return auth.Principal{AccountID: a.ID, Role: a.Role}, nil
+}
+
+// issue creates a token pair in family (a new family when empty).
+func (s *Service) issue(ctx context.Context, accountID int64, family string, now time.Time) (account.Pair, error) {
+	if family == "" {
+		family = s.Random.Token(32)
+	}
+	access, refresh := s.Random.Token(account.TokenLength), s.Random.Token(account.TokenLength)
+	p := s.policy.Tokens
+	err := s.Tokens.Create(ctx,
+		account.Token{Hash: account.HashToken(access), Kind: account.AccessToken, AccountID: accountID, Family: family, IssuedAt: now, ExpiresAt: now.Add(p.AccessTTL)},
+		account.Token{Hash: account.HashToken(refresh), Kind: account.RefreshToken, AccountID: accountID, Family: family, IssuedAt: now, ExpiresAt: now.Add(p.RefreshTTL)},
+	)
+	if err != nil {
+		return account.Pair{}, fmt.Errorf("store tokens: %w", err)
+	}
+	return account.Pair{Access: access, Refresh: refresh, ExpiresAt: now.Add(p.AccessTTL), ExpiresIn: p.AccessTTL}, nil
+}

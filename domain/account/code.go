@@ -1,0 +1,85 @@
+package account
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/campushub/campushub/domain/shared"
+)
+
+// MaxCodeAttempts is how many wrong guesses a code survives; the next wrong
+// guess invalidates it.
+const MaxCodeAttempts = 5
+
+// CodeLength is the number of digits of a verification code.
+const CodeLength = 6
+
+// CodePolicy bounds how codes are issued.
+type CodePolicy struct {
+	TTL        time.Duration // how long a code stays valid
+	Interval   time.Duration // shortest gap between two codes to one account
+	DailyLimit int           // most codes to one account in 24 hours
+}
+
+// Code is a verification code sent to an account. Only its hash is kept.
+type Code struct {
+	ID         int64
+	Key        string // Identifier.Key()
+	Hash       string
+	Attempts   int
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	ConsumedAt time.Time // zero until used by register
+}
+
+// HashCode hashes a code for storage, salted with the account key so equal
+// codes of two accounts do not share a hash.
+func HashCode(key, code string) string {
+	sum := sha256.Sum256([]byte(key + "\x00" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewCode issues a code for key at now, given how many codes the key got in
+// the last 24 hours and when the latest was sent (zero when none).
+func NewCode(p CodePolicy, key, plain string, now, lastSent time.Time, sentToday int) (Code, error) {
+	if !lastSent.IsZero() && now.Sub(lastSent) < p.Interval {
+		wait := p.Interval - now.Sub(lastSent)
+		return Code{}, ErrTooFrequent.WithMessage("a code was sent to this account %d seconds ago; wait %d seconds", int(now.Sub(lastSent).Seconds()), int(wait.Seconds()+0.999))
+	}
+	if p.DailyLimit > 0 && sentToday >= p.DailyLimit {
+		return Code{}, ErrTooFrequent.WithMessage("this account has had %d codes in 24 hours, the most allowed", sentToday)
+	}
+	return Code{Key: key, Hash: HashCode(key, plain), CreatedAt: now, ExpiresAt: now.Add(p.TTL)}, nil
+}
+
+// Usable reports whether the code can still be checked at now.
+func (c Code) Usable(now time.Time) bool {
+	return c.ConsumedAt.IsZero() && now.Before(c.ExpiresAt) && c.Attempts < MaxCodeAttempts
+}
+
+// Verify checks guess at now. A wrong guess counts an attempt (the caller
+// must save the code either way); after MaxCodeAttempts wrong guesses the
+// code is dead.
+func (c *Code) Verify(now time.Time, guess string) error {
+	guess = strings.TrimSpace(guess)
+	if guess == "" {
+		return shared.Invalid("code", "code is required")
+	}
+	if !c.Usable(now) {
+		return ErrInvalidCode
+	}
+	if subtle.ConstantTimeCompare([]byte(HashCode(c.Key, guess)), []byte(c.Hash)) != 1 {
+		c.Attempts++
+		if c.Attempts >= MaxCodeAttempts {
+			return ErrInvalidCode.WithMessage("wrong verification code; it is now invalid after %d wrong tries, request a new one", MaxCodeAttempts)
+		}
+		return ErrInvalidCode.WithMessage("wrong verification code (%d of %d tries left)", MaxCodeAttempts-c.Attempts, MaxCodeAttempts)
+	}
+	return nil
+}
+
+// Consume marks the code used; a used code cannot register again.
+func (c *Code) Consume(now time.Time) { c.ConsumedAt = now }

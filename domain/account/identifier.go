@@ -1,0 +1,86 @@
+package account
+
+import (
+	"net/mail"
+	"strings"
+
+	"github.com/campushub/campushub/domain/shared"
+)
+
+// Channel is how an account is reached.
+type Channel int
+
+// The channels.
+const (
+	Phone Channel = iota + 1
+	Email
+)
+
+// DefaultArea is the area code assumed when none is given (mainland China).
+const DefaultArea = "86"
+
+// Identifier names an account: a phone number with its area code, or an
+// e-mail address.
+type Identifier struct {
+	Channel Channel
+	Area    string // phone area code, digits only; empty for e-mail
+	Value   string // national phone number, or the e-mail in lower case
+}
+
+// ParseIdentifier reads the wire's area and account fields. An account with
+// an "@" is an e-mail; otherwise it is a phone number in the given area
+// (DefaultArea when empty).
+func ParseIdentifier(area, account string) (Identifier, error) {
+	account = strings.TrimSpace(account)
+	area = strings.TrimPrefix(strings.TrimSpace(area), "+")
+	if account == "" {
+		return Identifier{}, shared.Invalid("account", "account is required: a phone number or an e-mail address")
+	}
+	if len(account) > 254 {
+		return Identifier{}, shared.Invalid("account", "account is too long (at most 254 characters)")
+	}
+	if strings.Contains(account, "@") {
+		addr, err := mail.ParseAddress(account)
+		if err != nil || addr.Address != account || !strings.Contains(account[strings.LastIndex(account, "@"):], ".") {
+			return Identifier{}, shared.Invalid("account", "account %q is not a valid e-mail address", account)
+		}
+		return Identifier{Channel: Email, Value: strings.ToLower(account)}, nil
+	}
+	if area == "" {
+		area = DefaultArea
+	}
+	if !digits(area) || len(area) > 4 {
+		return Identifier{}, shared.Invalid("area", "area must be 1 to 4 digits, e.g. 86")
+	}
+	if !digits(account) {
+		return Identifier{}, shared.Invalid("account", "account must be a phone number (digits only) or an e-mail address")
+	}
+	if area == DefaultArea {
+		if len(account) != 11 || account[0] != '1' {
+			return Identifier{}, shared.Invalid("account", "a mainland phone number has 11 digits and starts with 1")
+		}
+	} else if len(account) < 5 || len(account) > 15 {
+		return Identifier{}, shared.Invalid("account", "a phone number has 5 to 15 digits")
+	}
+	return Identifier{Channel: Phone, Area: area, Value: account}, nil
+}
+
+// Key is the identifier's unique storage key: "+86 18656660930" or the e-mail.
+func (id Identifier) Key() string {
+	if id.Channel == Email {
+		return id.Value
+	}
+	return "+" + id.Area + " " + id.Value
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,168 @@
+package httpkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/campushub/campushub/domain/shared"
+)
+
+func asError(err error, target **shared.Error) bool { return errors.As(err, target) }
+
+// DecodeJSON reads the request body into dst strictly: one JSON object, no
+// unknown fields, types as declared. Every failure is a domain error that
+// names the problem (and the field when there is one). An empty body is an
+// empty object when allowEmpty, else an error.
+func DecodeJSON(r *http.Request, dst any, allowEmpty bool) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
+		}
+		return shared.Invalid("body", "could not read request body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		if allowEmpty {
+			return nil
+		}
+		return shared.Invalid("body", "request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return shared.Invalid("body", "request body holds more than one JSON value")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return shared.Invalid("body", "malformed JSON at byte %d: %v", syn.Offset, syn)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return shared.Invalid("body", "malformed JSON: unexpected end of input")
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return shared.Invalid("body", "request body must be a JSON object, not %s", typ.Value)
+		}
+		return shared.Invalid(typ.Field, "%s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return shared.Invalid(name, "unknown field %q", name)
+	default:
+		return shared.Invalid("body", "malformed JSON: %v", err)
+	}
+}
+
+func jsonKind(k string) string {
+	switch {
+	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"), strings.HasPrefix(k, "float"):
+		return "a number"
+	case k == "string":
+		return "a string"
+	case k == "bool":
+		return "true or false"
+	case k == "slice":
+		return "an array"
+	default:
+		return "a " + k
+	}
+}
+
+// MaxLen checks a string field's length in characters.
+func MaxLen(field, v string, max int) error {
+	if n := len([]rune(v)); n > max {
+		return shared.Invalid(field, "%s is too long (%d characters, at most %d)", field, n, max)
+	}
+	return nil
+}
+
+// Required checks that a string field is present and not blank.
+func Required(field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return shared.Invalid(field, "%s is required", field)
+	}
+	return nil
+}
+
+// ParseID reads a positive integer id from a path or query value.
+func ParseID(field, v string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, shared.Invalid(field, "%s must be a positive integer, got %q", field, v)
+	}
+	return id, nil
+}
+
+// Page is a requested page of a list.
+type Page struct {
+	No   int
+	Size int
+}
+
+// Pagination bounds.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// ParsePage reads page_no (default 1) and page_size (default 20, at most
+// MaxPageSize) from the query.
+func ParsePage(r *http.Request) (Page, error) {
+	p := Page{No: 1, Size: DefaultPageSize}
+	q := r.URL.Query()
+	if v := q.Get("page_no"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, shared.Invalid("page_no", "page_no must be a whole number from 1, got %q", v)
+		}
+		p.No = n
+	}
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return p, shared.Invalid("page_size", "page_size must be a whole number from 1 to %d, got %q", MaxPageSize, v)
+		}
+		p.Size = n
+	}
+	return p, nil
+}
+
+// PageOf is the seed's pagination envelope.
+type PageOf[T any] struct {
+	Total       int64 `json:"total"`
+	Pages       int64 `json:"pages"`
+	CurrentPage int   `json:"current_page"`
+	PageSize    int   `json:"page_size"`
+	Data        []T   `json:"data"`
+}
+
+// NewPage builds the pagination envelope; Data is never null.
+func NewPage[T any](p Page, total int64, items []T) PageOf[T] {
+	if items == nil {
+		items = []T{}
+	}
+	pages := (total + int64(p.Size) - 1) / int64(p.Size)
+	return PageOf[T]{Total: total, Pages: pages, CurrentPage: p.No, PageSize: p.Size, Data: items}
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		fmt.Fprint(io.Discard, err)
+	}
+}

@@ -1,0 +1,101 @@
+// Package server assembles the HTTP handler: common middleware, health and
+// readiness probes, Prometheus metrics, the OpenAPI document, and the routes
+// every API family mounts, with unknown paths and methods answered in the
+// owning family's envelope.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/campushub/campushub/adapters/http/httpkit"
+)
+
+// Mounter adds a family's or module's routes to the router.
+type Mounter interface {
+	Mount(r chi.Router)
+}
+
+// MountFunc adapts a function to Mounter.
+type MountFunc func(r chi.Router)
+
+// Mount calls f.
+func (f MountFunc) Mount(r chi.Router) { f(r) }
+
+// Check is one readiness check (database, broker).
+type Check struct {
+	Name string
+	Run  func(ctx context.Context) error
+}
+
+// Options configure the handler.
+type Options struct {
+	Logger    *slog.Logger
+	Registry  *prometheus.Registry
+	BodyLimit int64
+	OpenAPI   []byte
+	Ready     []Check
+	// Families answer errors; the first is the default for unowned paths.
+	Families httpkit.Families
+	Mounts   []Mounter
+}
+
+// New returns the service's HTTP handler.
+func New(o Options) http.Handler {
+	r := chi.NewRouter()
+	metrics := httpkit.NewMetrics(o.Registry)
+	r.Use(httpkit.RequestIDs, httpkit.Observe(o.Logger, metrics), httpkit.Recover(o.Logger, o.Families), httpkit.LimitBody(o.BodyLimit))
+	r.NotFound(o.Families.NotFound)
+	r.MethodNotAllowed(o.Families.MethodNotAllowed)
+
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		httpkit.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/readyz", readyz(o.Ready))
+	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry}))
+	r.Get("/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+		_, _ = w.Write(o.OpenAPI)
+	})
+	for _, m := range o.Mounts {
+		m.Mount(r)
+	}
+	return r
+}
+
+func readyz(checks []Check) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		status, result := http.StatusOK, map[string]string{}
+		for _, c := range checks {
+			if err := c.Run(ctx); err != nil {
+				status, result[c.Name] = http.StatusServiceUnavailable, err.Error()
+				continue
+			}
+			result[c.Name] = "ok"
+		}
+		httpkit.WriteJSON(w, status, map[string]any{"ready": status == http.StatusOK, "checks": result})
+	}
+}
+
+// Routes lists "METHOD /pattern" for every route registered on h, for the
+// test that keeps docs/openapi.yaml complete.
+func Routes(h http.Handler) ([]string, error) {
+	r, ok := h.(chi.Routes)
+	if !ok {
+		return nil, nil
+	}
+	var out []string
+	err := chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, method+" "+route)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/docs"
+)
+
+// openDB opens and, when asked, migrates the database.
+func openDB(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) (*storage.DB, error) {
+	db, err := storage.Open(ctx, storage.Config{
+		URL: cfg.DatabaseURL, MaxOpenConns: cfg.DBMaxOpenConns, MaxIdleConns: cfg.DBMaxIdleConns, ConnMaxLifetime: cfg.DBConnLifetime,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		ran, err := db.Migrate(ctx)
+		if err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		if len(ran) > 0 {
+			log.Info("migrations applied", "migrations", ran)
+		}
+	}
+	return db, nil
+}
+
+func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
+	db, err := openDB(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ran, err := db.Migrate(ctx)
+	for _, id := range ran {
+		fmt.Println("applied", id)
+	}
+	if err != nil {
+		return err
+	}
+	if len(ran) == 0 {
+		fmt.Println("database is up to date")
+	}
+	return nil
+}
+
+// serve runs the HTTP server and the background workers until ctx ends,
+// then shuts down gracefully: stop accepting, let in-flight requests finish,
+// stop the workers, close the database.
+func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	db, err := openDB(ctx, cfg, log, cfg.AutoMigrate)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	w, err := wire(cfg, db, log, reg)
+	if err != nil {
+		return err
+	}
+	stopRelay, err := startRelay(ctx, cfg, db, log, reg)
+	if err != nil {
+		return err
+	}
+	defer stopRelay()
+
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var workers sync.WaitGroup
+	for _, run := range w.workers {
+		workers.Add(1)
+		go func() { defer workers.Done(); run(workCtx) }()
+	}
+	defer func() { stopWork(); workers.Wait() }()
+
+	handler := server.New(server.Options{
+		Logger: log, Registry: reg, BodyLimit: cfg.BodyLimit, OpenAPI: docs.OpenAPI,
+		Families: w.families, Mounts: w.mounts,
+		Ready: []server.Check{
+			{Name: "database", Run: db.PingContext},
+			{Name: "broker", Run: brokerReady(cfg)},
+		},
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	log.Info("campushub listening", "addr", ln.Addr().String(), "database", storage.Redact(cfg.DatabaseURL), "events_broker", cfg.EventsBroker)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/campushub/campushub/adapters/codesender"
+	"github.com/campushub/campushub/adapters/http/appapi"
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/adapters/secure"
+	"github.com/campushub/campushub/adapters/storage"
+	appaccount "github.com/campushub/campushub/app/account"
+	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/ports"
+)
+
+// wiring is what module wiring functions receive.
+type wiring struct {
+	cfg      Config
+	db       *storage.DB
+	log      *slog.Logger
+	reg      prometheus.Registerer
+	clock    httpkit.Clock
+	outbox   *storage.Outbox
+	accounts *appaccount.Service // the authenticator every module uses
+	app      *appapi.Server      // go-kit server builder of the app API family
+}
+
+// wired is the result: routes, error families and background workers.
+type wired struct {
+	mounts   []server.Mounter
+	families httpkit.Families
+	workers  []func(ctx context.Context)
+}
+
+// moduleWirings are the modules beyond account; each module's wire_*.go adds
+// itself in init.
+var moduleWirings []func(w *wiring, out *wired) error
+
+func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registerer) (wired, error) {
+	w := &wiring{
+		cfg: cfg, db: db, log: log, reg: reg,
+		clock:  httpkit.Clock{Loc: cfg.Timezone},
+		outbox: storage.NewOutbox(db),
+	}
+	w.accounts = accountService(cfg, db, log)
+	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
+	out := wired{families: httpkit.Families{appapi.Family{Log: log}}}
+	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts)})
+	for _, m := range moduleWirings {
+		if err := m(w, &out); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// accountService builds the account use cases on db.
+func accountService(cfg Config, db *storage.DB, log *slog.Logger) *appaccount.Service {
+	var sender ports.CodeSender = codesender.Log{Logger: log}
+	if cfg.CodeSender == "smtp" {
+		sender = codesender.NewSMTP(codesender.SMTPConfig{
+			Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+			From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Product: "campushub",
+		})
+	} else {
+		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")
+	}
+	return appaccount.NewService(appaccount.Deps{
+		UoW: db, Outbox: storage.NewOutbox(db),
+		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db),
+		Sender: sender, Hasher: secure.Bcrypt{Cost: cfg.BcryptCost}, Random: secure.Random{}, Clock: ports.SystemClock{},
+	}, appaccount.Policy{
+		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit},
+		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration},
+		Tokens: account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
+	})
+}

@@ -38,7 +38,10 @@ func adminCommand(ctx context.Context, cfg Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer db.Close()
-	svc := accountService(cfg, db, log)
+	svc, err := accountService(cfg, db, log)
+	if err != nil {
+		return err
+	}
 	a, err := svc.CreateManager(ctx, *acct, *pw)
 	if err != nil {
 		return fmt.Errorf("admin create: %w", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,7 +47,10 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 		clock:  httpkit.Clock{Loc: cfg.Timezone},
 		outbox: storage.NewOutbox(db),
 	}
-	w.accounts = accountService(cfg, db, log)
+	var err error
+	if w.accounts, err = accountService(cfg, db, log); err != nil {
+		return wired{}, err
+	}
 	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
 	out := wired{families: httpkit.Families{appapi.Family{Log: log}}}
 	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts)})
@@ -59,13 +63,17 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 }
 
 // accountService builds the account use cases on db.
-func accountService(cfg Config, db *storage.DB, log *slog.Logger) *appaccount.Service {
+func accountService(cfg Config, db *storage.DB, log *slog.Logger) (*appaccount.Service, error) {
 	var sender ports.CodeSender = codesender.Log{Logger: log}
 	if cfg.CodeSender == "smtp" {
-		sender = codesender.NewSMTP(codesender.SMTPConfig{
+		sc := codesender.SMTPConfig{
 			Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
-			From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Product: "campushub",
-		})
+			From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Product: "campushub", CodeTTL: cfg.CodeTTL,
+		}
+		if err := sc.Validate(); err != nil {
+			return nil, fmt.Errorf("SMTP settings: %w", err)
+		}
+		sender = codesender.NewSMTP(sc)
 	} else {
 		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")
 	}
@@ -77,5 +85,5 @@ func accountService(cfg Config, db *storage.DB, log *slog.Logger) *appaccount.Se
 		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit},
 		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration},
 		Tokens: account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
-	})
+	}), nil
 }

@@ -65,7 +65,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	case Postgres:
 		db = bun.NewDB(sqldb, pgdialect.New())
 	case MySQL:
-		db = bun.NewDB(sqldb, mysqldialect.New())
+		// bun writes time literals itself; without a location it would write
+		// the wall clock of whatever zone a time carries.
+		db = bun.NewDB(sqldb, mysqldialect.New(mysqldialect.WithTimeLocation("UTC")))
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -139,6 +141,9 @@ func sqliteDSN(raw string) (string, error) {
 	if q.Get("_txlock") == "" {
 		q.Set("_txlock", "immediate")
 	}
+	if q.Get("_timezone") == "" {
+		q.Set("_timezone", "UTC") // times are stored in UTC and read back in UTC
+	}
 	return base + "?" + q.Encode(), nil
 }
 
@@ -162,7 +167,9 @@ func mysqlDSN(raw string) (string, error) {
 	}
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
-	cfg.Params = map[string]string{"time_zone": "'+00:00'", "transaction_isolation": "'READ-COMMITTED'"}
+	// The isolation level is set per transaction in Do: MySQL 8 and MariaDB
+	// disagree on the name of the session variable.
+	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
 	cfg.Collation = "utf8mb4_unicode_ci"
 	for k, v := range u.Query() {
 		cfg.Params[k] = v[0]

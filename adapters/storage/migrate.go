@@ -2,12 +2,18 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/schema"
 )
 
 // Migration is one forward-only schema step. Up runs inside a transaction on
@@ -55,13 +61,26 @@ type schemaMigration struct {
 }
 
 // Migrate applies every registered migration not yet recorded in
-// schema_migrations and returns the IDs it applied.
+// schema_migrations and returns the IDs it applied. Replicas starting at the
+// same time take turns: on PostgreSQL and MySQL a lock held for the whole run
+// serialises them, on SQLite write transactions already do.
 func (d *DB) Migrate(ctx context.Context) ([]string, error) {
-	if _, err := d.NewCreateTable().Model((*schemaMigration)(nil)).IfNotExists().Exec(ctx); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	conn, err := d.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	unlock, err := lockMigrations(ctx, conn, d.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	if err := CreateTables(ctx, conn, (*schemaMigration)(nil)); err != nil {
+		return nil, err
 	}
 	var done []schemaMigration
-	if err := d.NewSelect().Model(&done).Scan(ctx); err != nil {
+	if err := conn.NewSelect().Model(&done).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
 	applied := make(map[string]bool, len(done))
@@ -73,7 +92,7 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 		if applied[m.ID] {
 			continue
 		}
-		err := d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		err := conn.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			if err := m.Up(ctx, tx, d.Dialect); err != nil {
 				return err
 			}
@@ -91,14 +110,76 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	return ran, nil
 }
 
+// lockMigrations takes the database's migration lock on conn and returns the
+// function that releases it. The lock is per database, so tests migrating
+// many databases on one server do not wait for each other.
+func lockMigrations(ctx context.Context, conn bun.Conn, dialect Dialect) (func(), error) {
+	var try, unlock string
+	switch dialect {
+	case Postgres:
+		try = "SELECT pg_try_advisory_lock(7240618430261915)::int"
+		unlock = "SELECT pg_advisory_unlock(7240618430261915)"
+	case MySQL:
+		try = "SELECT GET_LOCK(CONCAT('campushub:', SHA1(DATABASE())), 0)"
+		unlock = "SELECT RELEASE_LOCK(CONCAT('campushub:', SHA1(DATABASE())))"
+	default:
+		return func() {}, nil
+	}
+	// Poll rather than block: a blocking wait would outlast the driver's
+	// read timeout while another replica runs a long migration.
+	const wait = 5 * time.Minute
+	deadline := time.Now().Add(wait)
+	for {
+		var got sql.NullInt64
+		if err := conn.QueryRowContext(ctx, try).Scan(&got); err != nil {
+			return nil, fmt.Errorf("migrate: take the migration lock: %w", err)
+		}
+		if got.Int64 == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("migrate: another replica held the migration lock for %s", wait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(ctx, unlock); err != nil {
+			// A session lock dies with its session: drop the connection
+			// instead of returning it to the pool still holding the lock.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}, nil
+}
+
 // CreateTables creates the tables of the given models if they do not exist.
+// On MySQL, time columns get microsecond precision (DATETIME(6)) like on
+// the other databases, instead of MySQL's default whole seconds.
 func CreateTables(ctx context.Context, db bun.IDB, models ...any) error {
 	for _, m := range models {
+		if db.Dialect().Name() == dialect.MySQL {
+			withMicroseconds(db.Dialect().Tables().Get(reflect.TypeOf(m)))
+		}
 		if _, err := db.NewCreateTable().Model(m).IfNotExists().Exec(ctx); err != nil {
 			return fmt.Errorf("create table for %T: %w", m, err)
 		}
 	}
 	return nil
+}
+
+// withMicroseconds widens the MySQL DATETIME columns of table to DATETIME(6),
+// unless a model names its own type.
+func withMicroseconds(table *schema.Table) {
+	for _, f := range table.Fields {
+		if strings.EqualFold(f.CreateTableSQLType, "DATETIME") && strings.EqualFold(f.DiscoveredSQLType, "DATETIME") {
+			f.CreateTableSQLType = "DATETIME(6)"
+		}
+	}
 }
 
 // CreateIndex creates an index if it does not exist. MySQL has no

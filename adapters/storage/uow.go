@@ -27,9 +27,15 @@ func (d *DB) Do(ctx context.Context, fn func(ctx context.Context) error) error {
 		return fn(ctx)
 	}
 	const attempts = 5
+	opts := &sql.TxOptions{}
+	if d.Dialect == MySQL {
+		// InnoDB's default REPEATABLE READ takes gap locks that turn
+		// concurrent inserts into deadlocks; READ COMMITTED matches PostgreSQL.
+		opts.Isolation = sql.LevelReadCommitted
+	}
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = d.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		err = d.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
 			return fn(context.WithValue(ctx, txKey{}, tx))
 		})
 		if err == nil || !retryable(err) {

@@ -107,6 +107,7 @@ func (a *Account) LoginFailed(p LockPolicy, now time.Time) (locked bool) {
 func (a *Account) LoginSucceeded(now time.Time) {
 	a.FailedLogins = 0
 	a.LockedUntil = time.Time{}
+	a.UpdatedAt = now
 }
 
 // AggregateID is the account's id as events carry it.

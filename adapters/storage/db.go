@@ -58,6 +58,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.ConnMaxLifetime > 0 {
 		sqldb.SetConnMaxLifetime(cfg.ConnMaxLifetime)
 	}
+	// Ping before bun sees the handle: the MySQL dialect asks the server for
+	// its version at once and would log its own line about an unreachable one.
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(pctx); err != nil {
+		_ = sqldb.Close()
+		return nil, fmt.Errorf("DATABASE_URL %s: database is not reachable: %w", Redact(cfg.URL), err)
+	}
 	var db *bun.DB
 	switch dialect {
 	case SQLite:
@@ -68,12 +76,6 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		// bun writes time literals itself; without a location it would write
 		// the wall clock of whatever zone a time carries.
 		db = bun.NewDB(sqldb, mysqldialect.New(mysqldialect.WithTimeLocation("UTC")))
-	}
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := db.PingContext(pctx); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("database %s is not reachable: %w", Redact(cfg.URL), err)
 	}
 	return &DB{DB: db, Dialect: dialect}, nil
 }

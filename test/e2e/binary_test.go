@@ -1,0 +1,171 @@
+// Package e2e drives the built campushub binary from the outside: it starts
+// the real executable on a free port and talks to it over HTTP.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	buildPath string
+	buildErr  error
+	buildLog  []byte
+)
+
+// buildBinary compiles ./cmd/campushub once per test binary and returns the
+// path of the executable.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "campushub-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildPath = filepath.Join(dir, "campushub")
+		cmd := exec.Command("go", "build", "-o", buildPath, "./cmd/campushub")
+		cmd.Dir = repoRoot()
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		buildLog, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("go build ./cmd/campushub: %v\n%s", buildErr, buildLog)
+	}
+	return buildPath
+}
+
+// repoRoot is the module root, two directories above this file.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// run starts the binary with args and env (added to a minimal environment)
+// and waits for it to exit.
+func run(t *testing.T, env map[string]string, args ...string) (exitCode int, output string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, buildBinary(t), args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = environ(env)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("campushub %v did not exit within a minute; output:\n%s", args, out.String())
+	}
+	if exitErr, ok := err.(*exec.ExitError); ok {
+		return exitErr.ExitCode(), out.String()
+	}
+	if err != nil {
+		t.Fatalf("run campushub: %v", err)
+	}
+	return 0, out.String()
+}
+
+// environ is PATH and HOME plus env, so settings of the machine running the
+// tests do not leak into the service.
+func environ(env map[string]string) []string {
+	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// startServer starts `campushub serve` on a free port with env (DATABASE_URL
+// defaults to a SQLite file in a temporary directory), waits until /healthz
+// answers 200 and returns the base URL. stop sends SIGTERM and waits; it also
+// runs when the test ends.
+func startServer(t *testing.T, env map[string]string) (baseURL string, stop func()) {
+	t.Helper()
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	full := map[string]string{
+		"HTTP_ADDR":    addr,
+		"DATABASE_URL": "sqlite:" + filepath.Join(dir, "campushub.db"),
+		"LOG_LEVEL":    "warn",
+	}
+	for k, v := range env {
+		full[k] = v
+	}
+	logFile, err := os.Create(filepath.Join(dir, "campushub.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Dir = dir
+	cmd.Env = environ(full)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start campushub: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(os.Interrupt)
+			select {
+			case <-exited:
+			case <-time.After(20 * time.Second):
+				_ = cmd.Process.Kill()
+				<-exited
+			}
+			_ = logFile.Close()
+		})
+	}
+	t.Cleanup(stop)
+
+	baseURL = "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("campushub exited before it was healthy (%v); log:\n%s", err, readFile(logFile.Name()))
+		default:
+		}
+		resp, err := http.Get(baseURL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return baseURL, stop
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("campushub not healthy after 30s; log:\n%s", readFile(logFile.Name()))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// freeAddr returns a 127.0.0.1 address with a port nobody listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func readFile(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
+}

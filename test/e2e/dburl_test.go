@@ -1,0 +1,41 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBadDatabaseURLStopsStartWithOneLine(t *testing.T) {
+	cases := []struct {
+		name string
+		url  string
+		want string // in the error line besides DATABASE_URL
+	}{
+		{name: "unsupported scheme", url: "oracle://scott:tiger@db/orcl", want: "unsupported scheme"},
+		{name: "not a URL", url: "::not a url::", want: "DATABASE_URL"},
+		{name: "unreachable postgres", url: "postgres://campushub:secret@127.0.0.1:1/campushub?sslmode=disable", want: "not reachable"},
+		{name: "unreachable mysql", url: "mysql://campushub:secret@127.0.0.1:1/campushub", want: "not reachable"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, out := run(t, map[string]string{"DATABASE_URL": tc.url, "HTTP_ADDR": freeAddr(t)}, "serve")
+			if code == 0 {
+				t.Fatalf("exit code 0, want non-zero; output:\n%s", out)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			if len(lines) != 1 {
+				t.Fatalf("want one error line, got %d:\n%s", len(lines), out)
+			}
+			line := lines[0]
+			for _, want := range []string{"campushub: ", "DATABASE_URL", tc.want} {
+				if !strings.Contains(line, want) {
+					t.Errorf("error line %q does not contain %q", line, want)
+				}
+			}
+			if strings.Contains(line, "secret") {
+				t.Errorf("error line %q shows the password", line)
+			}
+		})
+	}
+}

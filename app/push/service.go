@@ -1,0 +1,64 @@
+// Package push holds the push use cases — binding devices, the per-device
+// switch, the users' push log and unread counts, managers sending pushes —
+// the dispatcher that hands queued pushes to the push provider after commit,
+// and the go-kit endpoints that wrap them.
+package push
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+)
+
+// Deps are the ports the push service needs.
+type Deps struct {
+	UoW        ports.UnitOfWork
+	Outbox     ports.Outbox
+	Devices    ports.Devices
+	Logs       ports.PushLogs
+	Deliveries ports.Deliveries
+	Provider   ports.PushProvider
+	Replies    ports.UnreadReplies
+	Clock      ports.Clock
+	Logger     *slog.Logger
+}
+
+// Service runs the push use cases.
+type Service struct {
+	Deps
+	wake chan struct{}
+}
+
+// NewService returns the push service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{Deps: d, wake: make(chan struct{}, 1)}
+}
+
+// Page is a requested page of a list.
+type Page struct{ No, Size int }
+
+func (p Page) offset() int { return (p.No - 1) * p.Size }
+
+// caller returns the authenticated caller's account id.
+func caller(ctx context.Context) (int64, error) {
+	p, err := auth.Caller(ctx)
+	return p.AccountID, err
+}
+
+// notFound turns a repository's not-found into the module's error.
+func notFound(err error, as *shared.Error) error {
+	if errors.Is(err, shared.ErrNotFound) {
+		return as
+	}
+	return err
+}

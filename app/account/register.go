@@ -21,8 +21,11 @@ func (s *Service) Register(ctx context.Context, area, acct, code, password strin
 	if err := account.CheckPassword(password); err != nil {
 		return account.Pair{}, err
 	}
-	if _, err := s.Accounts.ByKey(ctx, id.Key()); err == nil {
+	switch _, err := s.Accounts.ByKey(ctx, id.Key()); {
+	case err == nil:
 		return account.Pair{}, account.ErrAlreadyRegistered
+	case !errors.Is(err, shared.ErrNotFound):
+		return account.Pair{}, err
 	}
 	hash, err := s.Hasher.Hash(password)
 	if err != nil {

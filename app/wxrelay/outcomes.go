@@ -1,0 +1,143 @@
+package wxrelay
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/domain/wxrelay"
+)
+
+// maxBatch bounds how many outcomes one transaction writes.
+const maxBatch = 512
+
+// writer writes outcomes in batches: whatever piled up while the previous
+// batch was being written goes into the next transaction.
+func (x *Dispatcher) writer() {
+	batch := make([]result, 0, maxBatch)
+	for r := range x.results {
+		batch = append(batch[:0], r)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r, ok := <-x.results:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		x.flush(batch)
+	}
+}
+
+// flush writes a batch of outcomes, the projects' failure counts and the
+// events they cause in one transaction. When it fails, the leases run out
+// and the deliveries are attempted again: delivery is at least once.
+func (x *Dispatcher) flush(batch []result) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var release []int64
+	err := x.svc.UoW.Do(ctx, func(ctx context.Context) error {
+		release = release[:0]
+		return x.write(ctx, batch, &release)
+	})
+	if err != nil {
+		x.log.Error("wxrelay: write delivery outcomes", "error", err, "deliveries", len(batch))
+	}
+	if len(release) > 0 {
+		if err := x.svc.Deliveries.Release(ctx, x.cfg.Owner, release); err != nil {
+			x.log.Error("wxrelay: release deliveries", "error", err)
+		}
+	}
+}
+
+func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64) error {
+	var attempts []wxrelay.Attempt
+	pids := map[int64]bool{}
+	for _, r := range batch {
+		if r.attempt != nil {
+			attempts = append(attempts, *r.attempt)
+			pids[r.d.ProjectID] = true
+		}
+	}
+	if err := x.svc.Deliveries.AddAttempts(ctx, attempts); err != nil {
+		return fmt.Errorf("add attempts: %w", err)
+	}
+	projects, err := x.projects(ctx, pids)
+	if err != nil {
+		return err
+	}
+	var events []shared.Event
+	changed := map[int64]bool{}
+	for _, r := range batch {
+		if r.release {
+			*release = append(*release, r.d.ID)
+			continue
+		}
+		saved, err := x.svc.Deliveries.Save(ctx, x.cfg.Owner, r.d)
+		if err != nil {
+			return fmt.Errorf("save delivery %d: %w", r.d.ID, err)
+		}
+		if !saved {
+			continue // the lease ran out and another dispatcher took over
+		}
+		switch r.d.Status {
+		case wxrelay.DeliverySucceeded:
+			events = append(events, wxrelay.SucceededEvent(r.d))
+		case wxrelay.DeliveryFailed:
+			events = append(events, wxrelay.FailedEvent(r.d))
+		}
+		if r.attempt == nil {
+			continue
+		}
+		p, ok := projects[r.d.ProjectID]
+		if !ok {
+			continue
+		}
+		changed[p.ID] = true
+		if r.attempt.Succeeded() {
+			p.Failures = 0
+		} else {
+			p.Failures++
+		}
+		if p.Active() && x.cfg.Policy.DisableAfter > 0 && p.Failures >= x.cfg.Policy.DisableAfter {
+			p.Status = wxrelay.StatusInactive
+			events = append(events, wxrelay.ProjectDisabled(p, p.Failures, r.attempt.At))
+			reason := fmt.Sprintf("project was disabled after %d consecutive failed attempts", p.Failures)
+			if err := x.svc.Deliveries.AbandonPending(ctx, p.ID, reason, r.attempt.At); err != nil {
+				return err
+			}
+		}
+		projects[p.ID] = p
+	}
+	for id := range changed {
+		p := projects[id]
+		if err := x.svc.Projects.SetHealth(ctx, p.ID, p.Failures, p.Status); err != nil {
+			return fmt.Errorf("set project %d health: %w", p.ID, err)
+		}
+	}
+	return x.svc.Outbox.Append(ctx, events...)
+}
+
+func (x *Dispatcher) projects(ctx context.Context, ids map[int64]bool) (map[int64]wxrelay.Project, error) {
+	out := make(map[int64]wxrelay.Project, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	ps, err := x.svc.Projects.ByIDs(ctx, list)
+	if err != nil {
+		return nil, fmt.Errorf("load projects: %w", err)
+	}
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out, nil
+}

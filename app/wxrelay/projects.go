@@ -1,0 +1,148 @@
+package wxrelay
+
+import (
+	"context"
+	"errors"
+
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/domain/wxrelay"
+)
+
+// checkURL normalises a project URL and applies the egress policy.
+func (s *Service) checkURL(ctx context.Context, raw string) (string, error) {
+	u, err := wxrelay.NormalizeURL(raw)
+	if err != nil {
+		return "", err
+	}
+	if err := s.Egress.CheckURL(ctx, u); err != nil {
+		return "", err
+	}
+	return u, nil
+}
+
+// AddProject registers a push project and returns it with its signing
+// secret, which is shown only here and on rotation.
+func (s *Service) AddProject(ctx context.Context, rawURL, name string) (wxrelay.Project, error) {
+	name, err := wxrelay.ValidateName(name)
+	if err != nil {
+		return wxrelay.Project{}, err
+	}
+	u, err := s.checkURL(ctx, rawURL)
+	if err != nil {
+		return wxrelay.Project{}, err
+	}
+	now := s.Clock.Now()
+	p := wxrelay.Project{URL: u, Name: name, Status: wxrelay.StatusActive, Secret: s.newSecret(), CreatedAt: now, UpdatedAt: now}
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
+		if err := s.Projects.Create(ctx, &p); err != nil {
+			if errors.Is(err, shared.ErrAlreadyExists) {
+				return wxrelay.ErrProjectExists
+			}
+			return err
+		}
+		return s.Outbox.Append(ctx, wxrelay.ProjectAdded(p, caller(ctx)))
+	})
+	return p, err
+}
+
+// UpdateInput is a partial change of a project in wire terms; nil fields
+// stay as they are.
+type UpdateInput struct {
+	ID     int64
+	URL    *string
+	Name   *string
+	Status *int64
+}
+
+// UpdateProject changes a project. Switching it to invalid (statu 1) fails
+// its pending deliveries; they can be replayed once it is valid again.
+func (s *Service) UpdateProject(ctx context.Context, in UpdateInput) (wxrelay.Project, error) {
+	var c wxrelay.Change
+	if in.URL != nil {
+		u, err := s.checkURL(ctx, *in.URL)
+		if err != nil {
+			return wxrelay.Project{}, err
+		}
+		c.URL = &u
+	}
+	if in.Name != nil {
+		n, err := wxrelay.ValidateName(*in.Name)
+		if err != nil {
+			return wxrelay.Project{}, err
+		}
+		c.Name = &n
+	}
+	if in.Status != nil {
+		st, err := wxrelay.ParseStatus(*in.Status)
+		if err != nil {
+			return wxrelay.Project{}, err
+		}
+		c.Status = &st
+	}
+	var out wxrelay.Project
+	err := s.UoW.Do(ctx, func(ctx context.Context) error {
+		p, err := s.projectByID(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		now := s.Clock.Now()
+		out = p.Apply(c, now)
+		if err := s.Projects.Update(ctx, out); err != nil {
+			if errors.Is(err, shared.ErrAlreadyExists) {
+				return wxrelay.ErrProjectExists
+			}
+			return err
+		}
+		if p.Active() && !out.Active() {
+			if err := s.Deliveries.AbandonPending(ctx, p.ID, "project was set invalid", now); err != nil {
+				return err
+			}
+		}
+		return s.Outbox.Append(ctx, wxrelay.ProjectUpdated(out, caller(ctx), false))
+	})
+	return out, err
+}
+
+// DeleteProject removes a project; its pending deliveries fail and its
+// delivery history stays listable.
+func (s *Service) DeleteProject(ctx context.Context, id int64) error {
+	return s.UoW.Do(ctx, func(ctx context.Context) error {
+		p, err := s.projectByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := s.Clock.Now()
+		if err := s.Deliveries.AbandonPending(ctx, id, "project was deleted", now); err != nil {
+			return err
+		}
+		if err := s.Projects.Delete(ctx, id); err != nil {
+			return err
+		}
+		return s.Outbox.Append(ctx, wxrelay.ProjectDeleted(p, caller(ctx), now))
+	})
+}
+
+// RotateSecret gives a project a new signing secret and returns it; the old
+// one stops working at once.
+func (s *Service) RotateSecret(ctx context.Context, id int64) (wxrelay.Project, error) {
+	var out wxrelay.Project
+	err := s.UoW.Do(ctx, func(ctx context.Context) error {
+		p, err := s.projectByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		p.Secret, p.UpdatedAt = s.newSecret(), s.Clock.Now()
+		if err := s.Projects.Update(ctx, p); err != nil {
+			return err
+		}
+		out = p
+		return s.Outbox.Append(ctx, wxrelay.ProjectUpdated(p, caller(ctx), true))
+	})
+	return out, err
+}
+
+// ListProjects returns every project, oldest first. Callers must not show
+// the secrets.
+func (s *Service) ListProjects(ctx context.Context) ([]wxrelay.Project, error) {
+	return s.Projects.List(ctx)
+}

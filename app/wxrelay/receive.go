@@ -1,0 +1,103 @@
+package wxrelay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/domain/wxrelay"
+)
+
+// ReceiveInput is one push from the 微校 platform.
+type ReceiveInput struct {
+	AppKey     string
+	SchoolCode string
+	Event      string
+	RawData    string
+	// Body is the request body as received; it is the deduplication key.
+	Body []byte
+}
+
+// Receive checks and stores a push and creates one delivery per active
+// project, all in one transaction; delivery happens later. A body already
+// received within the deduplication window is accepted again without a new
+// event, so the platform's retries do not fan out twice.
+func (s *Service) Receive(ctx context.Context, in ReceiveInput) error {
+	secret, ok := s.cfg.Apps[in.AppKey]
+	if !ok {
+		return wxrelay.ErrUnknownApp.WithMessage("unknown app_key %q", in.AppKey)
+	}
+	var data string
+	if secret != "" {
+		plain, err := s.Cipher.Decrypt(in.AppKey, secret, in.RawData)
+		if err != nil {
+			return wxrelay.ErrUndecryptable.WithMessage("raw_data does not decrypt with the secret of app %q: %v", in.AppKey, err)
+		}
+		data = string(plain)
+	}
+	now := s.Clock.Now()
+	e := wxrelay.Event{AppKey: in.AppKey, SchoolCode: in.SchoolCode, Name: in.Event, RawData: in.RawData,
+		Data: data, BodyHash: wxrelay.HashBody(in.Body), ReceivedAt: now}
+	stored := false
+	err := s.UoW.Do(ctx, func(ctx context.Context) error {
+		stored = false
+		fresh, err := s.Events.Claim(ctx, e.BodyHash, now, now.Add(-s.cfg.DedupWindow))
+		if err != nil || !fresh {
+			return err
+		}
+		if err := s.Events.Create(ctx, &e); err != nil {
+			return err
+		}
+		ids, err := s.Projects.ActiveIDs(ctx)
+		if err != nil {
+			return err
+		}
+		ds := make([]wxrelay.Delivery, len(ids))
+		for i, id := range ids {
+			ds[i] = wxrelay.Delivery{EventID: e.ID, ProjectID: id, Status: wxrelay.DeliveryPending,
+				NextAttemptAt: now, RunStartedAt: now, CreatedAt: now, UpdatedAt: now}
+		}
+		if err := s.Deliveries.Create(ctx, ds); err != nil {
+			return err
+		}
+		stored = true
+		return s.Outbox.Append(ctx, wxrelay.EventReceived(e, len(ds)))
+	})
+	switch {
+	case errors.Is(err, shared.ErrAlreadyExists):
+		return nil // the same body committed concurrently: a duplicate
+	case err != nil:
+		return fmt.Errorf("%w: %w", wxrelay.ErrReceiveStorage, err)
+	}
+	if stored && s.notify != nil {
+		s.notify()
+	}
+	return nil
+}
+
+// Payload renders the JSON body every project receives for e: the same
+// bytes on every attempt. data is the decrypted raw_data, as JSON when it
+// is JSON and as a string otherwise; it is left out when the app has no
+// secret.
+func Payload(e wxrelay.Event, loc *time.Location) ([]byte, error) {
+	inner := map[string]any{
+		"event_id": e.ID, "app_key": e.AppKey, "school_code": e.SchoolCode,
+		"event": e.Name, "raw_data": e.RawData,
+		"received_at": e.ReceivedAt.In(loc).Format("2006-01-02 15:04:05"),
+	}
+	if e.Data != "" {
+		if json.Valid([]byte(e.Data)) {
+			inner["data"] = json.RawMessage(e.Data)
+		} else {
+			inner["data"] = e.Data
+		}
+	}
+	return json.Marshal(map[string]any{
+		"type":      "wxc." + e.Name,
+		"timestamp": e.ReceivedAt.UTC().Format(time.RFC3339Nano),
+		"data":      inner,
+	})
+}

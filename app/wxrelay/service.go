@@ -1,0 +1,85 @@
+// Package wxrelay holds the 微校 relay's use cases — push-project
+// management, receiving data-change pushes, listing and replaying
+// deliveries — the go-kit endpoints that wrap them, and the Dispatcher that
+// delivers stored events to every active project.
+package wxrelay
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/domain/wxrelay"
+	"github.com/campushub/campushub/ports"
+)
+
+// Deps are the ports the relay needs.
+type Deps struct {
+	UoW        ports.UnitOfWork
+	Outbox     ports.Outbox
+	Projects   ports.WXProjects
+	Events     ports.WXEvents
+	Deliveries ports.WXDeliveries
+	Egress     ports.EgressPolicy
+	Cipher     ports.WXCipher
+	Random     ports.Random
+	Clock      ports.Clock
+}
+
+// Config is the relay's configuration.
+type Config struct {
+	// Apps maps each known app_key to its secret ("" means no decryption).
+	Apps map[string]string
+	// DedupWindow is how long a received body is remembered.
+	DedupWindow time.Duration
+}
+
+// Service runs the relay's use cases.
+type Service struct {
+	Deps
+	cfg Config
+	// notify, when set, is called after an event is stored so a local
+	// dispatcher starts delivering without waiting for its next poll.
+	notify func()
+}
+
+// NewService returns the relay service.
+func NewService(d Deps, cfg Config) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{Deps: d, cfg: cfg}
+}
+
+// OnReceived registers fn to be called after each stored event.
+func (s *Service) OnReceived(fn func()) { s.notify = fn }
+
+// SecretPrefix starts every project secret, as in Standard Webhooks.
+const SecretPrefix = "whsec_"
+
+// newSecret returns a fresh signing secret: whsec_ and the Base64 of 32
+// random characters, which are the HMAC key.
+func (s *Service) newSecret() string {
+	return SecretPrefix + base64.StdEncoding.EncodeToString([]byte(s.Random.Token(32)))
+}
+
+// caller returns the acting manager's account id, 0 for system actions.
+func caller(ctx context.Context) int64 {
+	p, err := auth.Caller(ctx)
+	if err != nil {
+		return 0
+	}
+	return p.AccountID
+}
+
+// projectByID loads a project, mapping a missing row to ErrProjectNotFound.
+func (s *Service) projectByID(ctx context.Context, id int64) (wxrelay.Project, error) {
+	p, err := s.Projects.ByID(ctx, id)
+	if errors.Is(err, shared.ErrNotFound) {
+		return p, wxrelay.ErrProjectNotFound.WithMessage("push project %d not found", id)
+	}
+	return p, err
+}

@@ -1,0 +1,106 @@
+package wxrelay
+
+import (
+	"math"
+	"time"
+)
+
+// DeliveryStatus is where a delivery stands.
+type DeliveryStatus string
+
+// Delivery states.
+const (
+	DeliveryPending   DeliveryStatus = "pending"   // waiting for its next attempt
+	DeliverySucceeded DeliveryStatus = "succeeded" // a 2xx answer was received
+	DeliveryFailed    DeliveryStatus = "failed"    // failed for good; a manager may replay it
+)
+
+// Delivery carries one event to one project.
+type Delivery struct {
+	ID        int64
+	EventID   int64
+	ProjectID int64
+	Status    DeliveryStatus
+	// Attempts counts the attempts of the current run (since creation or
+	// the last replay).
+	Attempts      int
+	NextAttemptAt time.Time
+	// RunStartedAt is when the current run began; the retry budget's age is
+	// measured from it.
+	RunStartedAt time.Time
+	LastError    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	CompletedAt  time.Time
+}
+
+// Attempt is one HTTP try of a delivery.
+type Attempt struct {
+	ID         int64
+	DeliveryID int64
+	ProjectID  int64
+	At         time.Time
+	StatusCode int // 0 when no answer came
+	Latency    time.Duration
+	Error      string // why it failed, "" on success
+	Response   string // the first bytes of the answer
+}
+
+// Succeeded reports whether the attempt got a 2xx answer.
+func (a Attempt) Succeeded() bool { return a.Error == "" && a.StatusCode >= 200 && a.StatusCode < 300 }
+
+// RetryPolicy decides when a failed delivery is tried again.
+type RetryPolicy struct {
+	MaxAttempts int           // attempts per run before failing for good
+	MaxAge      time.Duration // no retry is scheduled past RunStartedAt+MaxAge
+	Base        time.Duration // first retry delay
+	Cap         time.Duration // longest retry delay
+	// DisableAfter consecutive failed attempts disable a project (0: never).
+	DisableAfter int
+}
+
+// Backoff is the delay before retry n (1 for the first retry): Base·2^(n-1)
+// capped at Cap, scaled by jitter in [0,1) to between half and the whole of
+// it ("equal jitter"), so retries of many deliveries spread out.
+func (p RetryPolicy) Backoff(n int, jitter float64) time.Duration {
+	d := float64(p.Base) * math.Pow(2, float64(n-1))
+	if p.Cap > 0 && d > float64(p.Cap) {
+		d = float64(p.Cap)
+	}
+	return time.Duration(d/2 + d/2*jitter)
+}
+
+// Record applies an attempt's outcome to d: success completes it; a failure
+// schedules a retry, or fails it for good when the run is out of attempts
+// or the next try would come after the maximum age.
+func (d Delivery) Record(a Attempt, p RetryPolicy, jitter float64) Delivery {
+	d.Attempts++
+	d.UpdatedAt = a.At
+	if a.Succeeded() {
+		d.Status, d.LastError, d.CompletedAt = DeliverySucceeded, "", a.At
+		return d
+	}
+	d.LastError = a.Error
+	next := a.At.Add(p.Backoff(d.Attempts, jitter))
+	if d.Attempts >= p.MaxAttempts || (p.MaxAge > 0 && next.After(d.RunStartedAt.Add(p.MaxAge))) {
+		d.Status, d.CompletedAt = DeliveryFailed, a.At
+		return d
+	}
+	d.Status, d.NextAttemptAt = DeliveryPending, next
+	return d
+}
+
+// Abandon fails d for good without an attempt, e.g. when its project was
+// disabled or deleted.
+func (d Delivery) Abandon(reason string, now time.Time) Delivery {
+	d.Status, d.LastError, d.UpdatedAt, d.CompletedAt = DeliveryFailed, reason, now, now
+	return d
+}
+
+// Replay starts a new run of d: pending, due now, with a fresh attempt
+// budget.
+func (d Delivery) Replay(now time.Time) Delivery {
+	d.Status, d.Attempts, d.NextAttemptAt, d.RunStartedAt = DeliveryPending, 0, now, now
+	d.LastError, d.UpdatedAt, d.CompletedAt = "", now, time.Time{}
+	return d
+}

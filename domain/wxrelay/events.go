@@ -1,0 +1,71 @@
+package wxrelay
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/campushub/campushub/domain/shared"
+)
+
+// Module is the relay's name in event types and topics.
+const Module = "wxrelay"
+
+func projectPayload(p Project) map[string]any {
+	return map[string]any{"id": p.ID, "url": p.URL, "project": p.Name, "statu": int(p.Status)}
+}
+
+func projectID(id int64) string { return "project-" + strconv.FormatInt(id, 10) }
+
+// ProjectAdded is published when a manager adds a project.
+func ProjectAdded(p Project, by int64) shared.Event {
+	pl := projectPayload(p)
+	pl["by"] = by
+	return shared.NewEvent(Module, "project_added", projectID(p.ID), p.CreatedAt, pl)
+}
+
+// ProjectUpdated is published when a manager changes a project or rotates
+// its secret.
+func ProjectUpdated(p Project, by int64, secretRotated bool) shared.Event {
+	pl := projectPayload(p)
+	pl["by"], pl["secret_rotated"] = by, secretRotated
+	return shared.NewEvent(Module, "project_updated", projectID(p.ID), p.UpdatedAt, pl)
+}
+
+// ProjectDeleted is published when a manager deletes a project.
+func ProjectDeleted(p Project, by int64, at time.Time) shared.Event {
+	pl := projectPayload(p)
+	pl["by"] = by
+	return shared.NewEvent(Module, "project_deleted", projectID(p.ID), at, pl)
+}
+
+// ProjectDisabled is published when a run of failed attempts disables a
+// project.
+func ProjectDisabled(p Project, failures int, at time.Time) shared.Event {
+	pl := projectPayload(p)
+	pl["consecutive_failures"] = failures
+	return shared.NewEvent(Module, "project_disabled", projectID(p.ID), at, pl)
+}
+
+// EventReceived is published when a push is accepted; deliveries counts the
+// projects it will be delivered to.
+func EventReceived(e Event, deliveries int) shared.Event {
+	return shared.NewEvent(Module, "event_received", "event-"+strconv.FormatInt(e.ID, 10), e.ReceivedAt, map[string]any{
+		"id": e.ID, "app_key": e.AppKey, "school_code": e.SchoolCode, "event": e.Name, "deliveries": deliveries,
+	})
+}
+
+func deliveryPayload(d Delivery) map[string]any {
+	return map[string]any{"id": d.ID, "event_id": d.EventID, "project_id": d.ProjectID, "attempts": d.Attempts, "status": string(d.Status)}
+}
+
+// SucceededEvent is published when a project acknowledged an event.
+func SucceededEvent(d Delivery) shared.Event {
+	return shared.NewEvent(Module, "delivery_succeeded", projectID(d.ProjectID), d.UpdatedAt, deliveryPayload(d))
+}
+
+// FailedEvent is published when a delivery fails for good.
+func FailedEvent(d Delivery) shared.Event {
+	pl := deliveryPayload(d)
+	pl["last_error"] = d.LastError
+	return shared.NewEvent(Module, "delivery_failed", projectID(d.ProjectID), d.UpdatedAt, pl)
+}

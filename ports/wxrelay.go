@@ -1,0 +1,106 @@
+package ports
+
+import (
+	"context"
+	"time"
+
+	"github.com/campushub/campushub/domain/wxrelay"
+)
+
+// WXProjects stores push projects. Create and Update return
+// shared.ErrAlreadyExists when another project has the same url and name;
+// lookups return shared.ErrNotFound.
+type WXProjects interface {
+	Create(ctx context.Context, p *wxrelay.Project) error
+	ByID(ctx context.Context, id int64) (wxrelay.Project, error)
+	ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Project, error)
+	List(ctx context.Context) ([]wxrelay.Project, error)
+	// ActiveIDs lists the projects that receive deliveries.
+	ActiveIDs(ctx context.Context) ([]int64, error)
+	Update(ctx context.Context, p wxrelay.Project) error
+	// SetHealth writes only a project's failure count and status, so the
+	// dispatcher never overwrites a manager's concurrent change of url,
+	// name or secret.
+	SetHealth(ctx context.Context, id int64, failures int, status wxrelay.Status) error
+	Delete(ctx context.Context, id int64) error
+}
+
+// WXEvents stores received events and their deduplication keys.
+type WXEvents interface {
+	// Claim records hash as seen at now and reports false when it was
+	// already seen after since (a duplicate within the window).
+	Claim(ctx context.Context, hash string, now, since time.Time) (bool, error)
+	Create(ctx context.Context, e *wxrelay.Event) error
+	// SetPayload stores the rendered body of an event created in the same
+	// transaction (the body names the event's id).
+	SetPayload(ctx context.Context, id int64, payload []byte) error
+	ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Event, error)
+}
+
+// DeliveryFilter selects deliveries to list.
+type DeliveryFilter struct {
+	EventID   int64
+	ProjectID int64
+	Status    wxrelay.DeliveryStatus
+	Offset    int
+	Limit     int
+}
+
+// WXDeliveries stores deliveries and their attempts.
+type WXDeliveries interface {
+	Create(ctx context.Context, ds []wxrelay.Delivery) error
+	ByID(ctx context.Context, id int64) (wxrelay.Delivery, error)
+	List(ctx context.Context, f DeliveryFilter) ([]wxrelay.Delivery, int64, error)
+	Attempts(ctx context.Context, deliveryID int64) ([]wxrelay.Attempt, error)
+	// Claim leases up to limit pending deliveries due at now to owner until
+	// leaseUntil, skipping rows another owner holds and the projects in
+	// skip. Replicas never claim the same row at once.
+	Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error)
+	// Release gives up owner's lease on ids without recording anything.
+	Release(ctx context.Context, owner string, ids []int64) error
+	// Save writes d back and frees its lease if owner still holds it, and
+	// reports whether it did; a lost lease means another owner took over.
+	Save(ctx context.Context, owner string, d wxrelay.Delivery) (bool, error)
+	// Update writes d regardless of leases (replays).
+	Update(ctx context.Context, d wxrelay.Delivery) error
+	AddAttempts(ctx context.Context, as []wxrelay.Attempt) error
+	// AbandonPending fails every pending delivery of a project.
+	AbandonPending(ctx context.Context, projectID int64, reason string, now time.Time) error
+	// ReplayFailed restarts every failed delivery of a project and returns
+	// how many.
+	ReplayFailed(ctx context.Context, projectID int64, now time.Time) (int, error)
+}
+
+// WebhookRequest is one signed POST to a project.
+type WebhookRequest struct {
+	URL       string
+	MessageID string // webhook-id: the same for every attempt of a delivery
+	Timestamp time.Time
+	Body      []byte
+	Secret    string // whsec_…
+}
+
+// WebhookResult is what one attempt got.
+type WebhookResult struct {
+	StatusCode int
+	Latency    time.Duration
+	Response   string // the first bytes of the answer
+	Err        error  // transport failure, timeout or refused address
+}
+
+// WebhookDeliverer sends signed webhooks.
+type WebhookDeliverer interface {
+	Deliver(ctx context.Context, req WebhookRequest) WebhookResult
+}
+
+// EgressPolicy decides which URLs push projects may point at.
+type EgressPolicy interface {
+	// CheckURL returns wxrelay.ErrEgressDenied (with a precise message) when
+	// the URL's host is or resolves to a refused address.
+	CheckURL(ctx context.Context, rawURL string) error
+}
+
+// WXCipher decrypts the raw_data of a push.
+type WXCipher interface {
+	Decrypt(appKey, appSecret, rawData string) ([]byte, error)
+}

@@ -1,0 +1,279 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/campushub/campushub/ports"
+)
+
+// relayLease is the single-active-relay lease: one row per lease name, held
+// by owner until lease_until (Unix milliseconds; an integer so that every
+// dialect compares it exactly).
+type relayLease struct {
+	bun.BaseModel `bun:"table:relay_leases"`
+	Name          string `bun:"name,pk,type:varchar(100)"`
+	Owner         string `bun:"owner,notnull,type:varchar(100)"`
+	LeaseUntil    int64  `bun:"lease_until,notnull"`
+}
+
+func init() {
+	Register(Migration{ID: "0500_relay_leases", Up: func(ctx context.Context, db bun.IDB, _ Dialect) error {
+		return CreateTables(ctx, db, (*relayLease)(nil))
+	}})
+}
+
+// RelayStore is the store side of the outbox relay: the leader lease that
+// lets one relay publish at a time, claiming unpublished rows in id order
+// under row leases, marking them published, and pruning old ones.
+type RelayStore struct {
+	db  *DB
+	now func() time.Time
+}
+
+// NewRelayStore returns the relay store on db, reading the time from now
+// (time.Now when nil).
+func NewRelayStore(db *DB, now func() time.Time) *RelayStore {
+	if now == nil {
+		now = time.Now
+	}
+	return &RelayStore{db: db, now: func() time.Time { return now().UTC() }}
+}
+
+// AcquireLease takes or renews the lease called name for owner, for ttl. It
+// reports whether owner holds the lease afterwards: true when the lease was
+// free, expired or already owner's; false while another owner holds it.
+func (s *RelayStore) AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
+	now := s.now()
+	until := now.Add(ttl).UnixMilli()
+	_, err := s.db.NewInsert().Model(&relayLease{Name: name, Owner: owner, LeaseUntil: until}).Exec(ctx)
+	if err == nil {
+		return true, nil
+	}
+	if !IsUniqueViolation(err) {
+		return false, fmt.Errorf("relay lease %s: %w", name, err)
+	}
+	_, err = s.db.NewUpdate().Model((*relayLease)(nil)).
+		Set("owner = ?", owner).
+		Set("lease_until = ?", until).
+		Where("name = ?", name).
+		WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Where("owner = ?", owner).WhereOr("lease_until < ?", now.UnixMilli())
+		}).
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("relay lease %s: %w", name, err)
+	}
+	// Rows-affected differs between drivers when nothing changes, so read the
+	// holder back instead.
+	var cur relayLease
+	if err := s.db.NewSelect().Model(&cur).Where("name = ?", name).Scan(ctx); err != nil {
+		return false, fmt.Errorf("relay lease %s: %w", name, err)
+	}
+	return cur.Owner == owner && cur.LeaseUntil == until, nil
+}
+
+// ReleaseLease gives up the lease called name if owner holds it, so another
+// relay can take over without waiting for it to expire.
+func (s *RelayStore) ReleaseLease(ctx context.Context, name, owner string) error {
+	_, err := s.db.NewUpdate().Model((*relayLease)(nil)).
+		Set("lease_until = ?", int64(0)).
+		Where("name = ?", name).Where("owner = ?", owner).
+		Exec(ctx)
+	return err
+}
+
+// ClaimOutbox leases up to limit unpublished rows to owner for lease and
+// returns them in id order. It only ever claims a prefix of the unpublished
+// rows: when the oldest ones are leased to another owner (or being claimed
+// by another transaction) it claims nothing, so that events of one key are
+// never published out of order. Rows already leased to owner are claimed
+// again, which is how a failed batch is retried.
+//
+// On PostgreSQL and MySQL the candidate rows are locked with
+// FOR UPDATE SKIP LOCKED and compared with the unlocked head of the queue;
+// SQLite serialises writers, so its transaction alone excludes other claims.
+func (s *RelayStore) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]ports.OutboxMessage, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var rows []OutboxRow
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		now := s.now()
+		head, err := s.headIDs(ctx, tx, limit)
+		if err != nil || len(head) == 0 {
+			return err
+		}
+		q := tx.NewSelect().Model(&rows).
+			Where("published_at IS NULL").
+			Where("id <= ?", head[len(head)-1]).
+			Order("id ASC").Limit(int64(limit))
+		if s.db.Dialect != SQLite {
+			q = q.For("UPDATE SKIP LOCKED")
+		}
+		if err := q.Scan(ctx); err != nil {
+			return err
+		}
+		rows = claimablePrefix(rows, head, owner, now)
+		if len(rows) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		until := now.Add(lease)
+		_, err = tx.NewUpdate().Model((*OutboxRow)(nil)).
+			Set("lease_owner = ?", owner).
+			Set("lease_until = ?", until).
+			Where("id IN (?)", bun.In(ids)).
+			Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	msgs := make([]ports.OutboxMessage, len(rows))
+	for i, r := range rows {
+		msgs[i] = ports.OutboxMessage{
+			ID:         r.ID,
+			Topic:      r.Topic,
+			Type:       r.Type,
+			Key:        r.AggregateID,
+			Payload:    []byte(r.Payload),
+			OccurredAt: r.OccurredAt.UTC(),
+		}
+	}
+	return msgs, nil
+}
+
+// headIDs returns the ids of the oldest unpublished rows, without locking.
+func (s *RelayStore) headIDs(ctx context.Context, db bun.IDB, limit int) ([]int64, error) {
+	var ids []int64
+	err := db.NewSelect().Model((*OutboxRow)(nil)).Column("id").
+		Where("published_at IS NULL").
+		Order("id ASC").Limit(int64(limit)).
+		Scan(ctx, &ids)
+	return ids, err
+}
+
+// claimablePrefix keeps the longest run of locked rows that starts at the
+// head of the queue, has no gaps (a row skipped because another transaction
+// locked it) and holds no row leased to someone else.
+func claimablePrefix(locked []OutboxRow, head []int64, owner string, now time.Time) []OutboxRow {
+	n := 0
+	for n < len(locked) && n < len(head) && locked[n].ID == head[n] {
+		r := locked[n]
+		if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil != nil && r.LeaseUntil.After(now) {
+			break
+		}
+		n++
+	}
+	return locked[:n]
+}
+
+// MarkPublished records that the rows with ids reached the broker, in one
+// statement.
+func (s *RelayStore) MarkPublished(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.db.NewUpdate().Model((*OutboxRow)(nil)).
+		Set("published_at = ?", s.now()).
+		Set("lease_owner = ''").
+		Set("lease_until = NULL").
+		Where("id IN (?)", bun.In(ids)).
+		Where("published_at IS NULL").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("mark outbox published: %w", err)
+	}
+	return nil
+}
+
+// ReleaseOutbox drops owner's leases on the rows with ids, so another relay
+// can claim them at once.
+func (s *RelayStore) ReleaseOutbox(ctx context.Context, owner string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.db.NewUpdate().Model((*OutboxRow)(nil)).
+		Set("lease_owner = ''").
+		Set("lease_until = NULL").
+		Where("id IN (?)", bun.In(ids)).
+		Where("lease_owner = ?", owner).
+		Where("published_at IS NULL").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("release outbox rows: %w", err)
+	}
+	return nil
+}
+
+// pruneChunk bounds how many rows one DELETE removes, so pruning never holds
+// locks for long.
+const pruneChunk int64 = 5000
+
+// PruneOutbox deletes rows published before before and returns how many.
+func (s *RelayStore) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		n, err := s.pruneOnce(ctx, before.UTC())
+		if err != nil {
+			return total, fmt.Errorf("prune outbox: %w", err)
+		}
+		total += n
+		if n < pruneChunk {
+			return total, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+	}
+}
+
+func (s *RelayStore) pruneOnce(ctx context.Context, before time.Time) (int64, error) {
+	q := s.db.NewDelete().Model((*OutboxRow)(nil))
+	if s.db.Dialect == MySQL {
+		// MySQL has DELETE … LIMIT but no LIMIT inside an IN subquery.
+		q = q.Where("published_at IS NOT NULL").Where("published_at < ?", before).
+			Order("id ASC").Limit(pruneChunk)
+	} else {
+		sub := s.db.NewSelect().Model((*OutboxRow)(nil)).Column("id").
+			Where("published_at IS NOT NULL").Where("published_at < ?", before).
+			Order("id ASC").Limit(pruneChunk)
+		q = q.Where("id IN (?)", sub)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// OutboxLag reports how many rows wait to be published and when the oldest
+// of them occurred (the zero time when none wait).
+func (s *RelayStore) OutboxLag(ctx context.Context) (count int64, oldest time.Time, err error) {
+	n, err := s.db.NewSelect().Model((*OutboxRow)(nil)).Where("published_at IS NULL").Count(ctx)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("outbox lag: %w", err)
+	}
+	if n == 0 {
+		return 0, time.Time{}, nil
+	}
+	var first OutboxRow
+	err = s.db.NewSelect().Model(&first).Column("occurred_at").
+		Where("published_at IS NULL").Order("id ASC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) { // published between the two queries
+		return int64(n), time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("outbox lag: %w", err)
+	}
+	return int64(n), first.OccurredAt.UTC(), nil
+}

@@ -31,7 +31,7 @@ for entry in "${services[@]}"; do
 	script="${entry#*:}"
 	started=$SECONDS
 	if ! out="$(SERVICES_DIR="$ROOT/$name" bash "$script" start)"; then
-		echo "services: $name failed to start (see the lines above and $ROOT/$name)" >&2
+		echo "services: $name failed to start (see the lines above and $ROOT/$name); stop the others with make services-down" >&2
 		exit 1
 	fi
 	vars="$(grep -E '^CAMPUSHUB_TEST_[A-Z_]+=' <<<"$out" || true)"

@@ -92,7 +92,7 @@ start() {
 	if [ "$(id -u)" = 0 ]; then
 		chown -R postgres: "$DIR"
 		runuser -u postgres -- test -w "$DIR" ||
-			die "user postgres cannot write $DIR; a parent directory is not searchable (set SERVICES_DIR elsewhere, e.g. /tmp/campushub-services/postgres)"
+			die "user postgres cannot write $DIR; a parent directory is not searchable (set SERVICES_DIR, or SERVICES_ROOT for up.sh, to a directory under /tmp)"
 	fi
 	if [ ! -f "$DATA/PG_VERSION" ]; then
 		as_pg "$bin/initdb" -D "$DATA" -U postgres -E UTF8 --locale=C.UTF-8 \

@@ -1,0 +1,52 @@
+// Package content holds the content use cases — FAQ and feedback categories
+// (read by users, written by managers), users' feedback, managers' replies —
+// and the go-kit endpoints that wrap them.
+package content
+
+import (
+	"context"
+	"errors"
+
+	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+)
+
+// Deps are the ports the content service needs.
+type Deps struct {
+	UoW        ports.UnitOfWork
+	Outbox     ports.Outbox
+	FAQs       ports.FAQs
+	Categories ports.Categories
+	Feedbacks  ports.Feedbacks
+	Clock      ports.Clock
+}
+
+// Service runs the content use cases.
+type Service struct{ Deps }
+
+// NewService returns the content service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = ports.SystemClock{}
+	}
+	return &Service{Deps: d}
+}
+
+// Page is a requested page of a list.
+type Page struct{ No, Size int }
+
+func (p Page) offset() int { return (p.No - 1) * p.Size }
+
+func caller(ctx context.Context) (int64, error) {
+	p, err := auth.Caller(ctx)
+	return p.AccountID, err
+}
+
+// notFound turns a repository's not-found into the module's error.
+func notFound(err error, as *shared.Error) error {
+	if errors.Is(err, shared.ErrNotFound) {
+		return as
+	}
+	return err
+}

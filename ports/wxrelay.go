@@ -31,9 +31,6 @@ type WXEvents interface {
 	// already seen after since (a duplicate within the window).
 	Claim(ctx context.Context, hash string, now, since time.Time) (bool, error)
 	Create(ctx context.Context, e *wxrelay.Event) error
-	// SetPayload stores the rendered body of an event created in the same
-	// transaction (the body names the event's id).
-	SetPayload(ctx context.Context, id int64, payload []byte) error
 	ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Event, error)
 }
 

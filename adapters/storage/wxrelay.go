@@ -1,0 +1,233 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/domain/wxrelay"
+	"github.com/campushub/campushub/ports"
+)
+
+type wxProjectRow struct {
+	bun.BaseModel `bun:"table:wx_push_projects"`
+	ID            int64     `bun:"id,pk,autoincrement"`
+	URL           string    `bun:"url,notnull,type:varchar(1024)"`
+	Name          string    `bun:"project,notnull,type:varchar(100)"`
+	URLHash       string    `bun:"url_hash,notnull,type:varchar(64)"`
+	Status        int       `bun:"statu,notnull"`
+	Secret        string    `bun:"secret,notnull,type:varchar(128)"`
+	Failures      int       `bun:"failures,notnull"`
+	CreatedAt     time.Time `bun:"created_at,notnull"`
+	UpdatedAt     time.Time `bun:"updated_at,notnull"`
+}
+
+type wxEventRow struct {
+	bun.BaseModel `bun:"table:wx_events"`
+	ID            int64     `bun:"id,pk,autoincrement"`
+	AppKey        string    `bun:"app_key,notnull,type:varchar(200)"`
+	SchoolCode    string    `bun:"school_code,notnull,type:text"`
+	Name          string    `bun:"event,notnull,type:text"`
+	RawData       string    `bun:"raw_data,notnull,type:text"`
+	Data          string    `bun:"data,notnull,type:text"`
+	BodyHash      string    `bun:"body_hash,notnull,type:varchar(64)"`
+	ReceivedAt    time.Time `bun:"received_at,notnull"`
+}
+
+type wxDedupRow struct {
+	bun.BaseModel `bun:"table:wx_event_dedup"`
+	Hash          string    `bun:"body_hash,pk,type:varchar(64)"`
+	SeenAt        time.Time `bun:"seen_at,notnull"`
+}
+
+func init() {
+	Register(Migration{ID: "0300_wxrelay", Up: func(ctx context.Context, db bun.IDB, d Dialect) error {
+		if err := CreateTables(ctx, db, (*wxProjectRow)(nil), (*wxEventRow)(nil), (*wxDedupRow)(nil),
+			(*wxDeliveryRow)(nil), (*wxAttemptRow)(nil)); err != nil {
+			return err
+		}
+		indexes := []struct {
+			model   any
+			name    string
+			unique  bool
+			columns []string
+		}{
+			{(*wxProjectRow)(nil), "wx_push_projects_url_project_idx", true, []string{"url_hash", "project"}},
+			{(*wxDeliveryRow)(nil), "wx_deliveries_event_project_idx", true, []string{"event_id", "project_id"}},
+			{(*wxDeliveryRow)(nil), "wx_deliveries_due_idx", false, []string{"status", "next_attempt_at"}},
+			{(*wxDeliveryRow)(nil), "wx_deliveries_project_idx", false, []string{"project_id", "status"}},
+			{(*wxAttemptRow)(nil), "wx_delivery_attempts_delivery_idx", false, []string{"delivery_id"}},
+		}
+		for _, ix := range indexes {
+			if err := CreateIndex(ctx, db, d, ix.model, ix.name, ix.unique, ix.columns...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}})
+}
+
+// WXProjects is the bun repository of push projects.
+type WXProjects struct{ db *DB }
+
+// WXEvents is the bun repository of received 微校 events.
+type WXEvents struct{ db *DB }
+
+var (
+	_ ports.WXProjects = (*WXProjects)(nil)
+	_ ports.WXEvents   = (*WXEvents)(nil)
+)
+
+// NewWXProjects returns the push-project repository on db.
+func NewWXProjects(db *DB) *WXProjects { return &WXProjects{db: db} }
+
+// NewWXEvents returns the event repository on db.
+func NewWXEvents(db *DB) *WXEvents { return &WXEvents{db: db} }
+
+func toWXProjectRow(p wxrelay.Project) wxProjectRow {
+	return wxProjectRow{ID: p.ID, URL: p.URL, Name: p.Name, URLHash: wxrelay.HashBody([]byte(p.URL)),
+		Status: int(p.Status), Secret: p.Secret, Failures: p.Failures,
+		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+}
+
+func (r wxProjectRow) domain() wxrelay.Project {
+	return wxrelay.Project{ID: r.ID, URL: r.URL, Name: r.Name, Status: wxrelay.Status(r.Status), Secret: r.Secret,
+		Failures: r.Failures, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// Create inserts p and sets its ID.
+func (r *WXProjects) Create(ctx context.Context, p *wxrelay.Project) error {
+	row := toWXProjectRow(*p)
+	if _, err := r.db.IDB(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
+		return MapError(err)
+	}
+	p.ID = row.ID
+	return nil
+}
+
+// ByID finds a project.
+func (r *WXProjects) ByID(ctx context.Context, id int64) (wxrelay.Project, error) {
+	var row wxProjectRow
+	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
+	return row.domain(), MapError(err)
+}
+
+// ByIDs returns the projects among ids that exist.
+func (r *WXProjects) ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Project, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []wxProjectRow
+	if err := r.db.IDB(ctx).NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	return wxProjects(rows), nil
+}
+
+// List returns every project, oldest first.
+func (r *WXProjects) List(ctx context.Context) ([]wxrelay.Project, error) {
+	var rows []wxProjectRow
+	if err := r.db.IDB(ctx).NewSelect().Model(&rows).Order("id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	return wxProjects(rows), nil
+}
+
+func wxProjects(rows []wxProjectRow) []wxrelay.Project {
+	out := make([]wxrelay.Project, len(rows))
+	for i, row := range rows {
+		out[i] = row.domain()
+	}
+	return out
+}
+
+// ActiveIDs lists the ids of projects with statu 0.
+func (r *WXProjects) ActiveIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := r.db.IDB(ctx).NewSelect().Model((*wxProjectRow)(nil)).Column("id").
+		Where("statu = ?", int(wxrelay.StatusActive)).Order("id").Scan(ctx, &ids)
+	return ids, err
+}
+
+// Update writes p.
+func (r *WXProjects) Update(ctx context.Context, p wxrelay.Project) error {
+	row := toWXProjectRow(p)
+	res, err := r.db.IDB(ctx).NewUpdate().Model(&row).ExcludeColumn("created_at").WherePK().Exec(ctx)
+	return wxAffected(res, err)
+}
+
+// SetHealth writes a project's failure count and status.
+func (r *WXProjects) SetHealth(ctx context.Context, id int64, failures int, status wxrelay.Status) error {
+	res, err := r.db.IDB(ctx).NewUpdate().Model((*wxProjectRow)(nil)).
+		Set("failures = ?", failures).Set("statu = ?", int(status)).Where("id = ?", id).Exec(ctx)
+	return wxAffected(res, err)
+}
+
+// Delete removes a project.
+func (r *WXProjects) Delete(ctx context.Context, id int64) error {
+	res, err := r.db.IDB(ctx).NewDelete().Model((*wxProjectRow)(nil)).Where("id = ?", id).Exec(ctx)
+	return wxAffected(res, err)
+}
+
+// Claim records hash as seen at now unless it was already seen after since.
+func (r *WXEvents) Claim(ctx context.Context, hash string, now, since time.Time) (bool, error) {
+	db := r.db.IDB(ctx)
+	var row wxDedupRow
+	err := db.NewSelect().Model(&row).Where("body_hash = ?", hash).Scan(ctx)
+	switch err = MapError(err); {
+	case err == nil && row.SeenAt.After(since):
+		return false, nil
+	case err == nil:
+		_, err = db.NewUpdate().Model((*wxDedupRow)(nil)).Set("seen_at = ?", now.UTC()).Where("body_hash = ?", hash).Exec(ctx)
+		return err == nil, err
+	case errors.Is(err, shared.ErrNotFound):
+		_, err = db.NewInsert().Model(&wxDedupRow{Hash: hash, SeenAt: now.UTC()}).Exec(ctx)
+		return err == nil, MapError(err)
+	default:
+		return false, err
+	}
+}
+
+// Create inserts e and sets its ID.
+func (r *WXEvents) Create(ctx context.Context, e *wxrelay.Event) error {
+	row := wxEventRow{AppKey: e.AppKey, SchoolCode: e.SchoolCode, Name: e.Name, RawData: e.RawData,
+		Data: e.Data, BodyHash: e.BodyHash, ReceivedAt: e.ReceivedAt.UTC()}
+	if _, err := r.db.IDB(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
+		return MapError(err)
+	}
+	e.ID = row.ID
+	return nil
+}
+
+// ByIDs returns the events among ids that exist.
+func (r *WXEvents) ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Event, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []wxEventRow
+	if err := r.db.IDB(ctx).NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]wxrelay.Event, len(rows))
+	for i, row := range rows {
+		out[i] = wxrelay.Event{ID: row.ID, AppKey: row.AppKey, SchoolCode: row.SchoolCode, Name: row.Name,
+			RawData: row.RawData, Data: row.Data, BodyHash: row.BodyHash, ReceivedAt: row.ReceivedAt.UTC()}
+	}
+	return out, nil
+}
+
+// wxAffected turns an update or delete that touched no row into
+// shared.ErrNotFound.
+func wxAffected(res sql.Result, err error) error {
+	if err != nil {
+		return MapError(err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return shared.ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// service is a running `campushub serve` whose log the test can read and
+// whose exit status it can check.
+type service struct {
+	URL     string
+	logPath string
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	waitErr error
+	once    sync.Once
+}
+
+// startService starts the binary like startServer, but keeps the log file
+// path and the process so the test can read codes from the log and check the
+// exit status of a shutdown. env must name DATABASE_URL when the test needs
+// the database after the service stops.
+func startService(t *testing.T, env map[string]string) *service {
+	t.Helper()
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	full := map[string]string{
+		"HTTP_ADDR":    freeAddr(t),
+		"DATABASE_URL": "sqlite:" + filepath.Join(dir, "campushub.db"),
+		"LOG_FORMAT":   "json",
+		"LOG_LEVEL":    "info",
+		"CODE_SENDER":  "log",
+		"BCRYPT_COST":  "4",
+	}
+	for k, v := range env {
+		full[k] = v
+	}
+	s := &service{URL: "http://" + full["HTTP_ADDR"], logPath: filepath.Join(dir, "campushub.log"), exited: make(chan struct{})}
+	logFile, err := os.Create(s.logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cmd = exec.Command(bin, "serve")
+	s.cmd.Dir = dir
+	s.cmd.Env = environ(full)
+	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
+	if err := s.cmd.Start(); err != nil {
+		t.Fatalf("start campushub: %v", err)
+	}
+	go func() {
+		s.waitErr = s.cmd.Wait()
+		_ = logFile.Close()
+		close(s.exited)
+	}()
+	t.Cleanup(func() { s.terminate(t) })
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case <-s.exited:
+			t.Fatalf("campushub exited before it was healthy (%v); log:\n%s", s.waitErr, s.log())
+		default:
+		}
+		if resp, err := http.Get(s.URL + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("campushub not healthy after 30s; log:\n%s", s.log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// log returns what the service has logged so far.
+func (s *service) log() string { return readFile(s.logPath) }
+
+// terminate sends SIGTERM, waits for the process and returns its exit code.
+func (s *service) terminate(t *testing.T) int {
+	t.Helper()
+	s.once.Do(func() {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.exited:
+		case <-time.After(20 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-s.exited
+			t.Errorf("campushub did not stop within 20s of SIGTERM; log:\n%s", s.log())
+		}
+	})
+	<-s.exited
+	var exitErr *exec.ExitError
+	if errors.As(s.waitErr, &exitErr) {
+		return exitErr.ExitCode()
+	}
+	if s.waitErr != nil {
+		t.Fatalf("wait for campushub: %v", s.waitErr)
+	}
+	return 0
+}
+
+// logLines returns the JSON log records holding every key=value of match.
+func (s *service) logLines(match map[string]string) []map[string]any {
+	var out []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(s.log()))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		var rec map[string]any
+		if json.Unmarshal(sc.Bytes(), &rec) != nil {
+			continue
+		}
+		ok := true
+		for k, v := range match {
+			if rec[k] != v {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// codeFor waits for the log line of the latest code sent to key ("+86 186…"
+// or an e-mail) and returns the code.
+func (s *service) codeFor(t *testing.T, key string) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		lines := s.logLines(map[string]string{"msg": "verification code (CODE_SENDER=log)", "account": key})
+		if len(lines) > 0 {
+			code, _ := lines[len(lines)-1]["code"].(string)
+			return code
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no code for %s in the log:\n%s", key, s.log())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// envelope is the app API's answer.
+type envelope struct {
+	Status  int
+	Code    int             `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// call sends body (nil for none) as JSON and decodes the envelope.
+func (s *service) call(t *testing.T, method, path, token string, body any) envelope {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	if token != "" {
+		req.Header.Set("Authorization", "Token "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	e := envelope{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, &e); err != nil {
+		t.Fatalf("%s %s: HTTP %d, not an envelope: %s", method, path, resp.StatusCode, raw)
+	}
+	return e
+}
+
+// want fails unless e carries code (HTTP status too when status is not 0).
+func (e envelope) want(t *testing.T, what string, status, code int) envelope {
+	t.Helper()
+	if e.Code != code || status != 0 && e.Status != status {
+		t.Fatalf("%s: HTTP %d code %d %q, want HTTP %d code %d", what, e.Status, e.Code, e.Message, status, code)
+	}
+	return e
+}
+
+// tokenPair is the data of register, access_token and refresh_token.
+type tokenPair struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresAt    string `json:"expires_at"`
+	ExpiresIn    int64  `json:"expires_in"`
+}
+
+func (e envelope) tokens(t *testing.T) tokenPair {
+	t.Helper()
+	var p tokenPair
+	if err := json.Unmarshal(e.Data, &p); err != nil || p.AccessToken == "" || p.RefreshToken == "" {
+		t.Fatalf("token data %s: %v", e.Data, err)
+	}
+	return p
+}

@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/campushub/campushub/adapters/storage"
+)
+
+const (
+	phone    = "18656660930"
+	phoneKey = "+86 18656660930"
+	password = "password123"
+)
+
+// TestAccountJourney walks the account flow against the built binary:
+// send_code → register → login → info get/put → refresh → destroy, a
+// replayed refresh token revoking its family, and the password lockout.
+func TestAccountJourney(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "journey.db")
+	s := startService(t, map[string]string{"DATABASE_URL": dbURL, "LOGIN_MAX_FAILURES": "3"})
+	if len(s.logLines(map[string]string{"level": "WARN"})) == 0 || !strings.Contains(s.log(), "CODE_SENDER=log") {
+		t.Errorf("no start-up warning that codes are logged; log:\n%s", s.log())
+	}
+
+	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"area": "86", "account": phone}).want(t, "send_code", 200, 0)
+	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"account": phone}).want(t, "send_code again", 429, 10010)
+	code := s.codeFor(t, phoneKey)
+	if len(code) != 6 {
+		t.Fatalf("code %q from the log is not 6 digits", code)
+	}
+	s.call(t, "POST", "/api/auth/check_code", "", map[string]string{"area": "86", "account": phone, "code": "000000"}).want(t, "check_code wrong", 400, 10008)
+	s.call(t, "POST", "/api/auth/check_code", "", map[string]string{"area": "86", "account": phone, "code": code}).want(t, "check_code", 200, 0)
+	reg := s.call(t, "POST", "/api/auth/register", "", map[string]string{"area": "86", "account": phone, "code": code, "password": password}).
+		want(t, "register", 200, 0).tokens(t)
+	if reg.ExpiresIn != 604800 || len(reg.AccessToken) != 50 {
+		t.Errorf("register tokens %+v", reg)
+	}
+	s.call(t, "POST", "/api/auth/register", "", map[string]string{"account": phone, "code": code, "password": password}).want(t, "register again", 409, 10009)
+
+	login := s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"area": "86", "account": phone, "password": password}).
+		want(t, "access_token", 200, 0).tokens(t)
+
+	var info map[string]any
+	_ = json.Unmarshal(s.call(t, "GET", "/api/personal/info", login.AccessToken, nil).want(t, "GET info", 200, 0).Data, &info)
+	if len(info) != 16 || info["phone"] != phone || info["role"] != 0.0 || info["gender"] != 2.0 {
+		t.Fatalf("info %v", info)
+	}
+	put := map[string]any{"nickname": "小明", "gender": 1, "birthday": "1991-03-08", "address": "合肥"}
+	_ = json.Unmarshal(s.call(t, "PUT", "/api/personal/info", login.AccessToken, put).want(t, "PUT info", 200, 0).Data, &info)
+	if info["nickname"] != "小明" || info["gender"] != 1.0 || info["birthday"] != "1991-03-08" {
+		t.Fatalf("info after PUT %v", info)
+	}
+	s.call(t, "PUT", "/api/personal/info", login.AccessToken, map[string]any{"gender": 7}).want(t, "PUT bad gender", 400, 10005)
+
+	refreshed := s.call(t, "POST", "/api/auth/refresh_token", "", map[string]string{"refresh_token": login.RefreshToken}).
+		want(t, "refresh_token", 200, 0).tokens(t)
+	s.call(t, "GET", "/api/personal/info", refreshed.AccessToken, nil).want(t, "GET info with the refreshed token", 200, 0)
+	s.call(t, "POST", "/api/auth/refresh_token", "", map[string]string{"refresh_token": login.RefreshToken}).want(t, "replayed refresh token", 401, 10004)
+	s.call(t, "GET", "/api/personal/info", refreshed.AccessToken, nil).want(t, "token of the revoked family", 401, 10004)
+	s.call(t, "POST", "/api/auth/refresh_token", "", map[string]string{"refresh_token": refreshed.RefreshToken}).want(t, "refresh of the revoked family", 401, 10004)
+
+	s.call(t, "POST", "/api/auth/destroy_token", reg.AccessToken, nil).want(t, "destroy_token", 200, 0)
+	s.call(t, "GET", "/api/personal/info", reg.AccessToken, nil).want(t, "destroyed token", 401, 10004)
+	s.call(t, "POST", "/api/auth/refresh_token", "", map[string]string{"refresh_token": reg.RefreshToken}).want(t, "refresh of a destroyed session", 401, 10004)
+
+	wrong := map[string]string{"account": phone, "password": "wrong-password"}
+	s.call(t, "POST", "/api/auth/access_token", "", wrong).want(t, "wrong password 1", 401, 10007)
+	s.call(t, "POST", "/api/auth/access_token", "", wrong).want(t, "wrong password 2", 401, 10007)
+	s.call(t, "POST", "/api/auth/access_token", "", wrong).want(t, "wrong password 3 locks", http.StatusLocked, 10003)
+	s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"account": phone, "password": password}).want(t, "right password while locked", http.StatusLocked, 10003)
+
+	s.call(t, "GET", "/api/nope", "", nil).want(t, "unknown path", 404, 10002)
+	s.call(t, "GET", "/api/auth/send_code", "", nil).want(t, "wrong method", 405, 10002)
+
+	if code := s.terminate(t); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM; log:\n%s", code, s.log())
+	}
+	checkAccountEvents(t, dbURL, code, password, login, refreshed)
+}
+
+// checkAccountEvents reads the outbox the journey left and checks the
+// account events are there, with no secret in them.
+func checkAccountEvents(t *testing.T, dbURL, code, password string, pairs ...tokenPair) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storage.Config{URL: dbURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := storage.NewOutbox(db).Recent(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	secrets := []string{password, code}
+	for _, p := range pairs {
+		secrets = append(secrets, p.AccessToken, p.RefreshToken)
+	}
+	for _, r := range rows {
+		seen[r.Type]++
+		for _, s := range secrets {
+			if strings.Contains(r.Payload, s) {
+				t.Errorf("event %s holds a secret: %s", r.Type, r.Payload)
+			}
+		}
+		if strings.Contains(r.Payload, "$2a$") {
+			t.Errorf("event %s holds a password hash: %s", r.Type, r.Payload)
+		}
+	}
+	for _, typ := range []string{"campushub.account.registered", "campushub.account.profile_updated", "campushub.account.login_locked"} {
+		if seen[typ] != 1 {
+			t.Errorf("%d %s events in the outbox, want 1 (all: %v)", seen[typ], typ, seen)
+		}
+	}
+}
+
+// TestAdminCreateManager creates a manager with the CLI and signs in as it.
+func TestAdminCreateManager(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "admin.db")
+	env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
+	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", password); code != 0 {
+		t.Fatalf("admin create: exit %d\n%s", code, out)
+	}
+	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", password); code == 0 || !strings.Contains(out, "already registered") {
+		t.Fatalf("second admin create: exit %d\n%s", code, out)
+	}
+	if code, out := run(t, env, "admin", "create", "--account", "boss@example.com", "--password", "short"); code == 0 || !strings.Contains(out, "password") {
+		t.Fatalf("admin create with a short password: exit %d\n%s", code, out)
+	}
+
+	s := startService(t, map[string]string{"DATABASE_URL": dbURL})
+	tok := s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"account": "manager@example.com", "password": password}).
+		want(t, "manager login", 200, 0).tokens(t)
+	var info struct {
+		Role     int    `json:"role"`
+		Email    string `json:"email"`
+		Username string `json:"username"`
+	}
+	_ = json.Unmarshal(s.call(t, "GET", "/api/personal/info", tok.AccessToken, nil).want(t, "manager info", 200, 0).Data, &info)
+	if info.Role != 1 || info.Email != "manager@example.com" || info.Username != "manager@example.com" {
+		t.Fatalf("manager info %+v, want role 1", info)
+	}
+}
+
+// TestGracefulShutdown stops the service with SIGTERM and expects exit 0.
+func TestGracefulShutdown(t *testing.T) {
+	s := startService(t, nil)
+	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"account": "ann@example.com"}).want(t, "send_code", 200, 0)
+	if code := s.terminate(t); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM; log:\n%s", code, s.log())
+	}
+	if len(s.logLines(map[string]string{"msg": "shutting down"})) != 1 {
+		t.Errorf("no shutdown line in the log:\n%s", s.log())
+	}
+	if _, err := http.Get(s.URL + "/healthz"); err == nil {
+		t.Error("the service still answers after it exited")
+	}
+}

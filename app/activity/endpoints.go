@@ -21,10 +21,11 @@ type Response struct {
 // Failed implements endpoint.Failer.
 func (r Response) Failed() error { return r.Err }
 
-// Page is a result page: the items and the total count.
+// Page is a result page: the items, the total count and the page asked for.
 type Page struct {
-	Items any
-	Total int64
+	Items    any
+	Total    int64
+	No, Size int
 }
 
 // unary turns a typed use case call into an endpoint.

@@ -19,19 +19,20 @@ type Org struct {
 // MakeOrg wires the organisation endpoints.
 func MakeOrg(s *Service) Org {
 	org := RequireCaller(s, true)
-	page := func(items any, total int64, err error) (any, error) { return Page{Items: items, Total: total}, err }
 	return Org{
 		Me:             org(unary(func(ctx context.Context, _ struct{}) (any, error) { return s.OwnOrg(ctx) })),
 		CreateActivity: org(unary(func(ctx context.Context, r DraftRequest) (any, error) { return s.CreateActivity(ctx, r.Draft) })),
 		ListActivities: org(unary(func(ctx context.Context, r PageRequest) (any, error) {
-			return page(s.ListActivities(ctx, r.No, r.Size))
+			items, total, err := s.ListActivities(ctx, r.No, r.Size)
+			return Page{Items: items, Total: total, No: r.No, Size: r.Size}, err
 		})),
 		GetActivity:    org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.Activity(ctx, r.ID) })),
 		UpdateActivity: org(unary(func(ctx context.Context, r DraftRequest) (any, error) { return s.UpdateActivity(ctx, r.ID, r.Draft) })),
 		CloseActivity:  org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.CloseActivity(ctx, r.ID) })),
 		DeleteActivity: org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return nil, s.DeleteActivity(ctx, r.ID) })),
 		ListMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) {
-			return page(s.ListMembers(ctx, r.ID, r.Filter, r.Page.No, r.Page.Size))
+			items, total, err := s.ListMembers(ctx, r.ID, r.Filter, r.Page.No, r.Page.Size)
+			return Page{Items: items, Total: total, No: r.Page.No, Size: r.Page.Size}, err
 		})),
 		ExportMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) { return s.ExportMembers(ctx, r.ID, r.Filter) })),
 		Draw:          org(unary(func(ctx context.Context, r DrawRequest) (any, error) { return s.Draw(ctx, r.ID, r.Count) })),
@@ -62,7 +63,7 @@ func MakeManage(s *Service, accounts auth.Authenticator) Manage {
 		CreateOrg: mgr(unary(func(ctx context.Context, r NameRequest) (any, error) { return s.CreateOrg(ctx, r.Name) })),
 		ListOrgs: mgr(unary(func(ctx context.Context, r PageRequest) (any, error) {
 			items, total, err := s.ListOrgs(ctx, r.No, r.Size)
-			return Page{Items: items, Total: total}, err
+			return Page{Items: items, Total: total, No: r.No, Size: r.Size}, err
 		})),
 		IssueToken: mgr(unary(func(ctx context.Context, r TokenRequest) (any, error) { return s.IssueToken(ctx, r.OrgID, r.Label) })),
 		ListTokens: mgr(unary(func(ctx context.Context, r TokenRequest) (any, error) { return s.Tokens(ctx, r.OrgID) })),

@@ -1,0 +1,171 @@
+package activityapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/domain/shared"
+)
+
+// Fields are the flat string fields of a WeChat-side request body.
+type Fields map[string]string
+
+// readFields reads a WeChat-side body: a JSON object of strings, numbers,
+// booleans or nulls, or a form (application/x-www-form-urlencoded). As the
+// seed's own samples do, a JSON body may quote with single quotes or with
+// typographic quotes; such a body is read only when it is not valid JSON as
+// it stands. allowed names the fields the route takes; others are refused.
+func readFields(r *http.Request, allowed ...string) (Fields, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parseFields(r.Header.Get("Content-Type"), body)
+	if err != nil {
+		return nil, err
+	}
+	for k := range f {
+		if k != "access_token" && k != "access_type" && !contains(allowed, k) {
+			return nil, shared.Invalid(k, "unknown field %q", k)
+		}
+	}
+	return f, nil
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, httpkit.ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
+		}
+		return nil, shared.Invalid("body", "could not read request body")
+	}
+	return body, nil
+}
+
+func parseFields(contentType string, body []byte) (Fields, error) {
+	f := Fields{}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return f, nil
+	}
+	ct, _, _ := mime.ParseMediaType(contentType)
+	if ct == "application/x-www-form-urlencoded" || (ct != "application/json" && trimmed[0] != '{') {
+		vals, err := url.ParseQuery(string(trimmed))
+		if err != nil {
+			return nil, shared.Invalid("body", "malformed form body: %v", err)
+		}
+		for k, v := range vals {
+			if len(v) > 1 {
+				return nil, shared.Invalid(k, "%s is given %d times; give it once", k, len(v))
+			}
+			f[k] = v[0]
+		}
+		return f, nil
+	}
+	return f, decodeLooseJSON(trimmed, f)
+}
+
+// errBody replays a body read error to the decoder.
+type errBody struct{ err error }
+
+func (e errBody) Read([]byte) (int, error) { return 0, e.err }
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func decodeLooseJSON(body []byte, f Fields) error {
+	raw := map[string]any{}
+	err := strictObject(body, &raw)
+	if err != nil {
+		if fixed, ok := normaliseQuotes(body); ok && strictObject(fixed, &raw) == nil {
+			err = nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for k, v := range raw {
+		switch x := v.(type) {
+		case string:
+			f[k] = x
+		case json.Number:
+			f[k] = x.String()
+		case bool:
+			f[k] = map[bool]string{true: "true", false: "false"}[x]
+		case nil:
+			f[k] = ""
+		default:
+			return shared.Invalid(k, "%s must be a string or a number", k)
+		}
+	}
+	return nil
+}
+
+func strictObject(body []byte, dst *map[string]any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(dst); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			return shared.Invalid("body", "request body must be a JSON object, not %s", typ.Value)
+		}
+		return shared.Invalid("body", "malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return shared.Invalid("body", "request body holds more than one JSON value")
+	}
+	return nil
+}
+
+// normaliseQuotes rewrites a body quoted with ' or with “ ” into JSON: it
+// turns typographic quotes into ", and single-quoted strings into
+// double-quoted ones. It reports false when there was nothing to rewrite.
+func normaliseQuotes(body []byte) ([]byte, bool) {
+	s := strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "'").Replace(string(body))
+	var out strings.Builder
+	var quote rune
+	escaped := false
+	for _, c := range s {
+		switch {
+		case escaped:
+			escaped = false
+			out.WriteRune(c)
+		case quote != 0 && c == '\\':
+			escaped = true
+			out.WriteRune(c)
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote = c
+			out.WriteRune('"')
+		case quote != 0 && c == quote:
+			quote = 0
+			out.WriteRune('"')
+		case quote == '\'' && c == '"':
+			out.WriteString(`\"`)
+		default:
+			out.WriteRune(c)
+		}
+	}
+	fixed := out.String()
+	return []byte(fixed), fixed != string(body)
+}
+
+// field reads one field with a length limit.
+func (f Fields) field(name string, max int) (string, error) {
+	v := strings.TrimSpace(f[name])
+	return v, httpkit.MaxLen(name, v, max)
+}

@@ -83,6 +83,7 @@ func (r ProjectsResponse) Failed() error { return r.Err }
 
 // DeliveriesResponse carries a page of deliveries.
 type DeliveriesResponse struct {
+	Filter     ports.DeliveryFilter // the page asked for
 	Deliveries []wxrelay.Delivery
 	Total      int64
 	Err        error
@@ -168,8 +169,9 @@ func MakeRotateSecretEndpoint(s *Service) endpoint.Endpoint {
 // MakeListDeliveriesEndpoint wraps Service.ListDeliveries.
 func MakeListDeliveriesEndpoint(s *Service) endpoint.Endpoint {
 	return func(ctx context.Context, request any) (any, error) {
-		ds, total, err := s.ListDeliveries(ctx, request.(ListDeliveriesRequest).Filter)
-		return DeliveriesResponse{Deliveries: ds, Total: total, Err: err}, nil
+		f := request.(ListDeliveriesRequest).Filter
+		ds, total, err := s.ListDeliveries(ctx, f)
+		return DeliveriesResponse{Filter: f, Deliveries: ds, Total: total, Err: err}, nil
 	}
 }
 

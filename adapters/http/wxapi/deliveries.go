@@ -1,0 +1,73 @@
+package wxapi
+
+import (
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	appwx "github.com/campushub/campushub/app/wxrelay"
+	"github.com/campushub/campushub/domain/wxrelay"
+	"github.com/campushub/campushub/ports"
+)
+
+func portsFilter(eventID, projectID int64, status string, page httpkit.Page) ports.DeliveryFilter {
+	return ports.DeliveryFilter{EventID: eventID, ProjectID: projectID, Status: wxrelay.DeliveryStatus(status),
+		Offset: (page.No - 1) * page.Size, Limit: page.Size}
+}
+
+// deliveryDTO is a delivery on the wire.
+type deliveryDTO struct {
+	ID            int64  `json:"id"`
+	MessageID     string `json:"webhook_id"`
+	EventID       int64  `json:"event_id"`
+	ProjectID     int64  `json:"project_id"`
+	Status        string `json:"status"`
+	Attempts      int    `json:"attempts"`
+	NextAttemptAt string `json:"next_attempt_at"`
+	LastError     string `json:"last_error"`
+	CreatedAt     string `json:"created_at"`
+	UpdatedAt     string `json:"updated_at"`
+	CompletedAt   string `json:"completed_at"`
+}
+
+func (s *Server) deliveryDTO(d wxrelay.Delivery) deliveryDTO {
+	out := deliveryDTO{ID: d.ID, MessageID: appwx.MessageID(d.ID), EventID: d.EventID, ProjectID: d.ProjectID,
+		Status: string(d.Status), Attempts: d.Attempts, LastError: d.LastError,
+		CreatedAt: s.clock.Format(d.CreatedAt), UpdatedAt: s.clock.Format(d.UpdatedAt)}
+	if d.Status == wxrelay.DeliveryPending {
+		out.NextAttemptAt = s.clock.Format(d.NextAttemptAt)
+	}
+	if !d.CompletedAt.IsZero() {
+		out.CompletedAt = s.clock.Format(d.CompletedAt)
+	}
+	return out
+}
+
+func (s *Server) delivery(resp any) any { return s.deliveryDTO(resp.(appwx.DeliveryResponse).Delivery) }
+
+func (s *Server) deliveries(resp any) any {
+	r := resp.(appwx.DeliveriesResponse)
+	list := make([]deliveryDTO, len(r.Deliveries))
+	for i, d := range r.Deliveries {
+		list[i] = s.deliveryDTO(d)
+	}
+	page := httpkit.Page{No: r.Filter.Offset/r.Filter.Limit + 1, Size: r.Filter.Limit}
+	return httpkit.NewPage(page, r.Total, list)
+}
+
+// attemptDTO is an attempt on the wire.
+type attemptDTO struct {
+	ID          int64  `json:"id"`
+	AttemptedAt string `json:"attempted_at"`
+	StatusCode  int    `json:"status_code"`
+	LatencyMS   int64  `json:"latency_ms"`
+	Error       string `json:"error"`
+	Response    string `json:"response"`
+}
+
+func (s *Server) attempts(resp any) any {
+	as := resp.(appwx.AttemptsResponse).Attempts
+	list := make([]attemptDTO, len(as))
+	for i, a := range as {
+		list[i] = attemptDTO{ID: a.ID, AttemptedAt: s.clock.Format(a.At), StatusCode: a.StatusCode,
+			LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Response: a.Response}
+	}
+	return map[string]any{"total": len(list), "list": list}
+}

@@ -1,0 +1,161 @@
+package wxapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	appwx "github.com/campushub/campushub/app/wxrelay"
+	"github.com/campushub/campushub/domain/wxrelay"
+)
+
+// Push mounts the manager routes under /wx/push/.
+type Push struct {
+	S  *Server
+	EP appwx.Endpoints
+}
+
+// Mount implements server.Mounter.
+func (m Push) Mount(r chi.Router) {
+	s := m.S
+	r.Method(http.MethodGet, "/wx/push/queryPushProject", s.Handler(m.EP.ListProjects, noBody(appwx.ListProjectsRequest{}), s.projects))
+	r.Method(http.MethodPost, "/wx/push/addPushProject", s.Handler(m.EP.AddProject, decodeAdd, s.project))
+	r.Method(http.MethodPut, "/wx/push/updatePushProject", s.Handler(m.EP.UpdateProject, decodeUpdate, s.project))
+	r.Method(http.MethodDelete, "/wx/push/deletePushProject", s.Handler(m.EP.DeleteProject, decodeID("id"), empty))
+	r.Method(http.MethodPost, "/wx/push/rotatePushProjectSecret", s.Handler(m.EP.RotateSecret, decodeID("id"), s.project))
+	r.Method(http.MethodGet, "/wx/push/queryDeliveries", s.Handler(m.EP.ListDeliveries, decodeListDeliveries, s.deliveries))
+	r.Method(http.MethodGet, "/wx/push/queryDeliveryAttempts", s.Handler(m.EP.ListAttempts, decodeID("id"), s.attempts))
+	r.Method(http.MethodPost, "/wx/push/replayDelivery", s.Handler(m.EP.Replay, decodeID("id"), s.delivery))
+	r.Method(http.MethodPost, "/wx/push/replayFailedDeliveries", s.Handler(m.EP.ReplayFailed, decodeID("project_id"), replayed))
+}
+
+func noBody(req any) func(context.Context, *http.Request) (any, error) {
+	return func(context.Context, *http.Request) (any, error) { return req, nil }
+}
+
+func empty(any) any { return struct{}{} }
+
+func decodeID(name string) func(context.Context, *http.Request) (any, error) {
+	return func(_ context.Context, r *http.Request) (any, error) {
+		id, err := idParam(r, name)
+		return appwx.IDRequest{ID: id}, err
+	}
+}
+
+// decodeAdd reads url and project from a form body or the query string, as
+// the seed's curl example sends them; a JSON body is accepted too.
+func decodeAdd(_ context.Context, r *http.Request) (any, error) {
+	if isJSON(r) {
+		body, err := readBody(r)
+		if err != nil {
+			return nil, err
+		}
+		var b struct {
+			URL     string `json:"url"`
+			Project string `json:"project"`
+		}
+		if err := decodeJSON(r, body, &b); err != nil {
+			return nil, err
+		}
+		return appwx.AddProjectRequest{URL: b.URL, Name: b.Project}, nil
+	}
+	form, err := formValues(r)
+	if err != nil {
+		return nil, err
+	}
+	first := func(k string) string {
+		if v := form[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	return appwx.AddProjectRequest{URL: first("url"), Name: first("project")}, nil
+}
+
+// decodeUpdate reads {id, url, project, statu}; fields left out stay as
+// they are.
+func decodeUpdate(_ context.Context, r *http.Request) (any, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	var b struct {
+		ID      *int64  `json:"id"`
+		URL     *string `json:"url"`
+		Project *string `json:"project"`
+		Statu   *int64  `json:"statu"`
+	}
+	if err := decodeJSON(r, body, &b); err != nil {
+		return nil, err
+	}
+	if b.ID == nil {
+		return nil, httpkit.Required("id", "")
+	}
+	if *b.ID <= 0 {
+		return nil, ErrFormat.WithMessage("id must be a positive whole number")
+	}
+	return appwx.UpdateInput{ID: *b.ID, URL: b.URL, Name: b.Project, Status: b.Statu}, nil
+}
+
+func decodeListDeliveries(_ context.Context, r *http.Request) (any, error) {
+	form, err := formValues(r)
+	if err != nil {
+		return nil, err
+	}
+	page, err := httpkit.ParsePage(r)
+	if err != nil {
+		return nil, asFormat(err)
+	}
+	eventID, err := parseID(form, "event_id", false)
+	if err != nil {
+		return nil, err
+	}
+	projectID, err := parseID(form, "project_id", false)
+	if err != nil {
+		return nil, err
+	}
+	return appwx.ListDeliveriesRequest{Filter: portsFilter(eventID, projectID, strings.TrimSpace(r.URL.Query().Get("status")), page)}, nil
+}
+
+// projectDTO is a project on the wire; the secret appears only when the
+// use case may show it.
+type projectDTO struct {
+	ID        int64  `json:"id"`
+	URL       string `json:"url"`
+	Project   string `json:"project"`
+	Statu     int    `json:"statu"`
+	Failures  int    `json:"consecutive_failures"`
+	Secret    string `json:"secret,omitempty"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+func (s *Server) projectDTO(p wxrelay.Project, secret bool) projectDTO {
+	d := projectDTO{ID: p.ID, URL: p.URL, Project: p.Name, Statu: int(p.Status), Failures: p.Failures,
+		CreatedAt: s.clock.Format(p.CreatedAt), UpdatedAt: s.clock.Format(p.UpdatedAt)}
+	if secret {
+		d.Secret = p.Secret
+	}
+	return d
+}
+
+func (s *Server) project(resp any) any {
+	r := resp.(appwx.ProjectResponse)
+	return s.projectDTO(r.Project, r.ShowSecret)
+}
+
+func (s *Server) projects(resp any) any {
+	ps := resp.(appwx.ProjectsResponse).Projects
+	list := make([]projectDTO, len(ps))
+	for i, p := range ps {
+		list[i] = s.projectDTO(p, false)
+	}
+	return map[string]any{"total": len(list), "list": list}
+}
+
+func replayed(resp any) any {
+	return map[string]int{"replayed": resp.(appwx.CountResponse).Count}
+}

@@ -1,0 +1,134 @@
+package appapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	appcontent "github.com/campushub/campushub/app/content"
+	"github.com/campushub/campushub/domain/content"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+)
+
+// ManageContent mounts the managers' content routes under /api/manage.
+type ManageContent struct {
+	S  *Server
+	EP appcontent.Endpoints
+}
+
+// Mount implements server.Mounter.
+func (m ManageContent) Mount(r chi.Router) {
+	s := m.S
+	r.Method(http.MethodPost, "/api/manage/faq", s.Handler(m.EP.CreateFAQ, decodeSaveFAQ(false), s.faq))
+	r.Method(http.MethodPut, "/api/manage/faq/{id}", s.Handler(m.EP.UpdateFAQ, decodeSaveFAQ(true), s.faq))
+	r.Method(http.MethodDelete, "/api/manage/faq/{id}", s.Handler(m.EP.DeleteFAQ, decodeContentID("id"), Empty))
+	r.Method(http.MethodPost, "/api/manage/feedback_category", s.Handler(m.EP.CreateCategory, decodeSaveCategory(false), s.category))
+	r.Method(http.MethodPut, "/api/manage/feedback_category/{id}", s.Handler(m.EP.UpdateCategory, decodeSaveCategory(true), s.category))
+	r.Method(http.MethodDelete, "/api/manage/feedback_category/{id}", s.Handler(m.EP.DeleteCategory, decodeContentID("id"), Empty))
+	r.Method(http.MethodGet, "/api/manage/feedback", s.Handler(m.EP.FeedbackList, decodeFeedbackList, s.feedbackPage))
+	r.Method(http.MethodPost, "/api/manage/feedback/{id}/reply", s.Handler(m.EP.Reply, decodeReply, s.reply))
+}
+
+func pathID(r *http.Request, withID bool) (int64, error) {
+	if !withID {
+		return 0, nil
+	}
+	return httpkit.ParseID("id", chi.URLParam(r, "id"))
+}
+
+func decodeSaveFAQ(withID bool) func(context.Context, *http.Request) (any, error) {
+	return func(_ context.Context, r *http.Request) (any, error) {
+		id, err := pathID(r, withID)
+		if err != nil {
+			return nil, err
+		}
+		var b struct {
+			Title        string `json:"title"`
+			Content      string `json:"content"`
+			Category     string `json:"category"`
+			ExternalLink string `json:"external_link"`
+		}
+		if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+			return nil, err
+		}
+		return appcontent.SaveFAQRequest{ID: id, Input: content.FAQInput{
+			Title: b.Title, Content: b.Content, Category: b.Category, ExternalLink: b.ExternalLink,
+		}}, nil
+	}
+}
+
+func decodeSaveCategory(withID bool) func(context.Context, *http.Request) (any, error) {
+	return func(_ context.Context, r *http.Request) (any, error) {
+		id, err := pathID(r, withID)
+		if err != nil {
+			return nil, err
+		}
+		var b struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+		}
+		if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+			return nil, err
+		}
+		return appcontent.SaveCategoryRequest{ID: id, Name: b.Name, Description: b.Description}, nil
+	}
+}
+
+// decodeFeedbackList reads the filters feedback_status, feedback_category_id
+// and user_id, and the page.
+func decodeFeedbackList(_ context.Context, r *http.Request) (any, error) {
+	p, err := httpkit.ParsePage(r)
+	if err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	var f ports.FeedbackFilter
+	if v := q.Get("feedback_status"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, shared.Invalid("feedback_status", "feedback_status must be 0, 1 or 2, got %q", v)
+		}
+		st, err := content.ParseStatus(n)
+		if err != nil {
+			return nil, err
+		}
+		f.Status = &st
+	}
+	for field, dst := range map[string]**int64{"feedback_category_id": &f.CategoryID, "user_id": &f.UserID} {
+		if v := q.Get(field); v != "" {
+			id, err := httpkit.ParseID(field, v)
+			if err != nil {
+				return nil, err
+			}
+			*dst = &id
+		}
+	}
+	return appcontent.FeedbackListRequest{Filter: f, Page: appcontent.Page{No: p.No, Size: p.Size}}, nil
+}
+
+func decodeReply(_ context.Context, r *http.Request) (any, error) {
+	id, err := httpkit.ParseID("id", chi.URLParam(r, "id"))
+	if err != nil {
+		return nil, err
+	}
+	var b struct {
+		Content string `json:"reply_content"`
+		Status  *int   `json:"feedback_status"`
+	}
+	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+		return nil, err
+	}
+	in := appcontent.ReplyInput{Content: b.Content}
+	if b.Status != nil {
+		st, err := content.ParseStatus(*b.Status)
+		if err != nil {
+			return nil, err
+		}
+		in.Status = &st
+	}
+	return appcontent.ReplyRequest{FeedbackID: id, Input: in}, nil
+}

@@ -53,6 +53,7 @@ type Config struct {
 	WebhookTimeout      time.Duration
 	WebhookMaxAttempts  int
 	WebhookMaxAge       time.Duration
+	WebhookBackoffBase  time.Duration
 	WebhookDisableAfter int
 	WebhookConcurrency  int
 	WebhookPerProject   int
@@ -173,6 +174,7 @@ var settings = []setting{
 	{"WEBHOOK_ALLOW_PRIVATE", "false", "allow push-project URLs on loopback/private/link-local addresses (tests, private networks)", boolean(func(c *Config) *bool { return &c.WebhookAllowPrivate })},
 	{"WEBHOOK_TIMEOUT", "10s", "timeout of one delivery attempt", duration(func(c *Config) *time.Duration { return &c.WebhookTimeout })},
 	{"WEBHOOK_MAX_ATTEMPTS", "10", "attempts before a delivery fails for good", integer(func(c *Config) *int { return &c.WebhookMaxAttempts })},
+	{"WEBHOOK_BACKOFF_BASE", "5s", "delay before the first retry of a delivery; each next retry waits twice as long (with jitter), at most 1h", duration(func(c *Config) *time.Duration { return &c.WebhookBackoffBase })},
 	{"WEBHOOK_MAX_AGE", "24h", "a delivery older than this is not retried again", duration(func(c *Config) *time.Duration { return &c.WebhookMaxAge })},
 	{"WEBHOOK_DISABLE_AFTER", "20", "consecutive failed attempts after which a project is disabled", integer(func(c *Config) *int { return &c.WebhookDisableAfter })},
 	{"WEBHOOK_CONCURRENCY", "64", "deliveries in flight at once, overall", integer(func(c *Config) *int { return &c.WebhookConcurrency })},

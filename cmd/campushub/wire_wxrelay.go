@@ -42,7 +42,7 @@ func wireWXRelay(w *wiring, out *wired) error {
 		Timeout:     w.cfg.WebhookTimeout,
 		Policy: wxrelay.RetryPolicy{
 			MaxAttempts: w.cfg.WebhookMaxAttempts, MaxAge: w.cfg.WebhookMaxAge,
-			Base: 5 * time.Second, Cap: time.Hour, DisableAfter: w.cfg.WebhookDisableAfter,
+			Base: w.cfg.WebhookBackoffBase, Cap: time.Hour, DisableAfter: w.cfg.WebhookDisableAfter,
 		},
 		Location: w.cfg.Timezone,
 	}, w.log, newDeliveryMetrics(w.reg))

@@ -1,0 +1,164 @@
+package wxapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/campushub/campushub/adapters/codesender"
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/adapters/http/wxapi"
+	"github.com/campushub/campushub/adapters/secure"
+	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/adapters/webhook"
+	"github.com/campushub/campushub/adapters/wxcrypto"
+	appaccount "github.com/campushub/campushub/app/account"
+	appwx "github.com/campushub/campushub/app/wxrelay"
+	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/ports"
+)
+
+// The app that encrypts its pushes, and one that sends them in the clear.
+const (
+	secretAppKey = "abcdefghijklmnop"
+	secretApp    = "SECRETsecret1234-and-more"
+	plainAppKey  = "3zx9s9"
+)
+
+// harness is the real handler stack on a temporary SQLite database.
+type harness struct {
+	srv     *httptest.Server
+	db      *storage.DB
+	svc     *appwx.Service
+	manager string // a manager's access token
+	user    string // a user's access token
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "t.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hasher := secure.Bcrypt{Cost: 4}
+	accounts := appaccount.NewService(appaccount.Deps{
+		UoW: db, Outbox: storage.NewOutbox(db), Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db),
+		Tokens: storage.NewTokens(db), Sender: codesender.Log{}, Hasher: hasher, Random: secure.Random{}, Clock: ports.SystemClock{},
+	}, appaccount.DefaultPolicy)
+	svc := appwx.NewService(appwx.Deps{
+		UoW: db, Outbox: storage.NewOutbox(db), Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db),
+		Deliveries: storage.NewWXDeliveries(db), Egress: webhook.Egress{}, Cipher: wxcrypto.Cipher{},
+		Random: secure.Random{}, Clock: ports.SystemClock{},
+	}, appwx.Config{Apps: map[string]string{secretAppKey: secretApp, plainAppKey: ""}, DedupWindow: time.Hour})
+	clock := httpkit.Clock{Loc: time.UTC}
+	s := wxapi.NewServer(nil, clock)
+	ep := appwx.MakeEndpoints(svc, accounts)
+	h := server.New(server.Options{
+		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyLimit: 64 << 10,
+		Families: httpkit.Families{wxapi.Family{}},
+		Mounts:   []server.Mounter{wxapi.Push{S: s, EP: ep}, wxapi.Receive{S: s, EP: ep}},
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	if _, err := accounts.CreateManager(ctx, "manager@example.com", "password123"); err != nil {
+		t.Fatal(err)
+	}
+	mp, err := accounts.Login(ctx, "", "manager@example.com", "password123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := hasher.Hash("password123")
+	now := time.Now().UTC()
+	u := account.Account{Key: "user@example.com", Email: "user@example.com", Role: account.RoleUser, IsActive: true,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	if err := storage.NewAccounts(db).Create(ctx, &u); err != nil {
+		t.Fatal(err)
+	}
+	up, err := accounts.Login(ctx, "", "user@example.com", "password123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{srv: srv, db: db, svc: svc, manager: mp.Access, user: up.Access}
+}
+
+// reply is either envelope, decoded loosely.
+type reply struct {
+	Status  int
+	Raw     map[string]json.RawMessage
+	Success bool            `json:"success"`
+	Message string          `json:"message"`
+	Code    json.RawMessage `json:"code"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// code returns the code as text whether it was sent as a string or number.
+func (r reply) code() string { return strings.Trim(string(r.Code), `"`) }
+
+// request sends one request; contentType "" sends none.
+func (h *harness) request(t *testing.T, method, path, contentType, body string, header map[string]string) reply {
+	t.Helper()
+	req, err := http.NewRequest(method, h.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := reply{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("%s %s: HTTP %d, not JSON: %s", method, path, resp.StatusCode, raw)
+	}
+	_ = json.Unmarshal(raw, &r.Raw)
+	return r
+}
+
+const (
+	formType = "application/x-www-form-urlencoded;charset=utf-8"
+	jsonType = "application/json; charset=utf-8"
+)
+
+func (h *harness) asManager() map[string]string { return map[string]string{"Authorization": "Token " + h.manager} }
+
+// addProject adds a project as the manager and returns its id and secret.
+func (h *harness) addProject(t *testing.T, rawURL, name string) (int64, string) {
+	t.Helper()
+	r := h.request(t, http.MethodPost, "/wx/push/addPushProject", formType,
+		url.Values{"url": {rawURL}, "project": {name}}.Encode(), h.asManager())
+	if r.Status != http.StatusOK || !r.Success {
+		t.Fatalf("addPushProject: HTTP %d %s %s", r.Status, r.code(), r.Message)
+	}
+	var p struct {
+		ID     int64  `json:"id"`
+		Secret string `json:"secret"`
+	}
+	if err := json.Unmarshal(r.Data, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID, p.Secret
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(name string) string { return vars[name] }
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	c, err := LoadConfig(env(nil))
+	if err != nil {
+		t.Fatalf("LoadConfig with no environment: %v", err)
+	}
+	cases := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"HTTP_ADDR", c.HTTPAddr, ":8080"},
+		{"DATABASE_URL", c.DatabaseURL, "sqlite:campushub.db"},
+		{"DB_AUTO_MIGRATE", c.AutoMigrate, true},
+		{"TIMEZONE", c.Timezone.String(), "Asia/Shanghai"},
+		{"LOG_LEVEL", c.LogLevel, "info"},
+		{"LOG_FORMAT", c.LogFormat, "json"},
+		{"HTTP_BODY_LIMIT", c.BodyLimit, int64(1 << 20)},
+		{"SHUTDOWN_TIMEOUT", c.ShutdownTimeout, 15 * time.Second},
+		{"CODE_SENDER", c.CodeSender, "log"},
+		{"SMTP_PORT", c.SMTPPort, 587},
+		{"SMTP_TLS", c.SMTPTLS, "starttls"},
+		{"BCRYPT_COST", c.BcryptCost, 10},
+		{"ACCESS_TOKEN_TTL", c.AccessTokenTTL, 604800 * time.Second},
+		{"REFRESH_TOKEN_TTL", c.RefreshTokenTTL, 30 * 24 * time.Hour},
+		{"CODE_TTL", c.CodeTTL, 5 * time.Minute},
+		{"CODE_INTERVAL", c.CodeInterval, time.Minute},
+		{"CODE_DAILY_LIMIT", c.CodeDailyLimit, 10},
+		{"LOGIN_MAX_FAILURES", c.LoginMaxFailures, 5},
+		{"LOGIN_LOCK_DURATION", c.LoginLockDuration, 15 * time.Minute},
+		{"PUSH_PROVIDER", c.PushProvider, "log"},
+		{"WEBHOOK_ALLOW_PRIVATE", c.WebhookAllowPrivate, false},
+		{"EVENTS_BROKER", c.EventsBroker, "none"},
+		{"KAFKA_BROKERS", c.KafkaBrokers, []string{"localhost:9092"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if !reflect.DeepEqual(tc.got, tc.want) {
+				t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfigReadsTheEnvironment(t *testing.T) {
+	c, err := LoadConfig(env(map[string]string{
+		"HTTP_ADDR": "127.0.0.1:9000", "BCRYPT_COST": "4", "LOGIN_MAX_FAILURES": "3",
+		"CODE_INTERVAL": "2m", "DB_AUTO_MIGRATE": "false", "TIMEZONE": "UTC", "KAFKA_BROKERS": " a:1 , b:2 ,",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "127.0.0.1:9000" || c.BcryptCost != 4 || c.LoginMaxFailures != 3 || c.CodeInterval != 2*time.Minute ||
+		c.AutoMigrate || c.Timezone != time.UTC || !reflect.DeepEqual(c.KafkaBrokers, []string{"a:1", "b:2"}) {
+		t.Fatalf("config %+v", c)
+	}
+}
+
+func TestLoadConfigReportsBadValuesByName(t *testing.T) {
+	cases := []struct {
+		name  string
+		vars  map[string]string
+		names []string // every one must be named in the error
+	}{
+		{name: "number", vars: map[string]string{"BCRYPT_COST": "ten"}, names: []string{"BCRYPT_COST"}},
+		{name: "number out of range", vars: map[string]string{"BCRYPT_COST": "3"}, names: []string{"BCRYPT_COST"}},
+		{name: "duration", vars: map[string]string{"CODE_TTL": "five minutes"}, names: []string{"CODE_TTL"}},
+		{name: "negative duration", vars: map[string]string{"LOGIN_LOCK_DURATION": "-1m"}, names: []string{"LOGIN_LOCK_DURATION"}},
+		{name: "boolean", vars: map[string]string{"DB_AUTO_MIGRATE": "maybe"}, names: []string{"DB_AUTO_MIGRATE"}},
+		{name: "time zone", vars: map[string]string{"TIMEZONE": "Mars/Olympus"}, names: []string{"TIMEZONE"}},
+		{name: "body limit", vars: map[string]string{"HTTP_BODY_LIMIT": "0"}, names: []string{"HTTP_BODY_LIMIT"}},
+		{name: "log level", vars: map[string]string{"LOG_LEVEL": "loud"}, names: []string{"LOG_LEVEL"}},
+		{name: "code sender", vars: map[string]string{"CODE_SENDER": "pigeon"}, names: []string{"CODE_SENDER"}},
+		{name: "smtp without host", vars: map[string]string{"CODE_SENDER": "smtp"}, names: []string{"SMTP_HOST"}},
+		{name: "broker", vars: map[string]string{"EVENTS_BROKER": "rabbit"}, names: []string{"EVENTS_BROKER"}},
+		{name: "several at once", vars: map[string]string{"SMTP_PORT": "x", "CODE_INTERVAL": "y", "LOG_FORMAT": "xml"},
+			names: []string{"SMTP_PORT", "CODE_INTERVAL", "LOG_FORMAT"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadConfig(env(tc.vars))
+			if err == nil {
+				t.Fatal("LoadConfig accepted a bad value")
+			}
+			for _, n := range tc.names {
+				if !strings.Contains(err.Error(), n) {
+					t.Errorf("error %q does not name %s", err, n)
+				}
+			}
+		})
+	}
+}
+
+func TestSettingNamesAreUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, n := range SettingNames() {
+		if seen[n] {
+			t.Errorf("setting %s is listed twice", n)
+		}
+		seen[n] = true
+	}
+}
+
+// TestREADMEDocumentsEverySetting checks that the configuration table of
+// README.md has a row for every setting, showing its default.
+func TestREADMEDocumentsEverySetting(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("README.md does not exist yet; its configuration table cannot be checked")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{} // setting name → cells of its table row
+	for _, line := range strings.Split(string(raw), "\n") {
+		if !strings.HasPrefix(line, "|") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "| "), "|")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows[strings.Trim(cells[0], "`")] = cells
+	}
+	for _, s := range settings {
+		cells, ok := rows[s.Name]
+		if !ok {
+			t.Errorf("README.md's configuration table has no row for %s", s.Name)
+			continue
+		}
+		if s.Default != "" && (len(cells) < 2 || !strings.Contains(cells[1], s.Default)) {
+			t.Errorf("README.md shows %s's default as %q, want %q", s.Name, cells[1], s.Default)
+		}
+	}
+}

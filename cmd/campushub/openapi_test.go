@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"gopkg.in/yaml.v3"
+
+	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/docs"
+)
+
+// registeredRoutes builds the full handler the way serve does, on a
+// temporary SQLite file, and lists its "METHOD /pattern" routes. chi's
+// trailing "/*" wildcard mounts are left out: they are not API routes.
+func registeredRoutes(t *testing.T) []string {
+	t.Helper()
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "openapi.db")
+	cfg, err := LoadConfig(func(name string) string {
+		if name == "DATABASE_URL" {
+			return dbURL
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatalf("default configuration: %v", err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	db, err := openDB(context.Background(), cfg, log, true)
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	reg := prometheus.NewRegistry()
+	w, err := wire(cfg, db, log, reg)
+	if err != nil {
+		t.Fatalf("wire: %v", err)
+	}
+	h := server.New(server.Options{
+		Logger: log, Registry: reg, BodyLimit: cfg.BodyLimit, OpenAPI: docs.OpenAPI,
+		Families: w.families, Mounts: w.mounts,
+	})
+	all, err := server.Routes(h)
+	if err != nil {
+		t.Fatalf("walk routes: %v", err)
+	}
+	if len(all) == 0 {
+		t.Fatal("the handler lists no routes")
+	}
+	var routes []string
+	for _, r := range all {
+		if !strings.HasSuffix(r, "/*") {
+			routes = append(routes, r)
+		}
+	}
+	sort.Strings(routes)
+	return routes
+}
+
+// documentedRoutes reads the served OpenAPI document's paths as
+// "METHOD /pattern".
+func documentedRoutes(t *testing.T) []string {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]any `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(docs.OpenAPI, &doc); err != nil {
+		t.Fatalf("docs/openapi.yaml is not valid YAML: %v", err)
+	}
+	methods := []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+	var out []string
+	for path, ops := range doc.Paths {
+		for op := range ops {
+			if slices.Contains(methods, op) {
+				out = append(out, strings.ToUpper(op)+" "+path)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	documented := documentedRoutes(t)
+	for _, r := range registeredRoutes(t) {
+		if !slices.Contains(documented, r) {
+			t.Errorf("%s is served but missing from docs/openapi.yaml", r)
+		}
+	}
+}
+
+func TestOpenAPIDescribesNoMissingRoute(t *testing.T) {
+	registered := registeredRoutes(t)
+	for _, r := range documentedRoutes(t) {
+		if !slices.Contains(registered, r) {
+			t.Errorf("docs/openapi.yaml describes %s, which the service does not serve", r)
+		}
+	}
+}

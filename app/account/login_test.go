@@ -50,6 +50,14 @@ func TestLogin(t *testing.T) {
 	}
 }
 
+func TestLoginEmailIgnoresCase(t *testing.T) {
+	w := newWorld(appaccount.DefaultPolicy)
+	register(t, w, "ann@example.com", "password123")
+	if _, err := w.svc.Login(ctx, "", "Ann@Example.COM", "password123"); err != nil {
+		t.Fatalf("login with the e-mail in another case: %v", err)
+	}
+}
+
 func TestLoginWrongPasswordIsCounted(t *testing.T) {
 	w := newWorld(appaccount.DefaultPolicy)
 	register(t, w, phone, "password123")

@@ -80,6 +80,11 @@ func TestAccountJourney(t *testing.T) {
 	if code := s.terminate(t); code != 0 {
 		t.Fatalf("exit code %d after SIGTERM; log:\n%s", code, s.log())
 	}
+	for _, secret := range []string{password, "wrong-password", reg.AccessToken, reg.RefreshToken, login.AccessToken, refreshed.RefreshToken} {
+		if strings.Contains(s.log(), secret) {
+			t.Errorf("the log holds a password or token (%q)", secret)
+		}
+	}
 	checkAccountEvents(t, dbURL, code, password, login, refreshed)
 }
 

@@ -1,0 +1,333 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/campushub/campushub/adapters/events"
+	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
+)
+
+// recorder is a publisher that remembers what it was given and can be told
+// to fail.
+type recorder struct {
+	mu       sync.Mutex
+	got      []ports.OutboxMessage
+	calls    int
+	failNext int  // fail this many calls
+	down     bool // fail every call
+	delay    time.Duration
+
+	inflight, maxInflight atomic.Int32
+}
+
+func (r *recorder) Publish(ctx context.Context, msgs []ports.OutboxMessage) error {
+	n := r.inflight.Add(1)
+	defer r.inflight.Add(-1)
+	for {
+		m := r.maxInflight.Load()
+		if n <= m || r.maxInflight.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(r.delay)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	if r.down || r.failNext > 0 {
+		r.failNext--
+		return errors.New("broker unavailable")
+	}
+	r.got = append(r.got, msgs...)
+	return nil
+}
+
+func (r *recorder) Close() error { return nil }
+
+func (r *recorder) setDown(down bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.down = down
+}
+
+func (r *recorder) snapshot() (got []ports.OutboxMessage, calls int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]ports.OutboxMessage(nil), r.got...), r.calls
+}
+
+// openDB returns a migrated SQLite database of the test's own.
+func openDB(t testing.TB) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(context.Background(), storage.Config{URL: testenv.SQLiteURL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// appendEvents commits n events spread over keys, one transaction each, and
+// returns how many were written.
+func appendEvents(t testing.TB, db *storage.DB, n int, keys ...string) int {
+	t.Helper()
+	out := storage.NewOutbox(db)
+	for i := 0; i < n; i++ {
+		ev := shared.NewEvent("account", "updated", keys[i%len(keys)], time.Now(), map[string]any{"i": i})
+		if err := db.Do(context.Background(), func(ctx context.Context) error { return out.Append(ctx, ev) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// startRelay runs a relay until the test ends or stop is called.
+func startRelay(t testing.TB, db *storage.DB, pub ports.Publisher, cfg events.Config) (r *events.Relay, stop func()) {
+	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = quiet
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 5 * time.Millisecond
+	}
+	r, err := events.NewRelay(storage.NewRelayStore(db, nil), pub, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return r, stop
+}
+
+// waitFor polls cond until it holds or the timeout passes.
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// checkDelivery fails unless every id in 1..n was published at least once
+// and, per key, the first deliveries are in id order.
+func checkDelivery(t testing.TB, got []ports.OutboxMessage, n int) {
+	t.Helper()
+	seen := map[int64]bool{}
+	last := map[string]int64{}
+	for _, m := range got {
+		if seen[m.ID] {
+			continue
+		}
+		seen[m.ID] = true
+		if m.ID < last[m.Key] {
+			t.Fatalf("key %s: row %d published after row %d", m.Key, m.ID, last[m.Key])
+		}
+		last[m.Key] = m.ID
+	}
+	for id := int64(1); id <= int64(n); id++ {
+		if !seen[id] {
+			t.Fatalf("row %d was never published (%d of %d arrived)", id, len(seen), n)
+		}
+	}
+}
+
+func delivered(pub *recorder, n int) func() bool {
+	return func() bool {
+		got, _ := pub.snapshot()
+		seen := map[int64]bool{}
+		for _, m := range got {
+			seen[m.ID] = true
+		}
+		return len(seen) >= n
+	}
+}
+
+func TestRelayPublishesEveryRowInKeyOrder(t *testing.T) {
+	cases := []struct {
+		name  string
+		batch int
+	}{
+		{name: "one row per batch", batch: 1},
+		{name: "small batches", batch: 7},
+		{name: "default batches", batch: 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db := openDB(t)
+			n := appendEvents(t, db, 150, "a", "b", "c", "d", "e")
+			pub := &recorder{}
+			reg := prometheus.NewRegistry()
+			_, stop := startRelay(t, db, pub, events.Config{BatchSize: tc.batch, Registerer: reg})
+			// Rows committed while the relay runs arrive too.
+			n += appendEvents(t, db, 50, "a", "f")
+			waitFor(t, 10*time.Second, "every row", delivered(pub, n))
+			stop()
+			got, _ := pub.snapshot()
+			checkDelivery(t, got, n)
+			if v := metricValue(t, reg, "campushub_outbox_published_total"); v != float64(n) {
+				t.Errorf("published_total = %v, want %d", v, n)
+			}
+			lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
+			if err != nil || lag != 0 {
+				t.Errorf("lag after drain = %d, %v; want 0", lag, err)
+			}
+		})
+	}
+}
+
+// metricValue reads a registered counter or gauge.
+func metricValue(t testing.TB, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name {
+			m := f.GetMetric()[0]
+			return m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("metric %s not registered", name)
+	return 0
+}
+
+func TestRelayBacksOffWhileTheBrokerIsDown(t *testing.T) {
+	db := openDB(t)
+	n := appendEvents(t, db, 40, "a", "b", "c")
+	pub := &recorder{down: true}
+	reg := prometheus.NewRegistry()
+	_, stop := startRelay(t, db, pub, events.Config{
+		BatchSize: 10, Registerer: reg,
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 80 * time.Millisecond,
+	})
+	time.Sleep(600 * time.Millisecond)
+	_, calls := pub.snapshot()
+	// 10+20+40 ms, then at most 80 ms apart (jitter shortens each to half):
+	// a busy loop would make thousands of calls.
+	if calls < 4 || calls > 25 {
+		t.Fatalf("%d publish attempts in 600ms with backoff 10–80ms", calls)
+	}
+	lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
+	if err != nil || lag != int64(n) {
+		t.Fatalf("lag while down = %d, %v; want %d (nothing lost, nothing marked)", lag, err, n)
+	}
+
+	pub.setDown(false)
+	waitFor(t, 5*time.Second, "rows after the broker came back", delivered(pub, n))
+	stop()
+	got, _ := pub.snapshot()
+	checkDelivery(t, got, n)
+	if v := metricValue(t, reg, "campushub_outbox_publish_failures_total"); v != float64(calls) {
+		t.Errorf("publish_failures_total = %v, want %d", v, calls)
+	}
+}
+
+func TestRelayOneActiveReplica(t *testing.T) {
+	db := openDB(t)
+	pub := &recorder{delay: time.Millisecond}
+	var stops []func()
+	for i := 0; i < 3; i++ {
+		_, stop := startRelay(t, db, pub, events.Config{
+			Owner: fmt.Sprintf("replica-%d", i), BatchSize: 8, LeaseTTL: 2 * time.Second,
+		})
+		stops = append(stops, stop)
+	}
+	n := appendEvents(t, db, 120, "a", "b", "c", "d")
+	waitFor(t, 10*time.Second, "first burst", delivered(pub, n))
+
+	// The replicas stop one after another; a standby takes over each time.
+	for _, stop := range stops[:2] {
+		stop()
+		n += appendEvents(t, db, 30, "a", "b", "c", "d")
+		waitFor(t, 10*time.Second, "burst after a replica stopped", delivered(pub, n))
+	}
+	got, _ := pub.snapshot()
+	checkDelivery(t, got, n)
+	if m := pub.maxInflight.Load(); m != 1 {
+		t.Fatalf("%d replicas published at the same time, want 1", m)
+	}
+}
+
+func TestRelayPruning(t *testing.T) {
+	cases := []struct {
+		name      string
+		retention time.Duration
+		wantLeft  int
+	}{
+		{name: "published rows past retention are deleted", retention: time.Millisecond, wantLeft: 0},
+		{name: "no retention keeps every row", retention: 0, wantLeft: 20},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db := openDB(t)
+			n := appendEvents(t, db, 20, "a")
+			pub := &recorder{}
+			_, stop := startRelay(t, db, pub, events.Config{Retention: tc.retention, PruneInterval: 10 * time.Millisecond})
+			waitFor(t, 5*time.Second, "rows published", delivered(pub, n))
+			left := func() int {
+				rows, err := storage.NewOutbox(db).Recent(context.Background(), 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(rows)
+			}
+			if tc.wantLeft == 0 {
+				waitFor(t, 5*time.Second, "rows pruned", func() bool { return left() == 0 })
+			}
+			time.Sleep(50 * time.Millisecond)
+			stop()
+			if got := left(); got != tc.wantLeft {
+				t.Fatalf("%d rows left, want %d", got, tc.wantLeft)
+			}
+		})
+	}
+}
+
+func TestNonePublisherKeepsRowsUnpublished(t *testing.T) {
+	if err := (events.None{}).Publish(context.Background(), nil); !errors.Is(err, events.ErrNoBroker) {
+		t.Fatalf("Publish = %v, want ErrNoBroker", err)
+	}
+	db := openDB(t)
+	n := appendEvents(t, db, 5, "a")
+	_, stop := startRelay(t, db, events.None{}, events.Config{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	time.Sleep(50 * time.Millisecond)
+	stop()
+	lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
+	if err != nil || lag != int64(n) {
+		t.Fatalf("lag = %d, %v; want %d", lag, err, n)
+	}
+}

@@ -85,6 +85,11 @@ func TestContentRoutesWithSeedExamples(t *testing.T) {
 	h.fail("deleted feedback's reply", h.call("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok), http.StatusNotFound, 10001)
 	h.fail("delete twice", h.call("DELETE", fmt.Sprintf("/api/feedback/%d", fbID), "", tok), http.StatusNotFound, 10001)
 
+	for _, payload := range h.eventPayloads() {
+		if strings.Contains(payload, "18656660930") {
+			t.Errorf("an event carries the contact phone: %s", payload)
+		}
+	}
 	want := []string{"faq_changed", "category_changed", "feedback_created", "feedback_created", "feedback_replied", "reply_read", "feedback_deleted"}
 	var got []string
 	for _, e := range h.eventTypes() {

@@ -237,6 +237,20 @@ func (h *modHarness) eventTypes() []string {
 	return out
 }
 
+// eventPayloads lists the outbox's event payloads.
+func (h *modHarness) eventPayloads() []string {
+	h.tb.Helper()
+	rows, err := storage.NewOutbox(h.db).Recent(context.Background(), 1000)
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Payload
+	}
+	return out
+}
+
 // decode unmarshals data into a map for field checks.
 func decode(tb testing.TB, data json.RawMessage) map[string]any {
 	tb.Helper()

@@ -93,6 +93,17 @@ func NewCodes(db *DB) *Codes { return &Codes{db: db} }
 // NewTokens returns the token repository on db.
 func NewTokens(db *DB) *Tokens { return &Tokens{db: db} }
 
+// lockInTx makes q lock the rows it reads until the end of the transaction
+// carried by ctx (SELECT … FOR UPDATE on PostgreSQL and MySQL; SQLite runs
+// one write transaction at a time already). Outside a transaction q is
+// a plain read.
+func lockInTx(ctx context.Context, db *DB, q *bun.SelectQuery) *bun.SelectQuery {
+	if _, inTx := ctx.Value(txKey{}).(bun.Tx); inTx && db.Dialect != SQLite {
+		return q.For("UPDATE")
+	}
+	return q
+}
+
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -148,10 +159,12 @@ func (r *Accounts) ByKey(ctx context.Context, key string) (account.Account, erro
 	return row.domain(), MapError(err)
 }
 
-// ByID finds an account by id.
+// ByID finds an account by id. Inside a unit of work the row stays locked
+// until the transaction ends, so a read-modify-write (a counted wrong
+// password, a profile change) cannot lose a concurrent one.
 func (r *Accounts) ByID(ctx context.Context, id int64) (account.Account, error) {
 	var row accountRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
+	err := lockInTx(ctx, r.db, r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id)).Scan(ctx)
 	return row.domain(), MapError(err)
 }
 
@@ -182,10 +195,13 @@ func (r *Codes) Create(ctx context.Context, c *account.Code) error {
 	return nil
 }
 
-// Latest returns the newest code for key.
+// Latest returns the newest code for key. Inside a unit of work the row
+// stays locked until the transaction ends, so concurrent wrong guesses are
+// each counted.
 func (r *Codes) Latest(ctx context.Context, key string) (account.Code, error) {
 	var row codeRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("account_key = ?", key).Order("id DESC").Limit(1).Scan(ctx)
+	q := r.db.IDB(ctx).NewSelect().Model(&row).Where("account_key = ?", key).Order("id DESC").Limit(1)
+	err := lockInTx(ctx, r.db, q).Scan(ctx)
 	return row.domain(), MapError(err)
 }
 

@@ -97,6 +97,13 @@ func (s *sink) received() map[string]relayed {
 	return out
 }
 
+// badSignatures counts requests whose signature did not verify.
+func (s *sink) badSignatures() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.badSigs
+}
+
 // hasAll reports whether every raw_data in want arrived.
 func (s *sink) hasAll(want []string) bool {
 	got := s.received()

@@ -88,8 +88,8 @@ func TestRelayFanOut(t *testing.T) {
 		}
 	}
 	for _, k := range []*sink{fast, slow, flaky, dead} {
-		if k.badSigs > 0 {
-			t.Errorf("%s saw %d requests with bad signatures", k.name, k.badSigs)
+		if n := k.badSignatures(); n > 0 {
+			t.Errorf("%s saw %d requests with bad signatures", k.name, n)
 		}
 	}
 	checkBackoff(t, flaky)
@@ -123,7 +123,9 @@ func TestRelayFanOut(t *testing.T) {
 
 	// Replaying one delivery sends it again with the same webhook-id.
 	one := deliveries(t, s.URL, token, ids[fast], "succeeded")[0]
+	fast.mu.Lock()
 	before := len(fast.requests[one.WebhookID])
+	fast.mu.Unlock()
 	if r := wx(t, s.URL, "POST", fmt.Sprintf("/wx/push/replayDelivery?id=%d", one.ID), token, nil); r.code() != "0" {
 		t.Fatalf("replay one: %s %s", r.code(), r.Message)
 	}

@@ -29,10 +29,11 @@ type Identifier struct {
 
 // ParseIdentifier reads the wire's area and account fields. An account with
 // an "@" is an e-mail; otherwise it is a phone number in the given area
-// (DefaultArea when empty).
+// (DefaultArea when empty; a leading "+" or "00" is dropped).
 func ParseIdentifier(area, account string) (Identifier, error) {
 	account = strings.TrimSpace(account)
-	area = strings.TrimPrefix(strings.TrimSpace(area), "+")
+	// "+86", "86" and "0086" name the same area.
+	area = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(area), "+"), "0")
 	if account == "" {
 		return Identifier{}, shared.Invalid("account", "account is required: a phone number or an e-mail address")
 	}

@@ -8,8 +8,8 @@
 // again, and consumers deduplicate by the event id (ce_id).
 //
 // Order per key. Rows are published in id order, and one aggregate's rows
-// get their ids in commit order, because every change of an aggregate locks
-// its row before appending events. Two relays publishing disjoint ranges of
+// get their ids in commit order: a change writes the aggregate's row before
+// it appends its events, and that row lock serialises the changes. Two relays publishing disjoint ranges of
 // rows at the same time could still interleave one key's events, so only one
 // relay publishes at a time: replicas compete for a lease (a relay_leases
 // row that its owner renews and another replica takes over once it expires)

@@ -89,7 +89,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (account.Pair, er
 			return err
 		}
 		now := s.Clock.Now()
-		if !t.RevokedAt.IsZero() || now.After(t.ExpiresAt) {
+		if !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
 			return keep(shared.ErrUnauthenticated.WithMessage("refresh token has expired or was revoked; sign in again"))
 		}
 		won, err := s.Tokens.MarkUsed(ctx, t.Hash, now)

@@ -82,6 +82,7 @@ func TestRefreshRejects(t *testing.T) {
 		{name: "unknown token", token: func(account.Pair) string { return strings.Repeat("A", 50) }},
 		{name: "access token", token: func(p account.Pair) string { return p.Access }},
 		{name: "expired refresh token", token: func(p account.Pair) string { return p.Refresh }, advance: 30*24*time.Hour + time.Second},
+		{name: "refresh token at its expiry", token: func(p account.Pair) string { return p.Refresh }, advance: 30 * 24 * time.Hour},
 		{name: "empty token", token: func(account.Pair) string { return "" }, wantField: "refresh_token"},
 	}
 	for _, tc := range cases {

@@ -393,3 +393,36 @@ func TestPanicIsRecovered(t *testing.T) {
 	}
 	h.ok(h.do("POST", "/api/auth/send_code", `{"account":"ann@example.com"}`, ""))
 }
+
+// TestConcurrentWritesSucceed sends writes at once, as clients would: every
+// one must succeed (SQLite queues writers instead of failing them).
+func TestConcurrentWritesSucceed(t *testing.T) {
+	h := newHarness(t)
+	tok := h.register("ann@example.com", "password123").AccessToken
+	const n = 24
+	errs := make(chan string, 2*n)
+	done := make(chan struct{})
+	for i := range n {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			reqs := []*http.Request{
+				newRequest("POST", "/api/auth/send_code", fmt.Sprintf(`{"account":"user%d@example.com"}`, i)),
+				newRequest("PUT", "/api/personal/info", fmt.Sprintf(`{"nickname":"ann %d"}`, i)),
+			}
+			reqs[1].Header.Set("Authorization", "Token "+tok)
+			for _, req := range reqs {
+				rec := newRecorder(h, req)
+				if rec.Code != http.StatusOK {
+					errs <- fmt.Sprintf("%s %s: HTTP %d %s", req.Method, req.URL.Path, rec.Code, rec.Body.String())
+				}
+			}
+		}()
+	}
+	for range n {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}

@@ -1,7 +1,9 @@
 package account
 
 import (
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/campushub/campushub/domain/shared"
@@ -42,22 +44,37 @@ const (
 	MaxAddressLength  = 255
 )
 
+// checkText rejects a text field that is too long or holds control
+// characters (a NUL byte cannot even be stored by PostgreSQL); multiline
+// allows line breaks and tabs.
+func checkText(field, v string, max int, multiline bool) error {
+	if utf8.RuneCountInString(v) > max {
+		return shared.Invalid(field, "%s is too long (at most %d characters)", field, max)
+	}
+	if strings.IndexFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
+	}) >= 0 {
+		return shared.Invalid(field, "%s must not contain control characters", field)
+	}
+	return nil
+}
+
 // Apply validates ch and applies it to the account, returning the names of
 // the fields that changed.
 func (a *Account) Apply(ch ProfileChange, now time.Time) ([]string, error) {
 	p := a.Profile
 	var changed []string
 	if ch.Nickname != nil {
-		if utf8.RuneCountInString(*ch.Nickname) > MaxNicknameLength {
-			return nil, shared.Invalid("nickname", "nickname is too long (at most %d characters)", MaxNicknameLength)
+		if err := checkText("nickname", *ch.Nickname, MaxNicknameLength, false); err != nil {
+			return nil, err
 		}
 		if *ch.Nickname != p.Nickname {
 			p.Nickname, changed = *ch.Nickname, append(changed, "nickname")
 		}
 	}
 	if ch.Avatar != nil {
-		if utf8.RuneCountInString(*ch.Avatar) > MaxAvatarLength {
-			return nil, shared.Invalid("avatar", "avatar is too long (at most %d characters)", MaxAvatarLength)
+		if err := checkText("avatar", *ch.Avatar, MaxAvatarLength, false); err != nil {
+			return nil, err
 		}
 		if *ch.Avatar != p.Avatar {
 			p.Avatar, changed = *ch.Avatar, append(changed, "avatar")
@@ -88,8 +105,8 @@ func (a *Account) Apply(ch ProfileChange, now time.Time) ([]string, error) {
 		}
 	}
 	if ch.Address != nil {
-		if utf8.RuneCountInString(*ch.Address) > MaxAddressLength {
-			return nil, shared.Invalid("address", "address is too long (at most %d characters)", MaxAddressLength)
+		if err := checkText("address", *ch.Address, MaxAddressLength, true); err != nil {
+			return nil, err
 		}
 		if *ch.Address != p.Address {
 			p.Address, changed = *ch.Address, append(changed, "address")

@@ -47,6 +47,11 @@ func TestApplyProfile(t *testing.T) {
 		{name: "avatar of 513 characters", change: account.ProfileChange{Avatar: ptr(strings.Repeat("a", 513))}, wantField: "avatar"},
 		{name: "address of 255 characters", change: account.ProfileChange{Address: ptr(strings.Repeat("路", 255))}, wantChanged: []string{"address"}},
 		{name: "address of 256 characters", change: account.ProfileChange{Address: ptr(strings.Repeat("a", 256))}, wantField: "address"},
+		{name: "nickname with a NUL", change: account.ProfileChange{Nickname: ptr("a\x00b")}, wantField: "nickname"},
+		{name: "nickname with a line break", change: account.ProfileChange{Nickname: ptr("a\nb")}, wantField: "nickname"},
+		{name: "avatar with an escape", change: account.ProfileChange{Avatar: ptr("https://x\x1b[31m")}, wantField: "avatar"},
+		{name: "address on two lines", change: account.ProfileChange{Address: ptr("合肥市\n蜀山区")}, wantChanged: []string{"address"}},
+		{name: "address with a NUL", change: account.ProfileChange{Address: ptr("a\x00")}, wantField: "address"},
 		{name: "valid fields with one bad", change: account.ProfileChange{Nickname: ptr("ok"), Gender: ptr(7)}, wantField: "gender"},
 	}
 	for _, tc := range cases {

@@ -245,6 +245,7 @@ func TestAccountBadInput(t *testing.T) {
 		{name: "info over-long nickname", method: "PUT", path: "/api/personal/info", body: `{"nickname":"` + strings.Repeat("名", 65) + `"}`, auth: true, wantField: "nickname"},
 		{name: "info over-long avatar", method: "PUT", path: "/api/personal/info", body: `{"avatar":"` + strings.Repeat("a", 513) + `"}`, auth: true, wantField: "avatar"},
 		{name: "info over-long address", method: "PUT", path: "/api/personal/info", body: `{"address":"` + strings.Repeat("a", 256) + `"}`, auth: true, wantField: "address"},
+		{name: "info nickname with a NUL", method: "PUT", path: "/api/personal/info", body: `{"nickname":"a\u0000b"}`, auth: true, wantField: "nickname"},
 		{name: "info read-only field", method: "PUT", path: "/api/personal/info", body: `{"role":1}`, auth: true, wantField: "role"},
 		{name: "info nickname as object", method: "PUT", path: "/api/personal/info", body: `{"nickname":{}}`, auth: true, wantField: "nickname"},
 		{name: "info body over the limit", method: "PUT", path: "/api/personal/info", body: `{"nickname":"` + strings.Repeat("a", bodyLimit) + `"}`, auth: true, wantStatus: http.StatusRequestEntityTooLarge, wantField: "body"},

@@ -132,9 +132,9 @@ func (m *Member) Merge(p Profile, now time.Time) bool {
 	return changed
 }
 
-// AggregateID is the member's event key: its activity, so the events of
-// one activity stay in order.
-func (m Member) AggregateID() string { return "activity:" + itoa(m.ActivityID) }
+// AggregateID is the member's event key; the member's row serialises its
+// changes, so its events stay in commit order.
+func (m Member) AggregateID() string { return "activity:" + itoa(m.ActivityID) + ":member:" + m.MemberID }
 
 // Joined is the event of a new member. Real name and phone are personal
 // data and stay out of events; the payload says whether they were given.

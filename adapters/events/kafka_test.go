@@ -1,0 +1,184 @@
+package events_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/campushub/campushub/adapters/events"
+	"github.com/campushub/campushub/adapters/events/kafka"
+	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
+)
+
+// restartable is a broker a test can stop and start again at the same
+// address with the same data.
+type restartable struct {
+	addrs []string
+	stop  func(t testing.TB)
+	start func(t testing.TB)
+}
+
+// fakeRestartable is an in-process kfake broker persisted to a directory.
+func fakeRestartable(t testing.TB, partitions int, topic string) *restartable {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	_ = ln.Close()
+	dir := t.TempDir()
+	var mu sync.Mutex
+	var c *kfake.Cluster
+	b := &restartable{addrs: []string{"127.0.0.1:" + strconv.Itoa(port)}}
+	b.start = func(t testing.TB) {
+		mu.Lock()
+		defer mu.Unlock()
+		var err error
+		c, err = kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port), kfake.DataDir(dir), kfake.SeedTopics(int32(partitions), topic))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.stop = func(testing.TB) {
+		mu.Lock()
+		defer mu.Unlock()
+		if c != nil {
+			c.Close()
+			c = nil
+		}
+	}
+	b.start(t)
+	t.Cleanup(func() { b.stop(t) })
+	return b
+}
+
+// realRestartable is the real broker run by test/services/kafka/kafka.sh,
+// which CAMPUSHUB_TEST_KAFKA_SCRIPT names; the test is skipped without it.
+func realRestartable(t testing.TB, partitions int, topic string) *restartable {
+	t.Helper()
+	script := os.Getenv("CAMPUSHUB_TEST_KAFKA_SCRIPT")
+	if script == "" {
+		t.Skip("broker restart on real Kafka skipped: set CAMPUSHUB_TEST_KAFKA_SCRIPT=test/services/kafka/kafka.sh and CAMPUSHUB_TEST_KAFKA_BROKERS")
+	}
+	addrs := testenv.KafkaBrokers(t)
+	if err := kafka.EnsureTopics(context.Background(), addrs, []string{topic}, partitions, 1); err != nil {
+		t.Fatal(err)
+	}
+	run := func(t testing.TB, cmd string) {
+		out, err := exec.Command("bash", script, cmd).CombinedOutput()
+		if err != nil {
+			t.Fatalf("kafka.sh %s: %v\n%s", cmd, err, out)
+		}
+	}
+	b := &restartable{
+		addrs: addrs,
+		stop:  func(t testing.TB) { run(t, "stop") },
+		start: func(t testing.TB) { run(t, "start") },
+	}
+	t.Cleanup(func() { run(t, "start") }) // leave the broker running for other tests
+	return b
+}
+
+// uniqueModule returns a module name no other test uses, so its topic
+// (campushub.<module>.v1) is the test's own.
+func uniqueModule() string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	return "test" + hex.EncodeToString(b)
+}
+
+func TestRelaySurvivesBrokerRestart(t *testing.T) {
+	cases := []struct {
+		name   string
+		broker func(t testing.TB, partitions int, topic string) *restartable
+	}{
+		{name: "kfake", broker: fakeRestartable},
+		{name: "kafka", broker: realRestartable},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			module := uniqueModule()
+			topic := "campushub." + module + ".v1"
+			b := tc.broker(t, 3, topic)
+			db := openDB(t)
+			pub, err := kafka.NewPublisher(kafka.Config{Brokers: b.addrs, WriteTimeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pub.Close()
+			startRelay(t, db, pub, events.Config{
+				BatchSize: 50, PublishTimeout: 3 * time.Second,
+				MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond,
+			})
+
+			const total, keys = 600, 10
+			out := storage.NewOutbox(db)
+			for i := 0; i < total; i++ {
+				if i == total/3 {
+					b.stop(t) // mid-burst: commits go on while the broker is away
+				}
+				if i == 2*total/3 {
+					b.start(t)
+				}
+				ev := shared.NewEvent(module, "changed", "key-"+strconv.Itoa(i%keys), time.Now(), map[string]any{"i": i})
+				if err := db.Do(context.Background(), func(ctx context.Context) error { return out.Append(ctx, ev) }); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+			store := storage.NewRelayStore(db, nil)
+			waitFor(t, 90*time.Second, "the outbox to drain", func() bool {
+				n, _, err := store.OutboxLag(context.Background())
+				return err == nil && n == 0
+			})
+
+			got := consumeAll(t, b.addrs, topic, total)
+			checkDelivery(t, got, total)
+		})
+	}
+}
+
+// consumeAll reads topic with a fresh consumer group until every ce_id in
+// 1..n has been seen, and returns the messages as outbox messages.
+func consumeAll(t testing.TB, addrs []string, topic string, n int) []ports.OutboxMessage {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	r := kafkago.NewReader(kafkago.ReaderConfig{
+		Brokers: addrs, Topic: topic, GroupID: "test-" + uniqueModule(),
+		StartOffset: kafkago.FirstOffset, MaxWait: 200 * time.Millisecond,
+	})
+	defer r.Close()
+	seen := map[int64]bool{}
+	var out []ports.OutboxMessage
+	for len(seen) < n {
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			t.Fatalf("read %d of %d distinct events: %v", len(seen), n, err)
+		}
+		var id int64
+		for _, h := range m.Headers {
+			if h.Key == kafka.HeaderID {
+				id, _ = strconv.ParseInt(strings.TrimSpace(string(h.Value)), 10, 64)
+			}
+		}
+		seen[id] = true
+		out = append(out, ports.OutboxMessage{ID: id, Topic: m.Topic, Key: string(m.Key), Payload: m.Value})
+	}
+	return out
+}

@@ -80,7 +80,9 @@ func (s *Server) faqData(f content.FAQ) FAQData {
 
 func (s *Server) faq(resp any) any { return s.faqData(resp.(appcontent.FAQResponse).FAQ) }
 
-func (s *Server) faqPage(resp any) any { return pageOf(resp.(appcontent.ListResponse[content.FAQ]), s.faqData) }
+func (s *Server) faqPage(resp any) any {
+	return pageOf(resp.(appcontent.ListResponse[content.FAQ]), s.faqData)
+}
 
 // CategoryData is a feedback category, the seed's fields.
 type CategoryData struct {

@@ -44,8 +44,14 @@ type harness struct {
 
 func newHarness(tb testing.TB, mounts ...server.Mounter) *harness {
 	tb.Helper()
+	return newHarnessOn(tb, "sqlite:"+filepath.Join(tb.TempDir(), "t.db"), mounts...)
+}
+
+// newHarnessOn builds the harness on the database at url.
+func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(tb.TempDir(), "t.db")})
+	db, err := storage.Open(ctx, storage.Config{URL: url})
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}

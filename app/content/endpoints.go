@@ -36,34 +36,22 @@ type Endpoints struct {
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
 	user, manager := auth.Require(a, false), auth.Require(a, true)
 	return Endpoints{
-		FAQs: user(listEndpoint(s.FAQs)),
-		FAQ: user(func(ctx context.Context, req any) (any, error) {
-			f, err := s.FAQ(ctx, req.(IDRequest).ID)
-			return FAQResponse{FAQ: f, Err: err}, nil
-		}),
+		FAQs:           user(listEndpoint(s.FAQs)),
+		FAQ:            user(MakeFAQEndpoint(s)),
 		Categories:     user(listEndpoint(s.Categories)),
 		CreateFeedback: user(MakeCreateFeedbackEndpoint(s)),
 		MyFeedback:     user(listEndpoint(s.MyFeedback)),
-		DeleteFeedback: user(func(ctx context.Context, req any) (any, error) {
-			return EmptyResponse{Err: s.DeleteFeedback(ctx, req.(IDRequest).ID)}, nil
-		}),
-		ReadReply: user(func(ctx context.Context, req any) (any, error) {
-			r, err := s.ReadReply(ctx, req.(IDRequest).ID)
-			return ReplyResponse{Reply: r, Err: err}, nil
-		}),
+		DeleteFeedback: user(idEndpoint(s.DeleteFeedback)),
+		ReadReply:      user(MakeReadReplyEndpoint(s)),
 
-		CreateFAQ: manager(MakeSaveFAQEndpoint(s)),
-		UpdateFAQ: manager(MakeSaveFAQEndpoint(s)),
-		DeleteFAQ: manager(func(ctx context.Context, req any) (any, error) {
-			return EmptyResponse{Err: s.DeleteFAQ(ctx, req.(IDRequest).ID)}, nil
-		}),
+		CreateFAQ:      manager(MakeSaveFAQEndpoint(s)),
+		UpdateFAQ:      manager(MakeSaveFAQEndpoint(s)),
+		DeleteFAQ:      manager(idEndpoint(s.DeleteFAQ)),
 		CreateCategory: manager(MakeSaveCategoryEndpoint(s)),
 		UpdateCategory: manager(MakeSaveCategoryEndpoint(s)),
-		DeleteCategory: manager(func(ctx context.Context, req any) (any, error) {
-			return EmptyResponse{Err: s.DeleteCategory(ctx, req.(IDRequest).ID)}, nil
-		}),
-		FeedbackList: manager(MakeFeedbackListEndpoint(s)),
-		Reply:        manager(MakeReplyEndpoint(s)),
+		DeleteCategory: manager(idEndpoint(s.DeleteCategory)),
+		FeedbackList:   manager(MakeFeedbackListEndpoint(s)),
+		Reply:          manager(MakeReplyEndpoint(s)),
 	}
 }
 
@@ -158,6 +146,29 @@ func listEndpoint[T any](list func(context.Context, Page) ([]T, int64, error)) e
 		p := request.(PageRequest).Page
 		items, total, err := list(ctx, p)
 		return ListResponse[T]{Page: p, Total: total, Items: items, Err: err}, nil
+	}
+}
+
+// idEndpoint wraps a use case that acts on one id and answers nothing.
+func idEndpoint(do func(context.Context, int64) error) endpoint.Endpoint {
+	return func(ctx context.Context, request any) (any, error) {
+		return EmptyResponse{Err: do(ctx, request.(IDRequest).ID)}, nil
+	}
+}
+
+// MakeFAQEndpoint wraps Service.FAQ.
+func MakeFAQEndpoint(s *Service) endpoint.Endpoint {
+	return func(ctx context.Context, request any) (any, error) {
+		f, err := s.FAQ(ctx, request.(IDRequest).ID)
+		return FAQResponse{FAQ: f, Err: err}, nil
+	}
+}
+
+// MakeReadReplyEndpoint wraps Service.ReadReply.
+func MakeReadReplyEndpoint(s *Service) endpoint.Endpoint {
+	return func(ctx context.Context, request any) (any, error) {
+		r, err := s.ReadReply(ctx, request.(IDRequest).ID)
+		return ReplyResponse{Reply: r, Err: err}, nil
 	}
 }
 

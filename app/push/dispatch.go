@@ -2,6 +2,7 @@ package push
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/campushub/campushub/domain/push"
@@ -92,6 +93,9 @@ func (s *Service) dispatch(ctx context.Context, id int64) error {
 		results, err := s.Provider.Send(ctx, msgs)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err() // shutting down: the lease expires and another round retries
+		}
+		if err == nil && len(results) != len(msgs) {
+			err = fmt.Errorf("push provider answered %d results for %d messages", len(results), len(msgs))
 		}
 		providerErr = err
 		if err == nil {

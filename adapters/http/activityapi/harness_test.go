@@ -31,14 +31,14 @@ import (
 // service (for user and manager tokens), the activity service, both API
 // families and the assembled handler.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	db       *storage.DB
 	accounts *appaccount.Service
 	h        http.Handler
 	manager  string // a manager's access token
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "t.db")})

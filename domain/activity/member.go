@@ -134,7 +134,9 @@ func (m *Member) Merge(p Profile, now time.Time) bool {
 
 // AggregateID is the member's event key; the member's row serialises its
 // changes, so its events stay in commit order.
-func (m Member) AggregateID() string { return "activity:" + itoa(m.ActivityID) + ":member:" + m.MemberID }
+func (m Member) AggregateID() string {
+	return "activity:" + itoa(m.ActivityID) + ":member:" + m.MemberID
+}
 
 // Joined is the event of a new member. Real name and phone are personal
 // data and stay out of events; the payload says whether they were given.

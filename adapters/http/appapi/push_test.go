@@ -348,3 +348,43 @@ func TestPushBadInput(t *testing.T) {
 		t.Errorf("rejected sends left %d pushes", n)
 	}
 }
+
+// BenchmarkMessageCount measures the unread counter through the real stack:
+// token check, 50 pushes visible to the caller, 20 ids read, one reply.
+func BenchmarkMessageCount(b *testing.B) {
+	h := newModHarness(b)
+	me, tok := h.user()
+	_, mgr := h.manager()
+	for i := range 50 {
+		scope := `"push_scope":0`
+		if i%2 == 1 {
+			scope = fmt.Sprintf(`"push_scope":1,"user_ids":[%d]`, me)
+		}
+		h.ok(h.call("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b",%s}`, i, scope), mgr))
+	}
+	ids := make([]string, 20)
+	for i := range ids {
+		ids[i] = fmt.Sprint(i + 1)
+	}
+	path := "/api/message/count?push_ids=" + strings.Join(ids, ",")
+	for b.Loop() {
+		if c := decode(b, h.ok(h.call("GET", path, "", tok))); c["push_count"] != float64(30) {
+			b.Fatalf("push_count = %v", c["push_count"])
+		}
+	}
+}
+
+// BenchmarkPushLog measures a page of the caller's push log.
+func BenchmarkPushLog(b *testing.B) {
+	h := newModHarness(b)
+	_, tok := h.user()
+	_, mgr := h.manager()
+	for i := range 50 {
+		h.ok(h.call("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b","push_scope":0}`, i), mgr))
+	}
+	for b.Loop() {
+		if p := pageOf(b, h.ok(h.call("GET", "/api/push/log?page_size=20", "", tok))); len(p.Data) != 20 {
+			b.Fatalf("%d items", len(p.Data))
+		}
+	}
+}

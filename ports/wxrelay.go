@@ -55,9 +55,10 @@ type WXDeliveries interface {
 	Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error)
 	// Release gives up owner's lease on ids without recording anything.
 	Release(ctx context.Context, owner string, ids []int64) error
-	// Save writes d back and frees its lease if owner still holds it, and
-	// reports whether it did; a lost lease means another owner took over.
-	Save(ctx context.Context, owner string, d wxrelay.Delivery) (bool, error)
+	// SaveAll writes back the deliveries owner still holds a lease on,
+	// frees those leases and returns their ids; a lost lease means another
+	// owner took over.
+	SaveAll(ctx context.Context, owner string, ds []wxrelay.Delivery) ([]int64, error)
 	// Update writes d regardless of leases (replays).
 	Update(ctx context.Context, d wxrelay.Delivery) error
 	AddAttempts(ctx context.Context, as []wxrelay.Attempt) error

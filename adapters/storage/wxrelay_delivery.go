@@ -172,18 +172,47 @@ func (r *WXDeliveries) Release(ctx context.Context, owner string, ids []int64) e
 	return err
 }
 
-// Save writes d and clears its lease when owner still holds it.
-func (r *WXDeliveries) Save(ctx context.Context, owner string, d wxrelay.Delivery) (bool, error) {
-	row := toWXDeliveryRow(d)
-	res, err := r.db.IDB(ctx).NewUpdate().Model(&row).
-		Column("status", "attempts", "next_attempt_at", "run_started_at", "last_error", "updated_at", "completed_at").
-		Set("lease_owner = ''").Set("lease_until = NULL").
-		Where("id = ?", d.ID).Where("lease_owner = ?", owner).Exec(ctx)
-	if err != nil {
-		return false, err
+// SaveAll writes back, in one statement where the database allows, the
+// deliveries whose lease owner still holds, and frees their leases.
+func (r *WXDeliveries) SaveAll(ctx context.Context, owner string, ds []wxrelay.Delivery) ([]int64, error) {
+	if len(ds) == 0 {
+		return nil, nil
 	}
-	n, err := res.RowsAffected()
-	return n > 0, err
+	db := r.db.IDB(ctx)
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	var held []int64
+	q := db.NewSelect().Model((*wxDeliveryRow)(nil)).Column("id").
+		Where("id IN (?)", bun.In(ids)).Where("lease_owner = ?", owner)
+	if r.db.Dialect != SQLite {
+		q = q.For("UPDATE")
+	}
+	if err := q.Scan(ctx, &held); err != nil || len(held) == 0 {
+		return nil, err
+	}
+	keep := make(map[int64]bool, len(held))
+	for _, id := range held {
+		keep[id] = true
+	}
+	rows := make([]wxDeliveryRow, 0, len(held))
+	for _, d := range ds {
+		if keep[d.ID] {
+			rows = append(rows, toWXDeliveryRow(d)) // lease_owner '' and lease_until NULL
+		}
+	}
+	columns := []string{"status", "attempts", "next_attempt_at", "run_started_at", "last_error", "updated_at", "completed_at", "lease_owner", "lease_until"}
+	if r.db.Dialect == MySQL { // no UPDATE … FROM (VALUES …) on MySQL
+		for i := range rows {
+			if _, err := db.NewUpdate().Model(&rows[i]).Column(columns...).WherePK().Exec(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return held, nil
+	}
+	_, err := db.NewUpdate().Model(&rows).Column(columns...).Bulk().Exec(ctx)
+	return held, err
 }
 
 // Update writes d and clears any lease.

@@ -94,7 +94,7 @@ func NewDispatcher(svc *Service, hook ports.WebhookDeliverer, cfg DispatcherConf
 	}
 	return &Dispatcher{
 		svc: svc, hook: hook, cfg: cfg, log: log, observer: obs,
-		wake: make(chan struct{}, 1), results: make(chan result, 4*cfg.Concurrency),
+		wake: make(chan struct{}, 1), results: make(chan result, cfg.Concurrency),
 		perProject: map[int64]int{},
 	}
 }
@@ -109,19 +109,24 @@ func (x *Dispatcher) Notify() {
 
 // Run delivers until ctx ends, then waits for attempts in flight: those cut
 // short give their lease back, and every outcome is written before Run
-// returns.
+// returns. One goroutine does all the database work — writing outcomes,
+// then claiming — so the dispatcher's transactions never wait on each
+// other (on SQLite a waiting writer sleeps in the busy handler).
 func (x *Dispatcher) Run(ctx context.Context) {
-	written := make(chan struct{})
-	go func() { x.writer(); close(written) }()
 	var wg sync.WaitGroup
 	timer := time.NewTimer(x.cfg.Poll)
 	defer timer.Stop()
+	batch := make([]result, 0, maxBatch)
 	for ctx.Err() == nil {
+		batch = x.drain(batch[:0])
+		if len(batch) > 0 {
+			x.flush(batch)
+		}
 		started, err := x.fill(ctx, &wg)
 		if err != nil && ctx.Err() == nil {
 			x.log.Error("wxrelay: claim deliveries", "error", err)
 		}
-		if started > 0 && err == nil {
+		if len(batch) > 0 || (started > 0 && err == nil) {
 			continue
 		}
 		timer.Reset(x.cfg.Poll)
@@ -131,9 +136,27 @@ func (x *Dispatcher) Run(ctx context.Context) {
 		case <-timer.C:
 		}
 	}
-	wg.Wait()
-	close(x.results)
-	<-written
+	go func() { wg.Wait(); close(x.results) }()
+	for r := range x.results {
+		batch = x.drain(append(batch[:0], r))
+		x.flush(batch)
+	}
+}
+
+// drain appends the outcomes waiting in the channel, up to maxBatch.
+func (x *Dispatcher) drain(batch []result) []result {
+	for len(batch) < maxBatch {
+		select {
+		case r, ok := <-x.results:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // fill claims as many due deliveries as there are free slots and starts an
@@ -186,8 +209,8 @@ func (x *Dispatcher) fill(ctx context.Context, wg *sync.WaitGroup) (int, error) 
 				delete(x.perProject, j.d.ProjectID)
 			}
 			x.mu.Unlock()
-			x.Notify()
 			x.results <- r
+			x.Notify()
 		}()
 	}
 	if len(back) > 0 {

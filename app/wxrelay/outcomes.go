@@ -12,28 +12,6 @@ import (
 // maxBatch bounds how many outcomes one transaction writes.
 const maxBatch = 512
 
-// writer writes outcomes in batches: whatever piled up while the previous
-// batch was being written goes into the next transaction.
-func (x *Dispatcher) writer() {
-	batch := make([]result, 0, maxBatch)
-	for r := range x.results {
-		batch = append(batch[:0], r)
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case r, ok := <-x.results:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
-		x.flush(batch)
-	}
-}
-
 // flush writes a batch of outcomes, the projects' failure counts and the
 // events they cause in one transaction. When it fails, the leases run out
 // and the deliveries are attempted again: delivery is at least once.
@@ -71,19 +49,27 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 	if err != nil {
 		return err
 	}
-	var events []shared.Event
-	changed := map[int64]bool{}
+	var save []wxrelay.Delivery
 	for _, r := range batch {
 		if r.release {
 			*release = append(*release, r.d.ID)
-			continue
+		} else {
+			save = append(save, r.d)
 		}
-		saved, err := x.svc.Deliveries.Save(ctx, x.cfg.Owner, r.d)
-		if err != nil {
-			return fmt.Errorf("save delivery %d: %w", r.d.ID, err)
-		}
-		if !saved {
-			continue // the lease ran out and another dispatcher took over
+	}
+	held, err := x.svc.Deliveries.SaveAll(ctx, x.cfg.Owner, save)
+	if err != nil {
+		return fmt.Errorf("save deliveries: %w", err)
+	}
+	saved := make(map[int64]bool, len(held))
+	for _, id := range held {
+		saved[id] = true
+	}
+	var events []shared.Event
+	changed := map[int64]bool{}
+	for _, r := range batch {
+		if !saved[r.d.ID] {
+			continue // released, or the lease ran out and another dispatcher took over
 		}
 		switch r.d.Status {
 		case wxrelay.DeliverySucceeded:

@@ -42,7 +42,7 @@ func (s *Service) Draw(ctx context.Context, id int64, count int) ([]activity.Win
 			winners = append(winners, activity.Winner{ActivityID: id, MemberID: pool[i].MemberID, Nickname: pool[i].Nickname, DrawnAt: now})
 		}
 		if err := s.Winners.Add(ctx, winners...); err != nil {
-			return err
+			return concurrent(err)
 		}
 		return s.Outbox.Append(ctx, activity.WinnersDrawn(a, winners, now))
 	})

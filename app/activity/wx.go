@@ -120,7 +120,7 @@ func (s *Service) SubmitMember(ctx context.Context, id int64, memberID string, p
 			m.Merge(p, now)
 			m.UpdatedAt = now
 			if err := s.Members.Create(ctx, &m); err != nil {
-				return err
+				return concurrent(err)
 			}
 			return s.Outbox.Append(ctx, m.Joined())
 		}
@@ -159,7 +159,7 @@ func (s *Service) SyncCourseSignin(ctx context.Context, courseID int64, memberID
 		if errors.Is(err, shared.ErrNotFound) {
 			cs := activity.CourseSignin{OrgID: c.OrgID, CourseID: courseID, MemberID: memberID, Icon: icon, Nickname: nickname, SignedAt: now, UpdatedAt: now}
 			if err := s.Signins.Create(ctx, &cs); err != nil {
-				return err
+				return concurrent(err)
 			}
 			return s.Outbox.Append(ctx, cs.Synced())
 		}
@@ -182,4 +182,13 @@ func (s *Service) SyncCourseSignin(ctx context.Context, courseID int64, memberID
 		return s.Outbox.Append(ctx, cur.Synced())
 	})
 	return memberID, err
+}
+
+// concurrent turns the unique-key violation of a row another request
+// inserted first into a conflict the caller can retry.
+func concurrent(err error) error {
+	if errors.Is(err, shared.ErrAlreadyExists) {
+		return activity.ErrConcurrent
+	}
+	return err
 }

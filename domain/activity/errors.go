@@ -14,5 +14,6 @@ var (
 	ErrNotLottery       = shared.NewError(shared.KindInvalid, "activity.not_lottery", "winners can only be drawn for a lottery activity")
 	ErrNoCandidates     = shared.NewError(shared.KindConflict, "activity.no_candidates", "every member has already been drawn")
 	ErrOrgOnly          = shared.NewError(shared.KindForbidden, "activity.org_only", "only an organisation (access_type=org) may do this")
+	ErrConcurrent       = shared.NewError(shared.KindConflict, "activity.concurrent_change", "another request made the same change at the same time; retry")
 	ErrMemberIsCaller   = shared.NewError(shared.KindForbidden, "activity.member_mismatch", "a user may only act as their own member (member_id is the caller's account id)")
 )

@@ -30,24 +30,32 @@ type Org struct {
 // Mount implements server.Mounter.
 func (o Org) Mount(r chi.Router) {
 	s, ep := o.S, o.EP
-	h := func(e func() http.Handler) http.Handler { return orgCredential(e()) }
-	r.Method(http.MethodGet, OrgPrefix, h(func() http.Handler { return s.handler(ep.Me, noBody(struct{}{}), "成功", s.orgData) }))
-	r.Method(http.MethodPost, OrgPrefix+"/activities", h(func() http.Handler { return s.handler(ep.CreateActivity, s.decodeDraft, "成功", s.activityView) }))
-	r.Method(http.MethodGet, OrgPrefix+"/activities", h(func() http.Handler { return s.handler(ep.ListActivities, decodePage, "成功", s.activityPage) }))
-	r.Method(http.MethodGet, OrgPrefix+"/activities/{id}", h(func() http.Handler { return s.handler(ep.GetActivity, decodeActivity, "成功", s.activityView) }))
-	r.Method(http.MethodPut, OrgPrefix+"/activities/{id}", h(func() http.Handler { return s.handler(ep.UpdateActivity, s.decodeDraft, "成功", s.activityView) }))
-	r.Method(http.MethodPost, OrgPrefix+"/activities/{id}/close", h(func() http.Handler { return s.handler(ep.CloseActivity, decodeActivity, "成功", s.activityView) }))
-	r.Method(http.MethodDelete, OrgPrefix+"/activities/{id}", h(func() http.Handler { return s.handler(ep.DeleteActivity, decodeActivity, "成功", nil) }))
-	r.Method(http.MethodGet, OrgPrefix+"/activities/{id}/members", h(func() http.Handler { return s.handler(ep.ListMembers, decodeMembers, "成功", s.memberPage) }))
-	r.Method(http.MethodGet, OrgPrefix+"/activities/{id}/members/export", h(func() http.Handler { return s.csvHandler(ep.ExportMembers, decodeMembers) }))
-	r.Method(http.MethodPost, OrgPrefix+"/activities/{id}/draws", h(func() http.Handler { return s.handler(ep.Draw, decodeDraw, "成功", s.winners) }))
-	r.Method(http.MethodGet, OrgPrefix+"/activities/{id}/winners", h(func() http.Handler { return s.handler(ep.Winners, decodeActivity, "成功", s.winners) }))
-	r.Method(http.MethodPost, OrgPrefix+"/meetings", h(func() http.Handler { return s.handler(ep.CreateMeeting, decodeName, "成功", s.meetingView) }))
-	r.Method(http.MethodGet, OrgPrefix+"/meetings", h(func() http.Handler { return s.handler(ep.ListMeetings, noBody(struct{}{}), "成功", s.meetingList) }))
-	r.Method(http.MethodDelete, OrgPrefix+"/meetings/{id}", h(func() http.Handler { return s.handler(ep.DeleteMeeting, decodeActivity, "成功", nil) }))
-	r.Method(http.MethodGet, OrgPrefix+"/meetings/{id}/users", h(func() http.Handler { return s.handler(ep.MeetingUsers, decodeActivity, "成功", users) }))
-	r.Method(http.MethodPost, OrgPrefix+"/meetings/{id}/users", h(func() http.Handler { return s.handler(ep.AuthoriseUsers, decodeUsers, "成功", users) }))
-	r.Method(http.MethodDelete, OrgPrefix+"/meetings/{id}/users/{member_id}", h(func() http.Handler { return s.handler(ep.RevokeUser, decodeMember, "成功", nil) }))
+	p := OrgPrefix
+	routes := []struct {
+		method, path string
+		h            http.Handler
+	}{
+		{http.MethodGet, p, s.handler(ep.Me, noBody(struct{}{}), "成功", s.orgData)},
+		{http.MethodPost, p + "/activities", s.handler(ep.CreateActivity, s.decodeDraft, "成功", s.activityView)},
+		{http.MethodGet, p + "/activities", s.handler(ep.ListActivities, decodePage, "成功", s.activityPage)},
+		{http.MethodGet, p + "/activities/{id}", s.handler(ep.GetActivity, decodeActivity, "成功", s.activityView)},
+		{http.MethodPut, p + "/activities/{id}", s.handler(ep.UpdateActivity, s.decodeDraft, "成功", s.activityView)},
+		{http.MethodDelete, p + "/activities/{id}", s.handler(ep.DeleteActivity, decodeActivity, "成功", nil)},
+		{http.MethodPost, p + "/activities/{id}/close", s.handler(ep.CloseActivity, decodeActivity, "成功", s.activityView)},
+		{http.MethodGet, p + "/activities/{id}/members", s.handler(ep.ListMembers, decodeMembers, "成功", s.memberPage)},
+		{http.MethodGet, p + "/activities/{id}/members/export", s.csvHandler(ep.ExportMembers, decodeMembers)},
+		{http.MethodPost, p + "/activities/{id}/draws", s.handler(ep.Draw, decodeDraw, "成功", s.winners)},
+		{http.MethodGet, p + "/activities/{id}/winners", s.handler(ep.Winners, decodeActivity, "成功", s.winners)},
+		{http.MethodPost, p + "/meetings", s.handler(ep.CreateMeeting, decodeName, "成功", s.meetingView)},
+		{http.MethodGet, p + "/meetings", s.handler(ep.ListMeetings, noBody(struct{}{}), "成功", s.meetingList)},
+		{http.MethodDelete, p + "/meetings/{id}", s.handler(ep.DeleteMeeting, decodeActivity, "成功", nil)},
+		{http.MethodGet, p + "/meetings/{id}/users", s.handler(ep.MeetingUsers, decodeActivity, "成功", users)},
+		{http.MethodPost, p + "/meetings/{id}/users", s.handler(ep.AuthoriseUsers, decodeUsers, "成功", users)},
+		{http.MethodDelete, p + "/meetings/{id}/users/{member_id}", s.handler(ep.RevokeUser, decodeMember, "成功", nil)},
+	}
+	for _, rt := range routes {
+		r.Method(rt.method, rt.path, orgCredential(rt.h))
+	}
 }
 
 // orgCredential takes the organisation token from Authorization: Token …

@@ -45,6 +45,10 @@ func TestOrganisationLifecycle(t *testing.T) {
 		if page.Total != 1 || page.Data[0].MemberID != "m2" {
 			t.Fatalf("filter q=Meimei: %+v", page)
 		}
+		hs.ok(hs.orgDo(org, "GET", fmt.Sprintf("/api/v3/org/activities/%d/members?page_no=9223372036854775807", id), ""), &page)
+		if page.Total != 3 || len(page.Data) != 0 {
+			t.Fatalf("a page far out: want no rows of 3, got %+v", page)
+		}
 		hs.ok(hs.orgDo(org, "GET", fmt.Sprintf("/api/v3/org/activities/%d/members?q=%%25", id), ""), &page)
 		if page.Total != 0 {
 			t.Fatalf("a %% in q must match a literal %%, got %d members", page.Total)

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
-	kithttp "github.com/go-kit/kit/transport/http"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
@@ -190,5 +189,3 @@ func (s *Server) activityData(resp any) any {
 		Music: a.Music, Permission: a.PermissionString(), CollectInfo: a.CollectInfo.String(), CloseTime: s.clock.Format(a.CloseTime),
 	}
 }
-
-var _ kithttp.DecodeRequestFunc = decodeActivity

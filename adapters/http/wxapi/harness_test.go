@@ -45,7 +45,7 @@ type harness struct {
 	user    string // a user's access token
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "t.db")})
@@ -112,7 +112,7 @@ type reply struct {
 func (r reply) code() string { return strings.Trim(string(r.Code), `"`) }
 
 // request sends one request; contentType "" sends none.
-func (h *harness) request(t *testing.T, method, path, contentType, body string, header map[string]string) reply {
+func (h *harness) request(t testing.TB, method, path, contentType, body string, header map[string]string) reply {
 	t.Helper()
 	req, err := http.NewRequest(method, h.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -146,7 +146,7 @@ const (
 func (h *harness) asManager() map[string]string { return map[string]string{"Authorization": "Token " + h.manager} }
 
 // addProject adds a project as the manager and returns its id and secret.
-func (h *harness) addProject(t *testing.T, rawURL, name string) (int64, string) {
+func (h *harness) addProject(t testing.TB, rawURL, name string) (int64, string) {
 	t.Helper()
 	r := h.request(t, http.MethodPost, "/wx/push/addPushProject", formType,
 		url.Values{"url": {rawURL}, "project": {name}}.Encode(), h.asManager())

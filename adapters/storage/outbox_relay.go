@@ -26,6 +26,17 @@ func init() {
 	Register(Migration{ID: "0500_relay_leases", Up: func(ctx context.Context, db bun.IDB, _ Dialect) error {
 		return CreateTables(ctx, db, (*relayLease)(nil))
 	}})
+	// Without it PostgreSQL finds the unpublished head by walking the primary
+	// key past every published row, so each claim slows down as the outbox
+	// grows. MySQL has no partial indexes; its (published_at, id) index
+	// already serves "published_at IS NULL ORDER BY id".
+	Register(Migration{ID: "0501_outbox_pending_idx", Up: func(ctx context.Context, db bun.IDB, d Dialect) error {
+		if d == MySQL {
+			return nil
+		}
+		_, err := db.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (id) WHERE published_at IS NULL")
+		return err
+	}})
 }
 
 // RelayStore is the store side of the outbox relay: the leader lease that

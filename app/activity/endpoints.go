@@ -40,12 +40,13 @@ func unary[R any](fn func(ctx context.Context, req R) (any, error)) endpoint.End
 	}
 }
 
-// The WeChat-side requests.
+// The requests naming activities, meetings and members.
 type (
-	// ActivityRequest names an activity.
-	ActivityRequest struct{ ID int64 }
-	// MemberRequest names a member of an activity; MemberID may be empty
-	// for a user, who then means themselves.
+	// IDRequest names an activity or a meeting by id.
+	IDRequest struct{ ID int64 }
+	// MemberRequest names a member of an activity, or an authorised user
+	// of a meeting; MemberID may be empty for a user, who then means
+	// themselves.
 	MemberRequest struct {
 		ID       int64
 		MemberID string
@@ -106,9 +107,9 @@ type WX struct {
 func MakeWX(s *Service) WX {
 	caller := RequireCaller(s, false)
 	return WX{
-		Info:        caller(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.Info(ctx, r.ID) })),
-		Exist:       caller(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.Exists(ctx, r.ID) })),
-		CollectInfo: caller(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.Info(ctx, r.ID) })),
+		Info:        caller(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.Info(ctx, r.ID) })),
+		Exist:       caller(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.Exists(ctx, r.ID) })),
+		CollectInfo: caller(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.Info(ctx, r.ID) })),
 		AuthMeeting: caller(unary(func(ctx context.Context, r MemberRequest) (any, error) { return s.AuthMeeting(ctx, r.ID, r.MemberID) })),
 		HasJoin:     caller(unary(func(ctx context.Context, r MemberRequest) (any, error) { return s.HasJoined(ctx, r.ID, r.MemberID) })),
 		SubmitMember: caller(unary(func(ctx context.Context, r SubmitMemberRequest) (any, error) {

@@ -26,21 +26,21 @@ func MakeOrg(s *Service) Org {
 			items, total, err := s.ListActivities(ctx, r.No, r.Size)
 			return Page{Items: items, Total: total, No: r.No, Size: r.Size}, err
 		})),
-		GetActivity:    org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.Activity(ctx, r.ID) })),
+		GetActivity:    org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.Activity(ctx, r.ID) })),
 		UpdateActivity: org(unary(func(ctx context.Context, r DraftRequest) (any, error) { return s.UpdateActivity(ctx, r.ID, r.Draft) })),
-		CloseActivity:  org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.CloseActivity(ctx, r.ID) })),
-		DeleteActivity: org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return nil, s.DeleteActivity(ctx, r.ID) })),
+		CloseActivity:  org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.CloseActivity(ctx, r.ID) })),
+		DeleteActivity: org(unary(func(ctx context.Context, r IDRequest) (any, error) { return nil, s.DeleteActivity(ctx, r.ID) })),
 		ListMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) {
 			items, total, err := s.ListMembers(ctx, r.ID, r.Filter, r.Page.No, r.Page.Size)
 			return Page{Items: items, Total: total, No: r.Page.No, Size: r.Page.Size}, err
 		})),
 		ExportMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) { return s.ExportMembers(ctx, r.ID, r.Filter) })),
 		Draw:          org(unary(func(ctx context.Context, r DrawRequest) (any, error) { return s.Draw(ctx, r.ID, r.Count) })),
-		Winners:       org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.ListWinners(ctx, r.ID) })),
+		Winners:       org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.ListWinners(ctx, r.ID) })),
 		CreateMeeting: org(unary(func(ctx context.Context, r NameRequest) (any, error) { return s.CreateMeeting(ctx, r.Name) })),
 		ListMeetings:  org(unary(func(ctx context.Context, _ struct{}) (any, error) { return s.ListMeetings(ctx) })),
-		DeleteMeeting: org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return nil, s.DeleteMeeting(ctx, r.ID) })),
-		MeetingUsers:  org(unary(func(ctx context.Context, r ActivityRequest) (any, error) { return s.MeetingUsers(ctx, r.ID) })),
+		DeleteMeeting: org(unary(func(ctx context.Context, r IDRequest) (any, error) { return nil, s.DeleteMeeting(ctx, r.ID) })),
+		MeetingUsers:  org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.MeetingUsers(ctx, r.ID) })),
 		AuthoriseUsers: org(unary(func(ctx context.Context, r UsersRequest) (any, error) {
 			return s.AuthoriseUsers(ctx, r.ID, r.MemberIDs)
 		})),

@@ -88,7 +88,7 @@ func decodeActivity(_ context.Context, r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	return appactivity.ActivityRequest{ID: id}, nil
+	return appactivity.IDRequest{ID: id}, nil
 }
 
 func decodeMember(_ context.Context, r *http.Request) (any, error) {

@@ -12,9 +12,9 @@ import (
 )
 
 const (
-	phone    = "18656660930"
-	phoneKey = "+86 18656660930"
-	password = "password123"
+	accountPhone    = "18656660930"
+	accountPhoneKey = "+86 18656660930"
+	accountPassword = "password123"
 )
 
 // TestAccountJourney walks the account flow against the built binary:
@@ -27,27 +27,27 @@ func TestAccountJourney(t *testing.T) {
 		t.Errorf("no start-up warning that codes are logged; log:\n%s", s.log())
 	}
 
-	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"area": "86", "account": phone}).want(t, "send_code", 200, 0)
-	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"account": phone}).want(t, "send_code again", 429, 10010)
-	code := s.codeFor(t, phoneKey)
+	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"area": "86", "account": accountPhone}).want(t, "send_code", 200, 0)
+	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"account": accountPhone}).want(t, "send_code again", 429, 10010)
+	code := s.codeFor(t, accountPhoneKey)
 	if len(code) != 6 {
 		t.Fatalf("code %q from the log is not 6 digits", code)
 	}
-	s.call(t, "POST", "/api/auth/check_code", "", map[string]string{"area": "86", "account": phone, "code": "000000"}).want(t, "check_code wrong", 400, 10008)
-	s.call(t, "POST", "/api/auth/check_code", "", map[string]string{"area": "86", "account": phone, "code": code}).want(t, "check_code", 200, 0)
-	reg := s.call(t, "POST", "/api/auth/register", "", map[string]string{"area": "86", "account": phone, "code": code, "password": password}).
+	s.call(t, "POST", "/api/auth/check_code", "", map[string]string{"area": "86", "account": accountPhone, "code": "000000"}).want(t, "check_code wrong", 400, 10008)
+	s.call(t, "POST", "/api/auth/check_code", "", map[string]string{"area": "86", "account": accountPhone, "code": code}).want(t, "check_code", 200, 0)
+	reg := s.call(t, "POST", "/api/auth/register", "", map[string]string{"area": "86", "account": accountPhone, "code": code, "password": accountPassword}).
 		want(t, "register", 200, 0).tokens(t)
 	if reg.ExpiresIn != 604800 || len(reg.AccessToken) != 50 {
 		t.Errorf("register tokens %+v", reg)
 	}
-	s.call(t, "POST", "/api/auth/register", "", map[string]string{"account": phone, "code": code, "password": password}).want(t, "register again", 409, 10009)
+	s.call(t, "POST", "/api/auth/register", "", map[string]string{"account": accountPhone, "code": code, "password": accountPassword}).want(t, "register again", 409, 10009)
 
-	login := s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"area": "86", "account": phone, "password": password}).
+	login := s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"area": "86", "account": accountPhone, "password": accountPassword}).
 		want(t, "access_token", 200, 0).tokens(t)
 
 	var info map[string]any
 	_ = json.Unmarshal(s.call(t, "GET", "/api/personal/info", login.AccessToken, nil).want(t, "GET info", 200, 0).Data, &info)
-	if len(info) != 16 || info["phone"] != phone || info["role"] != 0.0 || info["gender"] != 2.0 {
+	if len(info) != 16 || info["phone"] != accountPhone || info["role"] != 0.0 || info["gender"] != 2.0 {
 		t.Fatalf("info %v", info)
 	}
 	put := map[string]any{"nickname": "小明", "gender": 1, "birthday": "1991-03-08", "address": "合肥"}
@@ -68,11 +68,11 @@ func TestAccountJourney(t *testing.T) {
 	s.call(t, "GET", "/api/personal/info", reg.AccessToken, nil).want(t, "destroyed token", 401, 10004)
 	s.call(t, "POST", "/api/auth/refresh_token", "", map[string]string{"refresh_token": reg.RefreshToken}).want(t, "refresh of a destroyed session", 401, 10004)
 
-	wrong := map[string]string{"account": phone, "password": "wrong-password"}
+	wrong := map[string]string{"account": accountPhone, "password": "wrong-password"}
 	s.call(t, "POST", "/api/auth/access_token", "", wrong).want(t, "wrong password 1", 401, 10007)
 	s.call(t, "POST", "/api/auth/access_token", "", wrong).want(t, "wrong password 2", 401, 10007)
 	s.call(t, "POST", "/api/auth/access_token", "", wrong).want(t, "wrong password 3 locks", http.StatusLocked, 10003)
-	s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"account": phone, "password": password}).want(t, "right password while locked", http.StatusLocked, 10003)
+	s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"account": accountPhone, "password": accountPassword}).want(t, "right password while locked", http.StatusLocked, 10003)
 
 	s.call(t, "GET", "/api/nope", "", nil).want(t, "unknown path", 404, 10002)
 	s.call(t, "GET", "/api/auth/send_code", "", nil).want(t, "wrong method", 405, 10002)
@@ -80,12 +80,12 @@ func TestAccountJourney(t *testing.T) {
 	if code := s.terminate(t); code != 0 {
 		t.Fatalf("exit code %d after SIGTERM; log:\n%s", code, s.log())
 	}
-	for _, secret := range []string{password, "wrong-password", reg.AccessToken, reg.RefreshToken, login.AccessToken, refreshed.RefreshToken} {
+	for _, secret := range []string{accountPassword, "wrong-password", reg.AccessToken, reg.RefreshToken, login.AccessToken, refreshed.RefreshToken} {
 		if strings.Contains(s.log(), secret) {
 			t.Errorf("the log holds a password or token (%q)", secret)
 		}
 	}
-	checkAccountEvents(t, dbURL, code, password, login, refreshed)
+	checkAccountEvents(t, dbURL, code, accountPassword, login, refreshed)
 }
 
 // checkAccountEvents reads the outbox the journey left and checks the
@@ -129,10 +129,10 @@ func checkAccountEvents(t *testing.T, dbURL, code, password string, pairs ...tok
 func TestAdminCreateManager(t *testing.T) {
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "admin.db")
 	env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
-	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", password); code != 0 {
+	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", accountPassword); code != 0 {
 		t.Fatalf("admin create: exit %d\n%s", code, out)
 	}
-	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", password); code == 0 || !strings.Contains(out, "already registered") {
+	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", accountPassword); code == 0 || !strings.Contains(out, "already registered") {
 		t.Fatalf("second admin create: exit %d\n%s", code, out)
 	}
 	if code, out := run(t, env, "admin", "create", "--account", "boss@example.com", "--password", "short"); code == 0 || !strings.Contains(out, "password") {
@@ -140,7 +140,7 @@ func TestAdminCreateManager(t *testing.T) {
 	}
 
 	s := startService(t, map[string]string{"DATABASE_URL": dbURL})
-	tok := s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"account": "manager@example.com", "password": password}).
+	tok := s.call(t, "POST", "/api/auth/access_token", "", map[string]string{"account": "manager@example.com", "password": accountPassword}).
 		want(t, "manager login", 200, 0).tokens(t)
 	var info struct {
 		Role     int    `json:"role"`

@@ -124,10 +124,12 @@ func (s *Service) SubmitMember(ctx context.Context, id int64, memberID string, p
 			}
 			return s.Outbox.Append(ctx, m.Joined())
 		}
+		moved := current.MeetingID != meeting
 		current.MeetingID = meeting
-		if !current.Merge(p, now) {
+		if !current.Merge(p, now) && !moved {
 			return nil
 		}
+		current.UpdatedAt = now
 		if err := s.Members.Update(ctx, current); err != nil {
 			return err
 		}

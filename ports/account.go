@@ -8,7 +8,9 @@ import (
 )
 
 // Accounts stores accounts. Create returns shared.ErrAlreadyExists when the
-// key is taken; lookups return shared.ErrNotFound.
+// key is taken; lookups return shared.ErrNotFound. Inside a unit of work,
+// ByID locks the row until commit, so concurrent login attempts are each
+// counted.
 type Accounts interface {
 	Create(ctx context.Context, a *account.Account) error
 	ByKey(ctx context.Context, key string) (account.Account, error)
@@ -19,7 +21,8 @@ type Accounts interface {
 // Codes stores verification codes.
 type Codes interface {
 	Create(ctx context.Context, c *account.Code) error
-	// Latest returns the newest code for key, or shared.ErrNotFound.
+	// Latest returns the newest code for key, or shared.ErrNotFound; inside a
+	// unit of work it locks the row until commit.
 	Latest(ctx context.Context, key string) (account.Code, error)
 	// CountSince counts the codes created for key since t.
 	CountSince(ctx context.Context, key string, t time.Time) (int, error)

@@ -34,6 +34,9 @@ func DecodeJSON(r *http.Request, dst any, allowEmpty bool) error {
 		}
 		return shared.Invalid("body", "request body is empty; send a JSON object")
 	}
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		return shared.Invalid("body", "text must not contain NUL characters (\\u0000)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -68,7 +71,9 @@ func jsonError(err error) error {
 
 func jsonKind(k string) string {
 	switch {
-	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"), strings.HasPrefix(k, "float"):
+	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(k, "float"):
 		return "a number"
 	case k == "string":
 		return "a string"

@@ -35,7 +35,7 @@ func DecodeJSON(r *http.Request, dst any, allowEmpty bool) error {
 		return shared.Invalid("body", "request body is empty; send a JSON object")
 	}
 	if bytes.Contains(body, []byte(`\u0000`)) {
-		return shared.Invalid("body", "text must not contain NUL characters (\\u0000)")
+		return nulError(body)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -170,4 +170,18 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		fmt.Fprint(io.Discard, err)
 	}
+}
+
+// nulError names the field whose text holds a NUL character: no database
+// the service supports stores one in a text column.
+func nulError(body []byte) error {
+	var fields map[string]any
+	if json.Unmarshal(body, &fields) == nil {
+		for name, v := range fields {
+			if str, ok := v.(string); ok && strings.ContainsRune(str, 0) {
+				return shared.Invalid(name, "%s must not contain NUL characters", name)
+			}
+		}
+	}
+	return shared.Invalid("body", "text must not contain NUL characters")
 }

@@ -1,0 +1,343 @@
+package wxrelay
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/domain/wxrelay"
+	"github.com/campushub/campushub/ports"
+)
+
+// memory is an in-memory implementation of every port the relay stores
+// through. One mutex guards it all; the unit of work just runs fn.
+type memory struct {
+	mu         sync.Mutex
+	projects   map[int64]wxrelay.Project
+	events     map[int64]wxrelay.Event
+	seen       map[string]time.Time
+	deliveries map[int64]wxrelay.Delivery
+	leases     map[int64]string
+	attempts   []wxrelay.Attempt
+	published  []shared.Event
+	nextID     int64
+}
+
+func newMemory() *memory {
+	return &memory{projects: map[int64]wxrelay.Project{}, events: map[int64]wxrelay.Event{}, seen: map[string]time.Time{},
+		deliveries: map[int64]wxrelay.Delivery{}, leases: map[int64]string{}}
+}
+
+func (m *memory) id() int64 { m.nextID++; return m.nextID }
+
+func (m *memory) Do(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) }
+
+func (m *memory) Append(_ context.Context, es ...shared.Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.published = append(m.published, es...)
+	return nil
+}
+
+func (m *memory) types() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, e := range m.published {
+		out = append(out, e.Type)
+	}
+	return out
+}
+
+// memProjects, memEvents and memDeliveries give the one store the three
+// repository method sets.
+type memProjects struct{ *memory }
+type memEvents struct{ *memory }
+type memDeliveries struct{ *memory }
+
+func (m memProjects) Create(_ context.Context, p *wxrelay.Project) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, o := range m.projects {
+		if o.URL == p.URL && o.Name == p.Name {
+			return shared.ErrAlreadyExists
+		}
+	}
+	p.ID = m.id()
+	m.projects[p.ID] = *p
+	return nil
+}
+
+func (m memProjects) ByID(_ context.Context, id int64) (wxrelay.Project, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.projects[id]
+	if !ok {
+		return p, shared.ErrNotFound
+	}
+	return p, nil
+}
+
+func (m memProjects) ByIDs(_ context.Context, ids []int64) ([]wxrelay.Project, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []wxrelay.Project
+	for _, id := range ids {
+		if p, ok := m.projects[id]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (m memProjects) List(context.Context) ([]wxrelay.Project, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []wxrelay.Project
+	for _, p := range m.projects {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func (m memProjects) ActiveIDs(ctx context.Context) ([]int64, error) {
+	ps, _ := m.List(ctx)
+	var ids []int64
+	for _, p := range ps {
+		if p.Active() {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids, nil
+}
+
+func (m memProjects) Update(_ context.Context, p wxrelay.Project) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.projects[p.ID]; !ok {
+		return shared.ErrNotFound
+	}
+	m.projects[p.ID] = p
+	return nil
+}
+
+func (m memProjects) SetHealth(_ context.Context, id int64, failures int, st wxrelay.Status) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p := m.projects[id]
+	p.Failures, p.Status = failures, st
+	m.projects[id] = p
+	return nil
+}
+
+func (m memProjects) Delete(_ context.Context, id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.projects, id)
+	return nil
+}
+
+func (m memEvents) Claim(_ context.Context, hash string, now, since time.Time) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if at, ok := m.seen[hash]; ok && at.After(since) {
+		return false, nil
+	}
+	m.seen[hash] = now
+	return true, nil
+}
+
+func (m memEvents) Create(_ context.Context, e *wxrelay.Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e.ID = m.id()
+	m.events[e.ID] = *e
+	return nil
+}
+
+func (m memEvents) ByIDs(_ context.Context, ids []int64) ([]wxrelay.Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []wxrelay.Event
+	for _, id := range ids {
+		if e, ok := m.events[id]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (m memDeliveries) Create(_ context.Context, ds []wxrelay.Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range ds {
+		d.ID = m.id()
+		m.deliveries[d.ID] = d
+	}
+	return nil
+}
+
+func (m memDeliveries) ByID(_ context.Context, id int64) (wxrelay.Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.deliveries[id]
+	if !ok {
+		return d, shared.ErrNotFound
+	}
+	return d, nil
+}
+
+func (m memDeliveries) List(_ context.Context, f ports.DeliveryFilter) ([]wxrelay.Delivery, int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []wxrelay.Delivery
+	for _, d := range m.deliveries {
+		if (f.EventID == 0 || d.EventID == f.EventID) && (f.ProjectID == 0 || d.ProjectID == f.ProjectID) && (f.Status == "" || d.Status == f.Status) {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	return out, int64(len(out)), nil
+}
+
+func (m memDeliveries) Attempts(_ context.Context, id int64) ([]wxrelay.Attempt, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []wxrelay.Attempt
+	for _, a := range m.attempts {
+		if a.DeliveryID == id {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func (m memDeliveries) Claim(_ context.Context, owner string, now, _ time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	skipped := map[int64]bool{}
+	for _, id := range skip {
+		skipped[id] = true
+	}
+	var out []wxrelay.Delivery
+	for _, d := range m.deliveries {
+		if len(out) < limit && d.Status == wxrelay.DeliveryPending && !d.NextAttemptAt.After(now) && m.leases[d.ID] == "" && !skipped[d.ProjectID] {
+			m.leases[d.ID] = owner
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (m memDeliveries) Release(_ context.Context, owner string, ids []int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		if m.leases[id] == owner {
+			delete(m.leases, id)
+		}
+	}
+	return nil
+}
+
+func (m memDeliveries) SaveAll(_ context.Context, owner string, ds []wxrelay.Delivery) ([]int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var held []int64
+	for _, d := range ds {
+		if m.leases[d.ID] == owner {
+			m.deliveries[d.ID] = d
+			delete(m.leases, d.ID)
+			held = append(held, d.ID)
+		}
+	}
+	return held, nil
+}
+
+func (m memDeliveries) Update(_ context.Context, d wxrelay.Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deliveries[d.ID] = d
+	delete(m.leases, d.ID)
+	return nil
+}
+
+func (m memDeliveries) AddAttempts(_ context.Context, as []wxrelay.Attempt) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.attempts = append(m.attempts, as...)
+	return nil
+}
+
+func (m memDeliveries) AbandonPending(_ context.Context, projectID int64, reason string, now time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, d := range m.deliveries {
+		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryPending {
+			m.deliveries[id] = d.Abandon(reason, now)
+		}
+	}
+	return nil
+}
+
+func (m memDeliveries) ReplayFailed(_ context.Context, projectID int64, now time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, d := range m.deliveries {
+		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryFailed {
+			m.deliveries[id] = d.Replay(now)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// egress refuses URLs containing "internal".
+type egress struct{}
+
+func (egress) CheckURL(_ context.Context, u string) error {
+	if strings.Contains(u, "internal") {
+		return wxrelay.ErrEgressDenied
+	}
+	return nil
+}
+
+// cipher "decrypts" by stripping an "enc:" prefix.
+type cipher struct{}
+
+func (cipher) Decrypt(_, _, raw string) ([]byte, error) {
+	if !strings.HasPrefix(raw, "enc:") {
+		return nil, errors.New("not encrypted")
+	}
+	return []byte(strings.TrimPrefix(raw, "enc:")), nil
+}
+
+type random struct{}
+
+func (random) Token(n int) string  { return strings.Repeat("k", n) }
+func (random) Digits(n int) string { return strings.Repeat("1", n) }
+
+// clock is a settable clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+func newTestService() (*Service, *memory, *clock) {
+	m := newMemory()
+	c := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s := NewService(Deps{UoW: m, Outbox: m, Projects: memProjects{m}, Events: memEvents{m}, Deliveries: memDeliveries{m},
+		Egress: egress{}, Cipher: cipher{}, Random: random{}, Clock: c},
+		Config{Apps: map[string]string{"plain": "", "secret": "s"}, DedupWindow: time.Hour})
+	return s, m, c
+}

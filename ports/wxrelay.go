@@ -27,10 +27,11 @@ type WXProjects interface {
 
 // WXEvents stores received events and their deduplication keys.
 type WXEvents interface {
-	// Claim records hash as seen at now and reports false when it was
-	// already seen after since (a duplicate within the window).
-	Claim(ctx context.Context, hash string, now, since time.Time) (bool, error)
-	Create(ctx context.Context, e *wxrelay.Event) error
+	// ClaimAll records each hash as seen at now and reports, for each,
+	// whether it is fresh: not seen after since, nor earlier in hashes.
+	ClaimAll(ctx context.Context, hashes []string, now, since time.Time) ([]bool, error)
+	// CreateAll inserts events and sets their IDs.
+	CreateAll(ctx context.Context, es []wxrelay.Event) error
 	ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Event, error)
 }
 

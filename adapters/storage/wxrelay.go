@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -173,33 +172,75 @@ func (r *WXProjects) Delete(ctx context.Context, id int64) error {
 	return wxAffected(res, err)
 }
 
-// Claim records hash as seen at now unless it was already seen after since.
-func (r *WXEvents) Claim(ctx context.Context, hash string, now, since time.Time) (bool, error) {
+// ClaimAll records hashes as seen at now and reports which are fresh: one
+// select, one insert of the new hashes, one update of the stale ones.
+func (r *WXEvents) ClaimAll(ctx context.Context, hashes []string, now, since time.Time) ([]bool, error) {
 	db := r.db.IDB(ctx)
-	var row wxDedupRow
-	err := db.NewSelect().Model(&row).Where("body_hash = ?", hash).Scan(ctx)
-	switch err = MapError(err); {
-	case err == nil && row.SeenAt.After(since):
-		return false, nil
-	case err == nil:
-		_, err = db.NewUpdate().Model((*wxDedupRow)(nil)).Set("seen_at = ?", now.UTC()).Where("body_hash = ?", hash).Exec(ctx)
-		return err == nil, err
-	case errors.Is(err, shared.ErrNotFound):
-		_, err = db.NewInsert().Model(&wxDedupRow{Hash: hash, SeenAt: now.UTC()}).Exec(ctx)
-		return err == nil, MapError(err)
-	default:
-		return false, err
+	var rows []wxDedupRow
+	if err := db.NewSelect().Model(&rows).Where("body_hash IN (?)", bun.In(hashes)).Scan(ctx); err != nil {
+		return nil, err
 	}
+	seen := make(map[string]time.Time, len(rows))
+	for _, row := range rows {
+		seen[row.Hash] = row.SeenAt
+	}
+	fresh := make([]bool, len(hashes))
+	taken := make(map[string]bool, len(hashes))
+	var inserts []wxDedupRow
+	var stale []string
+	for i, h := range hashes {
+		if taken[h] {
+			continue
+		}
+		taken[h] = true
+		if at, ok := seen[h]; ok {
+			if at.After(since) {
+				continue
+			}
+			stale = append(stale, h)
+		} else {
+			inserts = append(inserts, wxDedupRow{Hash: h, SeenAt: now.UTC()})
+		}
+		fresh[i] = true
+	}
+	if len(inserts) > 0 {
+		if _, err := db.NewInsert().Model(&inserts).Exec(ctx); err != nil {
+			return nil, MapError(err)
+		}
+	}
+	if len(stale) > 0 {
+		if _, err := db.NewUpdate().Model((*wxDedupRow)(nil)).Set("seen_at = ?", now.UTC()).Where("body_hash IN (?)", bun.In(stale)).Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return fresh, nil
 }
 
-// Create inserts e and sets its ID.
-func (r *WXEvents) Create(ctx context.Context, e *wxrelay.Event) error {
-	row := wxEventRow{AppKey: e.AppKey, SchoolCode: e.SchoolCode, Name: e.Name, RawData: e.RawData,
-		Data: e.Data, BodyHash: e.BodyHash, ReceivedAt: e.ReceivedAt.UTC()}
-	if _, err := r.db.IDB(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
+// CreateAll inserts events and sets their IDs: in one statement where the
+// database returns generated ids for a multi-row insert, one by one on
+// MySQL.
+func (r *WXEvents) CreateAll(ctx context.Context, es []wxrelay.Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	rows := make([]wxEventRow, len(es))
+	for i, e := range es {
+		rows[i] = wxEventRow{AppKey: e.AppKey, SchoolCode: e.SchoolCode, Name: e.Name, RawData: e.RawData,
+			Data: e.Data, BodyHash: e.BodyHash, ReceivedAt: e.ReceivedAt.UTC()}
+	}
+	db := r.db.IDB(ctx)
+	if r.db.Dialect == MySQL {
+		for i := range rows {
+			if _, err := db.NewInsert().Model(&rows[i]).Exec(ctx); err != nil {
+				return MapError(err)
+			}
+		}
+	} else if _, err := db.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
 		return MapError(err)
 	}
-	e.ID = row.ID
+	for i := range es {
+		es[i].ID = rows[i].ID
+	}
 	return nil
 }
 

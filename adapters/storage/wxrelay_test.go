@@ -61,9 +61,9 @@ func TestWXEventsDeduplicate(t *testing.T) {
 			{"after the window", at.Add(2 * time.Hour), true},
 		}
 		for _, s := range steps {
-			fresh, err := repo.Claim(ctx, "hash", s.now, s.now.Add(-time.Hour))
-			if err != nil || fresh != s.fresh {
-				t.Fatalf("%s: Claim = %v, %v; want %v", s.name, fresh, err, s.fresh)
+			fresh, err := repo.ClaimAll(ctx, []string{"hash", "hash", "other-" + s.name}, s.now, s.now.Add(-time.Hour))
+			if err != nil || !slices.Equal(fresh, []bool{s.fresh, false, true}) {
+				t.Fatalf("%s: ClaimAll = %v, %v; want [%v false true]", s.name, fresh, err, s.fresh)
 			}
 		}
 	})
@@ -72,6 +72,24 @@ func TestWXEventsDeduplicate(t *testing.T) {
 // TestWXDeliveriesClaim checks leases: concurrent claimers never get the
 // same row, outcomes are written only by the lease holder, and replays
 // restart failed rows.
+func TestWXEventsCreateAll(t *testing.T) {
+	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+		repo := storage.NewWXEvents(db)
+		es := []wxrelay.Event{{AppKey: "a", Name: "addUser", RawData: "1", BodyHash: "h1", ReceivedAt: at},
+			{AppKey: "a", Name: "addOrg", RawData: "2", Data: `{"x":1}`, BodyHash: "h2", ReceivedAt: at}}
+		if err := repo.CreateAll(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		if es[0].ID == 0 || es[1].ID == 0 || es[0].ID == es[1].ID {
+			t.Fatalf("ids %d and %d", es[0].ID, es[1].ID)
+		}
+		got, err := repo.ByIDs(ctx, []int64{es[1].ID})
+		if err != nil || len(got) != 1 || got[0].Name != "addOrg" || got[0].Data != `{"x":1}` || !got[0].ReceivedAt.Equal(at) {
+			t.Fatalf("ByIDs = %+v, %v", got, err)
+		}
+	})
+}
+
 func TestWXDeliveriesClaim(t *testing.T) {
 	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
 		repo := storage.NewWXDeliveries(db)

@@ -142,21 +142,27 @@ func (m memProjects) Delete(_ context.Context, id int64) error {
 	return nil
 }
 
-func (m memEvents) Claim(_ context.Context, hash string, now, since time.Time) (bool, error) {
+func (m memEvents) ClaimAll(_ context.Context, hashes []string, now, since time.Time) ([]bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if at, ok := m.seen[hash]; ok && at.After(since) {
-		return false, nil
+	fresh := make([]bool, len(hashes))
+	for i, h := range hashes {
+		if at, ok := m.seen[h]; ok && at.After(since) {
+			continue
+		}
+		m.seen[h] = now
+		fresh[i] = true
 	}
-	m.seen[hash] = now
-	return true, nil
+	return fresh, nil
 }
 
-func (m memEvents) Create(_ context.Context, e *wxrelay.Event) error {
+func (m memEvents) CreateAll(_ context.Context, es []wxrelay.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e.ID = m.id()
-	m.events[e.ID] = *e
+	for i := range es {
+		es[i].ID = m.id()
+		m.events[es[i].ID] = es[i]
+	}
 	return nil
 }
 

@@ -38,44 +38,72 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) error {
 		}
 		data = string(plain)
 	}
-	now := s.Clock.Now()
 	e := wxrelay.Event{AppKey: in.AppKey, SchoolCode: in.SchoolCode, Name: in.Event, RawData: in.RawData,
-		Data: data, BodyHash: wxrelay.HashBody(in.Body), ReceivedAt: now}
-	stored := false
-	err := s.UoW.Do(ctx, func(ctx context.Context) error {
-		stored = false
-		fresh, err := s.Events.Claim(ctx, e.BodyHash, now, now.Add(-s.cfg.DedupWindow))
-		if err != nil || !fresh {
-			return err
-		}
-		if err := s.Events.Create(ctx, &e); err != nil {
-			return err
-		}
-		ids, err := s.Projects.ActiveIDs(ctx)
-		if err != nil {
-			return err
-		}
-		ds := make([]wxrelay.Delivery, len(ids))
-		for i, id := range ids {
-			ds[i] = wxrelay.Delivery{EventID: e.ID, ProjectID: id, Status: wxrelay.DeliveryPending,
-				NextAttemptAt: now, RunStartedAt: now, CreatedAt: now, UpdatedAt: now}
-		}
-		if err := s.Deliveries.Create(ctx, ds); err != nil {
-			return err
-		}
-		stored = true
-		return s.Outbox.Append(ctx, wxrelay.EventReceived(e, len(ds)))
-	})
-	switch {
-	case errors.Is(err, shared.ErrAlreadyExists):
-		return nil // the same body committed concurrently: a duplicate
-	case err != nil:
+		Data: data, BodyHash: wxrelay.HashBody(in.Body)}
+	stored, err := s.receiver.submit(ctx, e, s.store)
+	if err != nil {
 		return fmt.Errorf("%w: %w", wxrelay.ErrReceiveStorage, err)
 	}
 	if stored && s.notify != nil {
 		s.notify()
 	}
 	return nil
+}
+
+// store writes a batch of received events in one transaction: each body
+// not seen within the deduplication window becomes an event with one
+// delivery per valid project. It reports which were stored.
+func (s *Service) store(ctx context.Context, batch []wxrelay.Event) ([]bool, error) {
+	stored := make([]bool, len(batch))
+	err := s.UoW.Do(ctx, func(ctx context.Context) error {
+		now := s.Clock.Now()
+		clear(stored)
+		hashes := make([]string, len(batch))
+		for i, e := range batch {
+			hashes[i] = e.BodyHash
+		}
+		ok, err := s.Events.ClaimAll(ctx, hashes, now, now.Add(-s.cfg.DedupWindow))
+		if err != nil {
+			return err
+		}
+		var fresh []wxrelay.Event
+		for i, e := range batch {
+			if ok[i] {
+				e.ReceivedAt = now
+				fresh = append(fresh, e)
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		if err := s.Events.CreateAll(ctx, fresh); err != nil {
+			return err
+		}
+		copy(stored, ok)
+		ids, err := s.Projects.ActiveIDs(ctx)
+		if err != nil {
+			return err
+		}
+		ds := make([]wxrelay.Delivery, 0, len(ids)*len(fresh))
+		events := make([]shared.Event, 0, len(fresh))
+		for _, e := range fresh {
+			for _, id := range ids {
+				ds = append(ds, wxrelay.Delivery{EventID: e.ID, ProjectID: id, Status: wxrelay.DeliveryPending,
+					NextAttemptAt: now, RunStartedAt: now, CreatedAt: now, UpdatedAt: now})
+			}
+			events = append(events, wxrelay.EventReceived(e, len(ids)))
+		}
+		if err := s.Deliveries.Create(ctx, ds); err != nil {
+			return err
+		}
+		return s.Outbox.Append(ctx, events...)
+	})
+	if errors.Is(err, shared.ErrAlreadyExists) {
+		// Another replica stored one of these bodies at the same moment:
+		// run again, and the claims will see it as a duplicate.
+		return s.store(ctx, batch)
+	}
+	return stored, err
 }
 
 // Payload renders the JSON body every project receives for e: the same

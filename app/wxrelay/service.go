@@ -41,6 +41,8 @@ type Config struct {
 type Service struct {
 	Deps
 	cfg Config
+	// receiver groups concurrent pushes into one transaction.
+	receiver batcher
 	// notify, when set, is called after an event is stored so a local
 	// dispatcher starts delivering without waiting for its next poll.
 	notify func()

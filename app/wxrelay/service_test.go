@@ -154,11 +154,12 @@ func TestDispatcherDisablesAFailingProject(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		p, _ := s.Projects.ByID(ctx, bad.ID)
-		if !p.Active() {
+		failed, _, _ := s.Deliveries.List(ctx, ports.DeliveryFilter{ProjectID: bad.ID, Status: wxrelay.DeliveryFailed})
+		if !p.Active() && len(failed) == 3 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("bad project still active after %d calls", h.calls[bad.URL])
+			t.Fatalf("bad project still active or its deliveries not all failed after %d calls", h.calls[bad.URL])
 		}
 		c.advance(time.Minute) // every retry comes due
 		time.Sleep(time.Millisecond)

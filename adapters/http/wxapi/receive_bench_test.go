@@ -18,7 +18,7 @@ func BenchmarkReceive(b *testing.B) {
 	h.addProject(b, "https://hooks.example.org/b", "beta")
 	var n atomic.Int64
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.SetParallelism(4)
+	b.SetParallelism(16)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

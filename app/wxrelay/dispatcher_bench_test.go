@@ -63,9 +63,9 @@ func BenchmarkFanOut(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	hook := webhook.New(webhook.Config{Egress: webhook.Egress{AllowPrivate: true}, Timeout: 5 * time.Second, MaxIdlePerHost: 64})
+	hook := webhook.New(webhook.Config{Egress: webhook.Egress{AllowPrivate: true}, Timeout: 5 * time.Second, MaxIdlePerHost: 256})
 	d := wxrelay.NewDispatcher(svc, hook, wxrelay.DispatcherConfig{
-		Owner: "bench", Concurrency: 256, PerProject: 64, Timeout: 5 * time.Second, Poll: 10 * time.Millisecond,
+		Owner: "bench", Concurrency: 1024, PerProject: 256, Timeout: 5 * time.Second, Poll: 10 * time.Millisecond,
 		Policy: domain.RetryPolicy{MaxAttempts: 3, Base: time.Second, Cap: time.Minute},
 	}, nil, nil)
 	runCtx, stop := context.WithCancel(ctx)

@@ -10,7 +10,7 @@ import (
 )
 
 // maxBatch bounds how many outcomes one transaction writes.
-const maxBatch = 512
+const maxBatch = 1024
 
 // flush writes a batch of outcomes, the projects' failure counts and the
 // events they cause in one transaction. When it fails, the leases run out

@@ -24,8 +24,8 @@ type sink struct {
 	mu       sync.Mutex
 	secret   string
 	answer   func(id string, n int) (status int, delay time.Duration) // n counts requests with this webhook-id
-	requests map[string][]time.Time                                 // webhook-id → arrival times
-	bodies   map[string]relayed                                     // raw_data → what arrived
+	requests map[string][]time.Time                                   // webhook-id → arrival times
+	bodies   map[string]relayed                                       // raw_data → what arrived
 	badSigs  int
 }
 

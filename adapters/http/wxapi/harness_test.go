@@ -143,7 +143,9 @@ const (
 	jsonType = "application/json; charset=utf-8"
 )
 
-func (h *harness) asManager() map[string]string { return map[string]string{"Authorization": "Token " + h.manager} }
+func (h *harness) asManager() map[string]string {
+	return map[string]string{"Authorization": "Token " + h.manager}
+}
 
 // addProject adds a project as the manager and returns its id and secret.
 func (h *harness) addProject(t testing.TB, rawURL, name string) (int64, string) {

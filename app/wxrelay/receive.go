@@ -22,7 +22,9 @@ type ReceiveInput struct {
 }
 
 // Receive checks and stores a push and creates one delivery per active
-// project, all in one transaction; delivery happens later. A body already
+// project in one transaction (shared with the pushes arriving at the same
+// moment: group commit), and returns once it has committed; delivery
+// happens later. A body already
 // received within the deduplication window is accepted again without a new
 // event, so the platform's retries do not fan out twice.
 func (s *Service) Receive(ctx context.Context, in ReceiveInput) error {
@@ -54,6 +56,16 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) error {
 // not seen within the deduplication window becomes an event with one
 // delivery per valid project. It reports which were stored.
 func (s *Service) store(ctx context.Context, batch []wxrelay.Event) ([]bool, error) {
+	stored, err := s.storeOnce(ctx, batch)
+	if errors.Is(err, shared.ErrAlreadyExists) {
+		// Another replica stored one of these bodies at the same moment:
+		// run once more, and the claims will see it as a duplicate.
+		stored, err = s.storeOnce(ctx, batch)
+	}
+	return stored, err
+}
+
+func (s *Service) storeOnce(ctx context.Context, batch []wxrelay.Event) ([]bool, error) {
 	stored := make([]bool, len(batch))
 	err := s.UoW.Do(ctx, func(ctx context.Context) error {
 		now := s.Clock.Now()
@@ -98,11 +110,6 @@ func (s *Service) store(ctx context.Context, batch []wxrelay.Event) ([]bool, err
 		}
 		return s.Outbox.Append(ctx, events...)
 	})
-	if errors.Is(err, shared.ErrAlreadyExists) {
-		// Another replica stored one of these bodies at the same moment:
-		// run again, and the claims will see it as a duplicate.
-		return s.store(ctx, batch)
-	}
 	return stored, err
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/adapters/wxcrypto"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 const (
@@ -210,4 +211,42 @@ func projectStatu(t *testing.T, base, token string, id int64) int {
 	}
 	t.Fatalf("project %d not listed", id)
 	return -1
+}
+
+// TestRelayReplicasShareWork runs two replicas on one PostgreSQL database:
+// together they deliver every event to every project, and no delivery is
+// attempted twice.
+func TestRelayReplicasShareWork(t *testing.T) {
+	dbURL := testenv.PostgresURL(t)
+	env := relayEnv(dbURL)
+	a := startService(t, env)
+	b := startService(t, env)
+	token := managerToken(t, a, dbURL)
+	sinks := []*sink{newSink(t, "one", ok200), newSink(t, "two", ok200), newSink(t, "three", ok200)}
+	for _, k := range sinks {
+		addProject(t, a.URL, token, k)
+	}
+	var sent []string
+	for i := 0; i < 60; i++ {
+		base := a.URL
+		if i%2 == 1 {
+			base = b.URL
+		}
+		raw := fmt.Sprintf("replica-%d", i)
+		body := fmt.Sprintf(`{"app_key":%q,"school_code":"45229","event":"addOrg","raw_data":%q}`, relayPlainApp, raw)
+		if r := wx(t, base, "POST", "/wx/wxc/receive", "", body); r.Status != 200 || string(r.Code) != "0" {
+			t.Fatalf("receive %d: HTTP %d %s %s", i, r.Status, r.Code, r.Message)
+		}
+		sent = append(sent, raw)
+	}
+	for _, k := range sinks {
+		eventually(t, 30*time.Second, k.name+" received every event", func() bool { return k.hasAll(sent) })
+		k.mu.Lock()
+		for id, times := range k.requests {
+			if len(times) != 1 {
+				t.Errorf("%s: %s attempted %d times by the two replicas", k.name, id, len(times))
+			}
+		}
+		k.mu.Unlock()
+	}
 }

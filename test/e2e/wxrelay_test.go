@@ -147,10 +147,15 @@ func checkBackoff(t *testing.T, k *sink) {
 		if len(times) < 3 {
 			t.Fatalf("%s: message %s was tried %d times, want 3", k.name, id, len(times))
 		}
-		if d := times[1].Sub(times[0]); d < 50*time.Millisecond {
+		// Backoff is base·2^(n−1) jittered to [½, 1] of that, base 100ms: at
+		// least 50ms then 100ms. Retry times are stored with the database's
+		// time precision and compared with another clock reading, so a few
+		// milliseconds of slack are allowed below the bounds.
+		const slack = 5 * time.Millisecond
+		if d := times[1].Sub(times[0]); d < 50*time.Millisecond-slack {
 			t.Errorf("%s: first retry of %s after %s, want ≥ 50ms", k.name, id, d)
 		}
-		if d := times[2].Sub(times[1]); d < 100*time.Millisecond {
+		if d := times[2].Sub(times[1]); d < 100*time.Millisecond-slack {
 			t.Errorf("%s: second retry of %s after %s, want ≥ 100ms", k.name, id, d)
 		}
 	}

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-
-	"github.com/campushub/campushub/ports"
 )
 
 // relayLease is the single-active-relay lease: one row per lease name, held
@@ -99,95 +97,6 @@ func (s *RelayStore) ReleaseLease(ctx context.Context, name, owner string) error
 	return err
 }
 
-// ClaimOutbox leases up to limit unpublished rows to owner for lease and
-// returns them in id order. It only ever claims a prefix of the unpublished
-// rows: when the oldest ones are leased to another owner (or being claimed
-// by another transaction) it claims nothing, so that events of one key are
-// never published out of order. Rows already leased to owner are claimed
-// again, which is how a failed batch is retried.
-//
-// On PostgreSQL and MySQL the candidate rows are locked with
-// FOR UPDATE SKIP LOCKED and compared with the unlocked head of the queue;
-// SQLite serialises writers, so its transaction alone excludes other claims.
-func (s *RelayStore) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]ports.OutboxMessage, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	var rows []OutboxRow
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		now := s.now()
-		head, err := s.headIDs(ctx, tx, limit)
-		if err != nil || len(head) == 0 {
-			return err
-		}
-		q := tx.NewSelect().Model(&rows).
-			Where("published_at IS NULL").
-			Where("id <= ?", head[len(head)-1]).
-			Order("id ASC").Limit(int64(limit))
-		if s.db.Dialect != SQLite {
-			q = q.For("UPDATE SKIP LOCKED")
-		}
-		if err := q.Scan(ctx); err != nil {
-			return err
-		}
-		rows = claimablePrefix(rows, head, owner, now)
-		if len(rows) == 0 {
-			return nil
-		}
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		until := now.Add(lease)
-		_, err = tx.NewUpdate().Model((*OutboxRow)(nil)).
-			Set("lease_owner = ?", owner).
-			Set("lease_until = ?", until).
-			Where("id IN (?)", bun.In(ids)).
-			Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim outbox: %w", err)
-	}
-	msgs := make([]ports.OutboxMessage, len(rows))
-	for i, r := range rows {
-		msgs[i] = ports.OutboxMessage{
-			ID:         r.ID,
-			Topic:      r.Topic,
-			Type:       r.Type,
-			Key:        r.AggregateID,
-			Payload:    []byte(r.Payload),
-			OccurredAt: r.OccurredAt.UTC(),
-		}
-	}
-	return msgs, nil
-}
-
-// headIDs returns the ids of the oldest unpublished rows, without locking.
-func (s *RelayStore) headIDs(ctx context.Context, db bun.IDB, limit int) ([]int64, error) {
-	var ids []int64
-	err := db.NewSelect().Model((*OutboxRow)(nil)).Column("id").
-		Where("published_at IS NULL").
-		Order("id ASC").Limit(int64(limit)).
-		Scan(ctx, &ids)
-	return ids, err
-}
-
-// claimablePrefix keeps the longest run of locked rows that starts at the
-// head of the queue, has no gaps (a row skipped because another transaction
-// locked it) and holds no row leased to someone else.
-func claimablePrefix(locked []OutboxRow, head []int64, owner string, now time.Time) []OutboxRow {
-	n := 0
-	for n < len(locked) && n < len(head) && locked[n].ID == head[n] {
-		r := locked[n]
-		if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil != nil && r.LeaseUntil.After(now) {
-			break
-		}
-		n++
-	}
-	return locked[:n]
-}
-
 // MarkPublished records that the rows with ids reached the broker, in one
 // statement.
 func (s *RelayStore) MarkPublished(ctx context.Context, ids []int64) error {
@@ -198,13 +107,23 @@ func (s *RelayStore) MarkPublished(ctx context.Context, ids []int64) error {
 		Set("published_at = ?", s.now()).
 		Set("lease_owner = ''").
 		Set("lease_until = NULL").
-		Where("id IN (?)", bun.In(ids)).
+		Where(s.idsIn(ids)).
 		Where("published_at IS NULL").
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("mark outbox published: %w", err)
 	}
 	return nil
+}
+
+// unlease drops the leases on the rows with ids.
+func (s *RelayStore) unlease(ctx context.Context, db bun.IDB, ids []int64) error {
+	_, err := db.NewUpdate().Model((*OutboxRow)(nil)).
+		Set("lease_owner = ''").
+		Set("lease_until = NULL").
+		Where(s.idsIn(ids)).
+		Exec(ctx)
+	return err
 }
 
 // ReleaseOutbox drops owner's leases on the rows with ids, so another relay
@@ -216,7 +135,7 @@ func (s *RelayStore) ReleaseOutbox(ctx context.Context, owner string, ids []int6
 	_, err := s.db.NewUpdate().Model((*OutboxRow)(nil)).
 		Set("lease_owner = ''").
 		Set("lease_until = NULL").
-		Where("id IN (?)", bun.In(ids)).
+		Where(s.idsIn(ids)).
 		Where("lease_owner = ?", owner).
 		Where("published_at IS NULL").
 		Exec(ctx)

@@ -126,6 +126,7 @@ func TestClaimOutbox(t *testing.T) {
 			advance time.Duration
 			owner   string
 			limit   int
+			skip    []int64
 			mark    bool // mark the claimed rows published
 			release bool // release the claimed rows
 			want    []int64
@@ -133,6 +134,8 @@ func TestClaimOutbox(t *testing.T) {
 			{name: "claims the head in id order", owner: "a", limit: 3, want: []int64{1, 2, 3}},
 			{name: "another owner cannot jump ahead of leased rows", owner: "b", limit: 10, want: []int64{}},
 			{name: "the owner claims its rows again", owner: "a", limit: 2, want: []int64{1, 2}},
+			{name: "the owner claims past the rows it is still publishing", owner: "a", limit: 2, skip: []int64{1, 2}, want: []int64{3, 4}},
+			{name: "skipping rows never lets another owner jump ahead", owner: "b", limit: 10, skip: []int64{1, 2, 3}, want: []int64{}},
 			{name: "expired row leases are taken over", advance: lease + time.Second, owner: "b", limit: 3, want: []int64{1, 2, 3}, mark: true},
 			{name: "published rows are not claimed again", owner: "a", limit: 10, want: []int64{4, 5}, release: true},
 			{name: "released rows are free at once", owner: "b", limit: 10, want: []int64{4, 5}, mark: true},
@@ -140,7 +143,7 @@ func TestClaimOutbox(t *testing.T) {
 		}
 		for _, st := range steps {
 			clk.Advance(st.advance)
-			msgs, err := s.ClaimOutbox(ctx, st.owner, st.limit, lease)
+			msgs, err := s.ClaimOutbox(ctx, st.owner, st.limit, lease, st.skip)
 			if err != nil {
 				t.Fatalf("%s: %v", st.name, err)
 			}
@@ -169,7 +172,7 @@ func TestClaimOutboxMessageFields(t *testing.T) {
 		if err := db.Do(ctx, func(ctx context.Context) error { return out.Append(ctx, ev) }); err != nil {
 			t.Fatal(err)
 		}
-		msgs, err := storage.NewRelayStore(db, nil).ClaimOutbox(ctx, "a", 10, time.Minute)
+		msgs, err := storage.NewRelayStore(db, nil).ClaimOutbox(ctx, "a", 10, time.Minute, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +209,7 @@ func TestClaimOutboxConcurrentOwners(t *testing.T) {
 			go func(owner string) {
 				defer wg.Done()
 				for idle := 0; idle < 50; {
-					msgs, err := s.ClaimOutbox(ctx, owner, 16, time.Minute)
+					msgs, err := s.ClaimOutbox(ctx, owner, 16, time.Minute, nil)
 					if err != nil {
 						t.Error(err)
 						return

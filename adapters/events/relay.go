@@ -4,10 +4,8 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"time"
 
@@ -21,7 +19,7 @@ import (
 type Store interface {
 	AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
 	ReleaseLease(ctx context.Context, name, owner string) error
-	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]ports.OutboxMessage, error)
+	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, skip []int64) ([]ports.OutboxMessage, error)
 	MarkPublished(ctx context.Context, ids []int64) error
 	ReleaseOutbox(ctx context.Context, owner string, ids []int64) error
 	PruneOutbox(ctx context.Context, before time.Time) (int64, error)
@@ -37,8 +35,8 @@ type Config struct {
 	Owner string
 	// BatchSize is the most rows claimed and published at once [500].
 	BatchSize int
-	// PollInterval is the wait after a short batch, when the outbox is
-	// drained [100ms].
+	// PollInterval is the wait after a claim found nothing to publish
+	// [25ms].
 	PollInterval time.Duration
 	// Retention is how long published rows are kept; 0 keeps them forever.
 	Retention time.Duration
@@ -70,7 +68,7 @@ func (c *Config) setDefaults() {
 		c.BatchSize = 500
 	}
 	if c.PollInterval <= 0 {
-		c.PollInterval = 100 * time.Millisecond
+		c.PollInterval = 25 * time.Millisecond
 	}
 	if c.PruneInterval <= 0 {
 		c.PruneInterval = 5 * time.Minute
@@ -110,6 +108,9 @@ type Relay struct {
 	nextPrune   time.Time
 	nextLag     time.Time
 	failures    int
+
+	flight *flight // the batch being published
+	done   *batch  // the batch acknowledged but not yet marked published
 }
 
 // NewRelay returns a relay from store to pub and registers its metrics.
@@ -125,11 +126,14 @@ func NewRelay(store Store, pub ports.Publisher, cfg Config) (*Relay, error) {
 // Owner is the name this relay holds leases under.
 func (r *Relay) Owner() string { return r.cfg.Owner }
 
-// Run publishes until ctx ends, then finishes the batch in flight, gives up
-// the lease and returns nil. It returns early only if ctx never allowed it
+// Run publishes until ctx ends, then finishes the batch in flight, marks it
+// published, gives up the lease and returns nil. It returns early only if ctx never allowed it
 // to start.
 func (r *Relay) Run(ctx context.Context) error {
-	defer r.stepDown()
+	defer func() {
+		r.land(ctx)
+		r.stepDown()
+	}()
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -153,10 +157,14 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 	now := r.cfg.Now()
 	r.updateLag(ctx, now)
 	if !r.holdLease(ctx, now) {
+		r.land(ctx)
 		return min(r.cfg.LeaseTTL/4, time.Second)
 	}
 	r.prune(ctx, now)
-	n, err := r.publishBatch(ctx)
+	n, err := r.step(ctx)
+	if ctx.Err() != nil {
+		return 0 // Run lands the batch in flight and returns
+	}
 	if err != nil {
 		r.failures++
 		r.metrics.failures.Inc()
@@ -164,14 +172,22 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 		r.log.Warn("outbox relay: batch failed; retrying", "err", err, "attempt", r.failures, "retry_in", wait)
 		return wait
 	}
+	if r.flight == nil {
+		r.recovered()
+	}
+	if n > 0 {
+		return 0 // claim the next batch while this one is on its way
+	}
+	return r.cfg.PollInterval
+}
+
+// recovered ends a run of failures once a batch got through (or nothing
+// was left to send).
+func (r *Relay) recovered() {
 	if r.failures > 0 {
 		r.log.Info("outbox relay: publishing again", "after_failures", r.failures)
 		r.failures = 0
 	}
-	if n == r.cfg.BatchSize {
-		return 0 // more rows are probably waiting
-	}
-	return r.cfg.PollInterval
 }
 
 // holdLease takes or renews the relay lease when due and reports whether
@@ -208,101 +224,4 @@ func (r *Relay) holdLease(ctx context.Context, now time.Time) bool {
 		r.metrics.leader.Set(0)
 	}
 	return held
-}
-
-// publishBatch claims, publishes and marks one batch and returns its size.
-// The batch in flight finishes even when ctx ends, within PublishTimeout.
-func (r *Relay) publishBatch(ctx context.Context) (int, error) {
-	start := time.Now()
-	// Row leases outlive the publish timeout, so nobody else claims rows
-	// still being sent.
-	msgs, err := r.store.ClaimOutbox(ctx, r.cfg.Owner, r.cfg.BatchSize, r.cfg.PublishTimeout+r.cfg.LeaseTTL)
-	if err != nil || len(msgs) == 0 {
-		return 0, err
-	}
-	ids := make([]int64, len(msgs))
-	for i, m := range msgs {
-		ids[i] = m.ID
-	}
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
-	defer cancel()
-	if err := r.pub.Publish(wctx, msgs); err != nil {
-		// The rows stay leased to this relay, which retries them first; on
-		// shutdown, release them for whoever takes over.
-		if ctx.Err() != nil {
-			_ = r.store.ReleaseOutbox(wctx, r.cfg.Owner, ids)
-		}
-		return 0, err
-	}
-	if err := r.store.MarkPublished(wctx, ids); err != nil {
-		return 0, fmt.Errorf("published %d rows but could not mark them (they will be sent again): %w", len(ids), err)
-	}
-	r.metrics.published.Add(float64(len(ids)))
-	r.metrics.batch.Observe(time.Since(start).Seconds())
-	return len(ids), nil
-}
-
-// backoff is the wait after the current run of failures: exponential from
-// MinBackoff, capped at MaxBackoff, with jitter over its upper half.
-func (r *Relay) backoff() time.Duration {
-	d := r.cfg.MinBackoff
-	for i := 1; i < r.failures && d < r.cfg.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, r.cfg.MaxBackoff)
-	return d/2 + rand.N(d/2+1)
-}
-
-// prune deletes rows published more than Retention ago, every PruneInterval.
-func (r *Relay) prune(ctx context.Context, now time.Time) {
-	if r.cfg.Retention <= 0 || now.Before(r.nextPrune) {
-		return
-	}
-	r.nextPrune = now.Add(r.cfg.PruneInterval)
-	n, err := r.store.PruneOutbox(ctx, now.Add(-r.cfg.Retention))
-	if err != nil {
-		if ctx.Err() == nil {
-			r.log.Warn("outbox relay: prune failed", "err", err)
-		}
-		return
-	}
-	r.metrics.pruned.Add(float64(n))
-	if n > 0 {
-		r.log.Info("outbox relay: pruned published rows", "rows", n, "retention", r.cfg.Retention)
-	}
-}
-
-// updateLag refreshes the lag gauges, at most once a second.
-func (r *Relay) updateLag(ctx context.Context, now time.Time) {
-	if now.Before(r.nextLag) {
-		return
-	}
-	r.nextLag = now.Add(time.Second)
-	n, oldest, err := r.store.OutboxLag(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			r.log.Warn("outbox relay: could not read the lag", "err", err)
-		}
-		return
-	}
-	r.metrics.unpublished.Set(float64(n))
-	if oldest.IsZero() {
-		r.metrics.oldestAge.Set(0)
-	} else {
-		r.metrics.oldestAge.Set(max(0, now.Sub(oldest).Seconds()))
-	}
-}
-
-// stepDown gives up the lease so another replica takes over at once.
-func (r *Relay) stepDown() {
-	if !r.leader {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := r.store.ReleaseLease(ctx, LeaseName, r.cfg.Owner); err != nil && !errors.Is(err, context.Canceled) {
-		r.log.Warn("outbox relay: could not release the lease", "err", err)
-	}
-	r.leader = false
-	r.metrics.leader.Set(0)
 }

@@ -1,0 +1,73 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// backoff is the wait after the current run of failures: exponential from
+// MinBackoff, capped at MaxBackoff, with jitter over its upper half.
+func (r *Relay) backoff() time.Duration {
+	d := r.cfg.MinBackoff
+	for i := 1; i < r.failures && d < r.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, r.cfg.MaxBackoff)
+	return d/2 + rand.N(d/2+1)
+}
+
+// prune deletes rows published more than Retention ago, every PruneInterval.
+func (r *Relay) prune(ctx context.Context, now time.Time) {
+	if r.cfg.Retention <= 0 || now.Before(r.nextPrune) {
+		return
+	}
+	r.nextPrune = now.Add(r.cfg.PruneInterval)
+	n, err := r.store.PruneOutbox(ctx, now.Add(-r.cfg.Retention))
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.Warn("outbox relay: prune failed", "err", err)
+		}
+		return
+	}
+	r.metrics.pruned.Add(float64(n))
+	if n > 0 {
+		r.log.Info("outbox relay: pruned published rows", "rows", n, "retention", r.cfg.Retention)
+	}
+}
+
+// updateLag refreshes the lag gauges, at most once a second.
+func (r *Relay) updateLag(ctx context.Context, now time.Time) {
+	if now.Before(r.nextLag) {
+		return
+	}
+	r.nextLag = now.Add(time.Second)
+	n, oldest, err := r.store.OutboxLag(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.Warn("outbox relay: could not read the lag", "err", err)
+		}
+		return
+	}
+	r.metrics.unpublished.Set(float64(n))
+	if oldest.IsZero() {
+		r.metrics.oldestAge.Set(0)
+	} else {
+		r.metrics.oldestAge.Set(max(0, now.Sub(oldest).Seconds()))
+	}
+}
+
+// stepDown gives up the lease so another replica takes over at once.
+func (r *Relay) stepDown() {
+	if !r.leader {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.store.ReleaseLease(ctx, LeaseName, r.cfg.Owner); err != nil && !errors.Is(err, context.Canceled) {
+		r.log.Warn("outbox relay: could not release the lease", "err", err)
+	}
+	r.leader = false
+	r.metrics.leader.Set(0)
+}

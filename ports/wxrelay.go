@@ -63,8 +63,10 @@ type WXDeliveries interface {
 	// Update writes d regardless of leases (replays).
 	Update(ctx context.Context, d wxrelay.Delivery) error
 	AddAttempts(ctx context.Context, as []wxrelay.Attempt) error
-	// AbandonPending fails every pending delivery of a project.
-	AbandonPending(ctx context.Context, projectID int64, reason string, now time.Time) error
+	// AbandonPending fails every pending delivery of a project, leased or
+	// not (an attempt in flight then loses its lease, so its outcome is not
+	// written over the abandonment), and returns them as abandoned.
+	AbandonPending(ctx context.Context, projectID int64, reason string, now time.Time) ([]wxrelay.Delivery, error)
 	// ReplayFailed restarts every failed delivery of a project and returns
 	// how many.
 	ReplayFailed(ctx context.Context, projectID int64, now time.Time) (int, error)

@@ -238,13 +238,44 @@ func (r *WXDeliveries) AddAttempts(ctx context.Context, as []wxrelay.Attempt) er
 	return err
 }
 
-// AbandonPending fails every pending delivery of a project.
-func (r *WXDeliveries) AbandonPending(ctx context.Context, projectID int64, reason string, now time.Time) error {
-	_, err := r.db.IDB(ctx).NewUpdate().Model((*wxDeliveryRow)(nil)).
-		Set("status = ?", string(wxrelay.DeliveryFailed)).Set("last_error = ?", reason).
-		Set("updated_at = ?", now.UTC()).Set("completed_at = ?", now.UTC()).
-		Where("project_id = ?", projectID).Where("status = ?", string(wxrelay.DeliveryPending)).Exec(ctx)
-	return err
+// abandonChunk bounds the ids of one abandoning update.
+const abandonChunk = 1000
+
+// AbandonPending fails every pending delivery of a project and frees their
+// leases: it locks and reads them, then updates them, in the caller's
+// transaction or its own.
+func (r *WXDeliveries) AbandonPending(ctx context.Context, projectID int64, reason string, now time.Time) ([]wxrelay.Delivery, error) {
+	var out []wxrelay.Delivery
+	err := r.db.Do(ctx, func(ctx context.Context) error {
+		db := r.db.IDB(ctx)
+		var rows []wxDeliveryRow
+		q := db.NewSelect().Model(&rows).
+			Where("project_id = ?", projectID).Where("status = ?", string(wxrelay.DeliveryPending)).Order("id")
+		if r.db.Dialect != SQLite {
+			q = q.For("UPDATE")
+		}
+		if err := q.Scan(ctx); err != nil || len(rows) == 0 {
+			return err
+		}
+		out = make([]wxrelay.Delivery, len(rows))
+		ids := make([]int64, len(rows))
+		for i, row := range rows {
+			out[i], ids[i] = row.domain().Abandon(reason, now), row.ID
+		}
+		for start := 0; start < len(ids); start += abandonChunk {
+			chunk := ids[start:min(start+abandonChunk, len(ids))]
+			_, err := db.NewUpdate().Model((*wxDeliveryRow)(nil)).
+				Set("status = ?", string(wxrelay.DeliveryFailed)).Set("last_error = ?", reason).
+				Set("updated_at = ?", now.UTC()).Set("completed_at = ?", now.UTC()).
+				Set("lease_owner = ''").Set("lease_until = NULL").
+				Where("id IN (?)", bun.In(chunk)).Exec(ctx)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // ReplayFailed restarts every failed delivery of a project.

@@ -163,8 +163,21 @@ func TestWXDeliveriesClaim(t *testing.T) {
 			t.Fatalf("Attempts = %+v, %v", as, err)
 		}
 
-		if err := repo.AbandonPending(ctx, 1, "project was deleted", at); err != nil {
+		pendingBefore, _, err := repo.List(ctx, ports.DeliveryFilter{ProjectID: 1, Status: wxrelay.DeliveryPending, Limit: 100})
+		if err != nil {
 			t.Fatal(err)
+		}
+		abandoned, err := repo.AbandonPending(ctx, 1, "project was deleted", at)
+		if err != nil || len(abandoned) != len(pendingBefore) || len(abandoned) == 0 {
+			t.Fatalf("AbandonPending = %d deliveries, %v; want the %d pending", len(abandoned), err, len(pendingBefore))
+		}
+		for _, d := range abandoned {
+			if d.Status != wxrelay.DeliveryFailed || d.LastError != "project was deleted" || d.ProjectID != 1 {
+				t.Fatalf("abandoned %+v", d)
+			}
+		}
+		if held, err := repo.SaveAll(ctx, seen[abandoned[0].ID], []wxrelay.Delivery{abandoned[0].Abandon("HTTP 500", at)}); err != nil || len(held) != 0 {
+			t.Fatalf("SaveAll after abandonment = %v, %v; the lease should be gone", held, err)
 		}
 		n, err := repo.ReplayFailed(ctx, 1, at.Add(time.Hour))
 		if err != nil || n == 0 {

@@ -3,6 +3,8 @@ package wxrelay
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/domain/wxrelay"
@@ -90,4 +92,23 @@ func (s *Service) deliveryByID(ctx context.Context, id int64) (wxrelay.Delivery,
 		return d, wxrelay.ErrDeliveryNotFound.WithMessage("delivery %d not found", id)
 	}
 	return d, err
+}
+
+// eventChunk bounds how many events one outbox append carries.
+const eventChunk = 500
+
+// abandon fails every pending delivery of a project, for why (detail is
+// the last_error they keep), and publishes delivery_failed for each, in
+// the transaction carried by ctx.
+func (s *Service) abandon(ctx context.Context, projectID int64, why wxrelay.FailureReason, detail string, now time.Time) error {
+	ds, err := s.Deliveries.AbandonPending(ctx, projectID, detail, now)
+	if err != nil {
+		return fmt.Errorf("abandon deliveries of project %d: %w", projectID, err)
+	}
+	for start := 0; start < len(ds); start += eventChunk {
+		if err := s.Outbox.Append(ctx, wxrelay.FailedEvents(ds[start:min(start+eventChunk, len(ds))], why)...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -73,6 +73,7 @@ type result struct {
 	d       wxrelay.Delivery
 	attempt *wxrelay.Attempt // nil when no attempt was made
 	release bool             // give the lease back without recording anything
+	why     wxrelay.FailureReason
 }
 
 // NewDispatcher returns a dispatcher of svc's deliveries through hook.
@@ -272,15 +273,15 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 	now := x.svc.Clock.Now()
 	switch {
 	case !j.found:
-		return result{d: j.d.Abandon("project was deleted", now)}
+		return result{d: j.d.Abandon("project was deleted", now), why: wxrelay.FailedProjectDeleted}
 	case !j.p.Active():
-		return result{d: j.d.Abandon("project is invalid (statu 1)", now)}
+		return result{d: j.d.Abandon("project is invalid (statu 1)", now), why: wxrelay.FailedProjectDisabled}
 	case !j.hasBody:
-		return result{d: j.d.Abandon("event no longer exists", now)}
+		return result{d: j.d.Abandon("event no longer exists", now), why: wxrelay.FailedUndeliverable}
 	}
 	body, err := Payload(j.e, x.cfg.Location)
 	if err != nil {
-		return result{d: j.d.Abandon(fmt.Sprintf("render payload: %v", err), now)}
+		return result{d: j.d.Abandon(fmt.Sprintf("render payload: %v", err), now), why: wxrelay.FailedUndeliverable}
 	}
 	actx, cancel := context.WithTimeout(ctx, x.cfg.Timeout)
 	res := x.hook.Deliver(actx, ports.WebhookRequest{URL: j.p.URL, MessageID: MessageID(j.d.ID), Timestamp: now, Body: body, Secret: j.p.Secret})
@@ -296,6 +297,7 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 		a.Error = "HTTP " + strconv.Itoa(res.StatusCode)
 	}
 	d := j.d.Record(a, x.cfg.Policy, rand.Float64())
+	r := result{d: d, attempt: &a, why: wxrelay.FailedAttempts}
 	if x.observer != nil {
 		outcome := string(d.Status)
 		if d.Status == wxrelay.DeliveryPending {
@@ -303,5 +305,5 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 		}
 		x.observer.Attempted(outcome, a.Latency)
 	}
-	return result{d: d, attempt: &a}
+	return r
 }

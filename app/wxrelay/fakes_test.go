@@ -280,15 +280,18 @@ func (m memDeliveries) AddAttempts(_ context.Context, as []wxrelay.Attempt) erro
 	return nil
 }
 
-func (m memDeliveries) AbandonPending(_ context.Context, projectID int64, reason string, now time.Time) error {
+func (m memDeliveries) AbandonPending(_ context.Context, projectID int64, reason string, now time.Time) ([]wxrelay.Delivery, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	var out []wxrelay.Delivery
 	for id, d := range m.deliveries {
 		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryPending {
 			m.deliveries[id] = d.Abandon(reason, now)
+			delete(m.leases, id)
+			out = append(out, m.deliveries[id])
 		}
 	}
-	return nil
+	return out, nil
 }
 
 func (m memDeliveries) ReplayFailed(_ context.Context, projectID int64, now time.Time) (int, error) {

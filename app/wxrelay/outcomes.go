@@ -75,7 +75,7 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 		case wxrelay.DeliverySucceeded:
 			events = append(events, wxrelay.SucceededEvent(r.d))
 		case wxrelay.DeliveryFailed:
-			events = append(events, wxrelay.FailedEvent(r.d))
+			events = append(events, wxrelay.FailedEvent(r.d, r.why))
 		}
 		if r.attempt == nil {
 			continue
@@ -94,7 +94,7 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 			p.Status = wxrelay.StatusInactive
 			events = append(events, wxrelay.ProjectDisabled(p, p.Failures, r.attempt.At))
 			reason := fmt.Sprintf("project was disabled after %d consecutive failed attempts", p.Failures)
-			if err := x.svc.Deliveries.AbandonPending(ctx, p.ID, reason, r.attempt.At); err != nil {
+			if err := x.svc.abandon(ctx, p.ID, wxrelay.FailedProjectDisabled, reason, r.attempt.At); err != nil {
 				return err
 			}
 		}

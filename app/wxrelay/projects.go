@@ -94,7 +94,7 @@ func (s *Service) UpdateProject(ctx context.Context, in UpdateInput) (wxrelay.Pr
 			return err
 		}
 		if p.Active() && !out.Active() {
-			if err := s.Deliveries.AbandonPending(ctx, p.ID, "project was set invalid", now); err != nil {
+			if err := s.abandon(ctx, p.ID, wxrelay.FailedProjectDisabled, "project was set invalid", now); err != nil {
 				return err
 			}
 		}
@@ -112,7 +112,7 @@ func (s *Service) DeleteProject(ctx context.Context, id int64) error {
 			return err
 		}
 		now := s.Clock.Now()
-		if err := s.Deliveries.AbandonPending(ctx, id, "project was deleted", now); err != nil {
+		if err := s.abandon(ctx, id, wxrelay.FailedProjectDeleted, "project was deleted", now); err != nil {
 			return err
 		}
 		if err := s.Projects.Delete(ctx, id); err != nil {

@@ -3,6 +3,7 @@ package wxrelay
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -115,7 +116,7 @@ func TestProjects(t *testing.T) {
 	if len(ds) != 1 || ds[0].Status != wxrelay.DeliveryFailed {
 		t.Fatalf("deliveries of a deleted project: %+v", ds)
 	}
-	want := []string{"project_added", "project_updated", "event_received", "project_deleted"}
+	want := []string{"project_added", "project_updated", "event_received", "delivery_failed", "project_deleted"}
 	if got := m.types(); !slices.Equal(got, want) {
 		t.Fatalf("events %v, want %v", got, want)
 	}
@@ -177,6 +178,20 @@ func TestDispatcherDisablesAFailingProject(t *testing.T) {
 	}
 	if !slices.Contains(m.types(), "project_disabled") || !slices.Contains(m.types(), "delivery_succeeded") {
 		t.Fatalf("events: %v", m.types())
+	}
+	reasons := map[int64]any{}
+	for _, e := range m.published {
+		if e.Type == "delivery_failed" {
+			reasons[e.Payload["id"].(int64)] = e.Payload["reason"]
+		}
+	}
+	for _, d := range failed {
+		if r := reasons[d.ID]; r != string(wxrelay.FailedProjectDisabled) && r != string(wxrelay.FailedAttempts) {
+			t.Fatalf("failed delivery %d has delivery_failed reason %v", d.ID, r)
+		}
+	}
+	if len(reasons) != 3 || !slices.Contains(slices.Collect(maps.Values(reasons)), any(string(wxrelay.FailedProjectDisabled))) {
+		t.Fatalf("delivery_failed reasons %v, want one per failed delivery, some project_disabled", reasons)
 	}
 	if _, err := s.Replay(ctx, failed[0].ID); !errors.Is(err, ErrProjectInactive) {
 		t.Fatalf("replay on a disabled project = %v", err)

@@ -63,9 +63,36 @@ func SucceededEvent(d Delivery) shared.Event {
 	return shared.NewEvent(Module, "delivery_succeeded", projectID(d.ProjectID), d.UpdatedAt, deliveryPayload(d))
 }
 
+// FailureReason says why a delivery failed for good.
+type FailureReason string
+
+// Why deliveries fail for good.
+const (
+	// FailedAttempts: out of attempts, or the next retry would come past
+	// the maximum age.
+	FailedAttempts FailureReason = "attempts_exhausted"
+	// FailedProjectDisabled: the project was set invalid, by a manager or
+	// after a run of failed attempts.
+	FailedProjectDisabled FailureReason = "project_disabled"
+	// FailedProjectDeleted: the project was deleted.
+	FailedProjectDeleted FailureReason = "project_deleted"
+	// FailedUndeliverable: the event is gone or its body cannot be rendered.
+	FailedUndeliverable FailureReason = "undeliverable"
+)
+
 // FailedEvent is published when a delivery fails for good.
-func FailedEvent(d Delivery) shared.Event {
+func FailedEvent(d Delivery, reason FailureReason) shared.Event {
 	pl := deliveryPayload(d)
-	pl["last_error"] = d.LastError
+	pl["last_error"], pl["reason"] = d.LastError, string(reason)
 	return shared.NewEvent(Module, "delivery_failed", projectID(d.ProjectID), d.UpdatedAt, pl)
+}
+
+// FailedEvents are the delivery_failed events of deliveries abandoned
+// together for one reason.
+func FailedEvents(ds []Delivery, reason FailureReason) []shared.Event {
+	out := make([]shared.Event, len(ds))
+	for i, d := range ds {
+		out[i] = FailedEvent(d, reason)
+	}
+	return out
 }

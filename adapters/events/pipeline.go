@@ -34,13 +34,21 @@ func (r *Relay) step(ctx context.Context) (int, error) {
 	started := time.Now()
 	var skip []int64
 	if r.flight != nil {
-		skip = r.flight.ids
+		skip = append(skip, r.flight.ids...)
 	}
-	err := r.markDone(ctx)
-	var msgs []ports.OutboxMessage
-	if err == nil {
-		msgs, err = r.store.ClaimOutbox(ctx, r.cfg.Owner, r.cfg.BatchSize, r.rowLease(), skip)
+	marked := make(chan error, 1)
+	switch {
+	case r.done == nil:
+		marked <- nil
+	case r.serialWrites:
+		marked <- r.markDone(ctx)
+	default:
+		// Marked on a connection of its own, at the same time as the claim.
+		skip = append(skip, r.done.ids...)
+		go func() { marked <- r.markDone(ctx) }()
 	}
+	msgs, err := r.store.ClaimOutbox(ctx, r.cfg.Owner, r.cfg.BatchSize, r.rowLease(), skip)
+	err = errors.Join(<-marked, err)
 	landed, pubErr := r.awaitFlight()
 	if pubErr != nil {
 		if ctx.Err() != nil {

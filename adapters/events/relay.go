@@ -26,6 +26,13 @@ type Store interface {
 	OutboxLag(ctx context.Context) (count int64, oldest time.Time, err error)
 }
 
+// SerialWriter is implemented by stores whose database runs one write
+// transaction at a time (SQLite); the relay then marks a batch published
+// before it claims the next instead of doing both at once.
+type SerialWriter interface {
+	SerialWrites() bool
+}
+
 // LeaseName is the relay_leases row the relays compete for.
 const LeaseName = "outbox-relay"
 
@@ -109,8 +116,9 @@ type Relay struct {
 	nextLag     time.Time
 	failures    int
 
-	flight *flight // the batch being published
-	done   *batch  // the batch acknowledged but not yet marked published
+	serialWrites bool    // the store cannot mark and claim at the same time
+	flight       *flight // the batch being published
+	done         *batch  // the batch acknowledged but not yet marked published
 }
 
 // NewRelay returns a relay from store to pub and registers its metrics.
@@ -120,7 +128,11 @@ func NewRelay(store Store, pub ports.Publisher, cfg Config) (*Relay, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Relay{cfg: cfg, store: store, pub: pub, metrics: m, log: cfg.Logger.With("owner", cfg.Owner)}, nil
+	r := &Relay{cfg: cfg, store: store, pub: pub, metrics: m, log: cfg.Logger.With("owner", cfg.Owner)}
+	if sw, ok := store.(SerialWriter); ok {
+		r.serialWrites = sw.SerialWrites()
+	}
+	return r, nil
 }
 
 // Owner is the name this relay holds leases under.

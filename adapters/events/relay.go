@@ -187,8 +187,8 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 	if r.flight == nil {
 		r.recovered()
 	}
-	if n > 0 {
-		return 0 // claim the next batch while this one is on its way
+	if n == r.cfg.BatchSize {
+		return 0 // more rows wait: claim the next batch while this one is on its way
 	}
 	return r.cfg.PollInterval
 }

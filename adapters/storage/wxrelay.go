@@ -74,7 +74,10 @@ func init() {
 type WXProjects struct{ db *DB }
 
 // WXEvents is the bun repository of received 微校 events.
-type WXEvents struct{ db *DB }
+type WXEvents struct {
+	db    *DB
+	stmts stmtCache
+}
 
 var (
 	_ ports.WXProjects = (*WXProjects)(nil)
@@ -172,40 +175,106 @@ func (r *WXProjects) Delete(ctx context.Context, id int64) error {
 	return wxAffected(res, err)
 }
 
-// ClaimAll records hashes as seen at now and reports which are fresh: one
-// select, one insert of the new hashes, one update of the stale ones.
+// ClaimAll records hashes as seen at now and reports which are fresh. On
+// SQLite and PostgreSQL that is one upsert, which inserts new hashes,
+// refreshes those last seen at or before since, and returns both; a
+// concurrent claim of the same hash waits for the first and then sees it.
+// MySQL, which has no RETURNING, selects, inserts and updates.
 func (r *WXEvents) ClaimAll(ctx context.Context, hashes []string, now, since time.Time) ([]bool, error) {
-	db := r.db.IDB(ctx)
-	var rows []wxDedupRow
-	if err := db.NewSelect().Model(&rows).Where("body_hash IN (?)", bun.In(hashes)).Scan(ctx); err != nil {
-		return nil, err
+	unique := make([]wxDedupRow, 0, len(hashes))
+	first := make(map[string]int, len(hashes))
+	for i, h := range hashes {
+		if _, dup := first[h]; !dup {
+			first[h] = i
+			unique = append(unique, wxDedupRow{Hash: h, SeenAt: now.UTC()})
+		}
 	}
-	seen := make(map[string]time.Time, len(rows))
-	for _, row := range rows {
-		seen[row.Hash] = row.SeenAt
+	var claimed []string
+	var err error
+	if param, ok := jsonParam(uniqueHashes(unique)); ok && r.db.Dialect == SQLite {
+		claimed, err = r.claimSQLite(ctx, param, now, since)
+	} else if r.db.Dialect == MySQL {
+		claimed, err = r.claimBySelect(ctx, unique, now, since)
+	} else {
+		err = r.db.IDB(ctx).NewInsert().Model(&unique).
+			On("CONFLICT (body_hash) DO UPDATE").Set("seen_at = EXCLUDED.seen_at").
+			Where("?TableAlias.seen_at <= ?", since.UTC()).
+			Returning("body_hash").Scan(ctx, &claimed)
+	}
+	if err != nil {
+		return nil, MapError(err)
 	}
 	fresh := make([]bool, len(hashes))
-	taken := make(map[string]bool, len(hashes))
+	for _, h := range claimed {
+		fresh[first[h]] = true
+	}
+	return fresh, nil
+}
+
+func uniqueHashes(rows []wxDedupRow) []string {
+	out := make([]string, len(rows))
+	for i, row := range rows {
+		out[i] = row.Hash
+	}
+	return out
+}
+
+// claimSQLite claims the hashes of the JSON array param with one prepared
+// upsert.
+func (r *WXEvents) claimSQLite(ctx context.Context, param string, now, since time.Time) ([]string, error) {
+	st, err := r.stmts.stmt(ctx, r.db, sqliteClaim)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, sqliteTime(now), param, sqliteTime(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var claimed []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		claimed = append(claimed, h)
+	}
+	return claimed, rows.Err()
+}
+
+// claimBySelect claims distinct hashes with a select, an insert of the new
+// ones and an update of the stale ones, and returns those it claimed.
+func (r *WXEvents) claimBySelect(ctx context.Context, rows []wxDedupRow, now, since time.Time) ([]string, error) {
+	db := r.db.IDB(ctx)
+	hashes := make([]string, len(rows))
+	for i, row := range rows {
+		hashes[i] = row.Hash
+	}
+	var known []wxDedupRow
+	if err := db.NewSelect().Model(&known).Where("body_hash IN (?)", bun.In(hashes)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	seen := make(map[string]time.Time, len(known))
+	for _, row := range known {
+		seen[row.Hash] = row.SeenAt
+	}
 	var inserts []wxDedupRow
-	var stale []string
-	for i, h := range hashes {
-		if taken[h] {
+	var stale, claimed []string
+	for _, row := range rows {
+		at, ok := seen[row.Hash]
+		switch {
+		case !ok:
+			inserts = append(inserts, row)
+		case at.After(since):
 			continue
+		default:
+			stale = append(stale, row.Hash)
 		}
-		taken[h] = true
-		if at, ok := seen[h]; ok {
-			if at.After(since) {
-				continue
-			}
-			stale = append(stale, h)
-		} else {
-			inserts = append(inserts, wxDedupRow{Hash: h, SeenAt: now.UTC()})
-		}
-		fresh[i] = true
+		claimed = append(claimed, row.Hash)
 	}
 	if len(inserts) > 0 {
 		if _, err := db.NewInsert().Model(&inserts).Exec(ctx); err != nil {
-			return nil, MapError(err)
+			return nil, err
 		}
 	}
 	if len(stale) > 0 {
@@ -213,7 +282,7 @@ func (r *WXEvents) ClaimAll(ctx context.Context, hashes []string, now, since tim
 			return nil, err
 		}
 	}
-	return fresh, nil
+	return claimed, nil
 }
 
 // CreateAll inserts events and sets their IDs: in one statement where the
@@ -227,6 +296,11 @@ func (r *WXEvents) CreateAll(ctx context.Context, es []wxrelay.Event) error {
 	for i, e := range es {
 		rows[i] = wxEventRow{AppKey: e.AppKey, SchoolCode: e.SchoolCode, Name: e.Name, RawData: e.RawData,
 			Data: e.Data, BodyHash: e.BodyHash, ReceivedAt: e.ReceivedAt.UTC()}
+	}
+	if r.db.Dialect == SQLite && sameReceivedAt(es) {
+		if done, err := r.createAllSQLite(ctx, es); done || err != nil {
+			return err
+		}
 	}
 	db := r.db.IDB(ctx)
 	if r.db.Dialect == MySQL {
@@ -242,6 +316,51 @@ func (r *WXEvents) CreateAll(ctx context.Context, es []wxrelay.Event) error {
 		es[i].ID = rows[i].ID
 	}
 	return nil
+}
+
+func sameReceivedAt(es []wxrelay.Event) bool {
+	for _, e := range es {
+		if !e.ReceivedAt.Equal(es[0].ReceivedAt) {
+			return false
+		}
+	}
+	return true
+}
+
+// createAllSQLite inserts events received at the same time, with distinct
+// body hashes, with one prepared statement. It reports false, having done
+// nothing, when a text is not valid UTF-8 or two hashes are equal.
+func (r *WXEvents) createAllSQLite(ctx context.Context, es []wxrelay.Event) (bool, error) {
+	values := make([][6]string, len(es))
+	index := make(map[string]int, len(es))
+	var texts []string
+	for i, e := range es {
+		values[i] = [6]string{e.AppKey, e.SchoolCode, e.Name, e.RawData, e.Data, e.BodyHash}
+		texts = append(texts, values[i][:]...)
+		index[e.BodyHash] = i
+	}
+	param, ok := jsonParam(values, texts...)
+	if !ok || len(index) != len(es) {
+		return false, nil
+	}
+	st, err := r.stmts.stmt(ctx, r.db, sqliteEvents)
+	if err != nil {
+		return true, err
+	}
+	rows, err := st.QueryContext(ctx, sqliteTime(es[0].ReceivedAt), param)
+	if err != nil {
+		return true, MapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var hash string
+		if err := rows.Scan(&id, &hash); err != nil {
+			return true, err
+		}
+		es[index[hash]].ID = id
+	}
+	return true, rows.Err()
 }
 
 // ByIDs returns the events among ids that exist.

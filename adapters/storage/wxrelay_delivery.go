@@ -40,7 +40,10 @@ type wxAttemptRow struct {
 }
 
 // WXDeliveries is the bun repository of deliveries and their attempts.
-type WXDeliveries struct{ db *DB }
+type WXDeliveries struct {
+	db    *DB
+	stmts stmtCache
+}
 
 var _ ports.WXDeliveries = (*WXDeliveries)(nil)
 
@@ -78,6 +81,40 @@ func (r *WXDeliveries) Create(ctx context.Context, ds []wxrelay.Delivery) error 
 	}
 	_, err := r.db.IDB(ctx).NewInsert().Model(&rows).Exec(ctx)
 	return MapError(err)
+}
+
+// CreateForActive creates, in one INSERT … SELECT, a pending delivery due
+// at now for each event of eventIDs and each valid project, and returns how
+// many it created.
+func (r *WXDeliveries) CreateForActive(ctx context.Context, eventIDs []int64, now time.Time) (int, error) {
+	if len(eventIDs) == 0 {
+		return 0, nil
+	}
+	at := now.UTC()
+	if r.db.Dialect == SQLite {
+		param, _ := jsonParam(eventIDs)
+		st, err := r.stmts.stmt(ctx, r.db, sqliteFanOut)
+		if err != nil {
+			return 0, err
+		}
+		t := sqliteTime(at)
+		res, err := st.ExecContext(ctx, string(wxrelay.DeliveryPending), t, t, t, t, param, int(wxrelay.StatusActive))
+		if err != nil {
+			return 0, MapError(err)
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	}
+	res, err := r.db.IDB(ctx).NewRaw(`INSERT INTO wx_deliveries
+		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at)
+		SELECT e.id, p.id, ?, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
+		WHERE e.id IN (?) AND p.statu = ? ORDER BY e.id, p.id`,
+		string(wxrelay.DeliveryPending), at, at, at, at, bun.In(eventIDs), int(wxrelay.StatusActive)).Exec(ctx)
+	if err != nil {
+		return 0, MapError(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // ByID finds a delivery.

@@ -193,3 +193,43 @@ func TestWXDeliveriesClaim(t *testing.T) {
 		}
 	})
 }
+
+func TestWXDeliveriesCreateForActive(t *testing.T) {
+	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
+		var active []int64
+		for i, st := range []wxrelay.Status{wxrelay.StatusActive, wxrelay.StatusInactive, wxrelay.StatusActive} {
+			p := wxrelay.Project{URL: "https://x.example.org", Name: string(rune('a' + i)), Secret: "whsec_x", Status: st, CreatedAt: at, UpdatedAt: at}
+			if err := projects.Create(ctx, &p); err != nil {
+				t.Fatal(err)
+			}
+			if st == wxrelay.StatusActive {
+				active = append(active, p.ID)
+			}
+		}
+		es := []wxrelay.Event{{AppKey: "a", Name: "addUser", BodyHash: "h1", ReceivedAt: at}, {AppKey: "a", Name: "addOrg", BodyHash: "h2", ReceivedAt: at}}
+		if err := events.CreateAll(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		n, err := repo.CreateForActive(ctx, []int64{es[0].ID, es[1].ID}, at)
+		if err != nil || n != 4 {
+			t.Fatalf("CreateForActive = %d, %v; want 4 (2 events × 2 valid projects)", n, err)
+		}
+		for _, e := range es {
+			ds, total, err := repo.List(ctx, ports.DeliveryFilter{EventID: e.ID, Limit: 10})
+			if err != nil || total != 2 {
+				t.Fatalf("event %d: %d deliveries, %v", e.ID, total, err)
+			}
+			for _, d := range ds {
+				if !slices.Contains(active, d.ProjectID) || d.Status != wxrelay.DeliveryPending || d.Attempts != 0 ||
+					!d.NextAttemptAt.Equal(at) || !d.RunStartedAt.Equal(at) || !d.CreatedAt.Equal(at) || !d.CompletedAt.IsZero() {
+					t.Fatalf("created %+v", d)
+				}
+			}
+		}
+		got, err := repo.Claim(ctx, "o", at, at.Add(time.Minute), 10, nil)
+		if err != nil || len(got) != 4 {
+			t.Fatalf("Claim of the created deliveries = %d, %v", len(got), err)
+		}
+	})
+}

@@ -188,6 +188,18 @@ func (m memDeliveries) Create(_ context.Context, ds []wxrelay.Delivery) error {
 	return nil
 }
 
+func (m memDeliveries) CreateForActive(ctx context.Context, eventIDs []int64, now time.Time) (int, error) {
+	active, _ := memProjects(m).ActiveIDs(ctx)
+	var ds []wxrelay.Delivery
+	for _, e := range eventIDs {
+		for _, p := range active {
+			ds = append(ds, wxrelay.Delivery{EventID: e, ProjectID: p, Status: wxrelay.DeliveryPending,
+				NextAttemptAt: now, RunStartedAt: now, CreatedAt: now, UpdatedAt: now})
+		}
+	}
+	return len(ds), m.Create(ctx, ds)
+}
+
 func (m memDeliveries) ByID(_ context.Context, id int64) (wxrelay.Delivery, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

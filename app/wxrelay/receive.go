@@ -92,21 +92,17 @@ func (s *Service) storeOnce(ctx context.Context, batch []wxrelay.Event) ([]bool,
 			return err
 		}
 		copy(stored, ok)
-		ids, err := s.Projects.ActiveIDs(ctx)
+		ids := make([]int64, len(fresh))
+		for i, e := range fresh {
+			ids[i] = e.ID
+		}
+		n, err := s.Deliveries.CreateForActive(ctx, ids, now)
 		if err != nil {
 			return err
 		}
-		ds := make([]wxrelay.Delivery, 0, len(ids)*len(fresh))
-		events := make([]shared.Event, 0, len(fresh))
-		for _, e := range fresh {
-			for _, id := range ids {
-				ds = append(ds, wxrelay.Delivery{EventID: e.ID, ProjectID: id, Status: wxrelay.DeliveryPending,
-					NextAttemptAt: now, RunStartedAt: now, CreatedAt: now, UpdatedAt: now})
-			}
-			events = append(events, wxrelay.EventReceived(e, len(ids)))
-		}
-		if err := s.Deliveries.Create(ctx, ds); err != nil {
-			return err
+		events := make([]shared.Event, len(fresh))
+		for i, e := range fresh {
+			events[i] = wxrelay.EventReceived(e, n/len(fresh))
 		}
 		return s.Outbox.Append(ctx, events...)
 	})

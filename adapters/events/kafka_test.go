@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,31 +69,52 @@ func fakeRestartable(t testing.TB, partitions int, topic string) *restartable {
 	return b
 }
 
-// realRestartable is the real broker run by test/services/kafka/kafka.sh,
-// which CAMPUSHUB_TEST_KAFKA_SCRIPT names; the test is skipped without it.
+// realRestartable is an Apache Kafka broker of the test's own, run by
+// test/services/kafka/kafka.sh in a temporary state directory, so that
+// stopping it disturbs no other test. It needs what that script needs (Java,
+// the broker jars), so it runs only where the script also runs the shared
+// test broker, and is skipped elsewhere.
 func realRestartable(t testing.TB, partitions int, topic string) *restartable {
 	t.Helper()
-	script := os.Getenv("CAMPUSHUB_TEST_KAFKA_SCRIPT")
-	if script == "" {
-		t.Skip("broker restart on real Kafka skipped: set CAMPUSHUB_TEST_KAFKA_SCRIPT=test/services/kafka/kafka.sh and CAMPUSHUB_TEST_KAFKA_BROKERS")
+	if testing.Short() {
+		t.Skip("broker restart on real Kafka skipped in -short mode (it starts a broker of its own)")
 	}
-	addrs := testenv.KafkaBrokers(t)
+	shared := testenv.KafkaBrokers(t)
+	script, err := filepath.Abs(filepath.Join("..", "..", "test", "services", "kafka", "kafka.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("bash", script, "env").Output(); err != nil || !strings.Contains(string(out), strings.Join(shared, ",")) {
+		t.Skip("broker restart on real Kafka skipped: the test broker was not started by test/services/kafka/kafka.sh")
+	}
+	dir := t.TempDir()
+	run := func(t testing.TB, cmd string) string {
+		c := exec.Command("bash", script, cmd)
+		c.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "KAFKA_PORT=") }),
+			"SERVICES_DIR="+dir)
+		var stderr strings.Builder
+		c.Stderr = &stderr
+		out, err := c.Output()
+		if err != nil {
+			t.Fatalf("kafka.sh %s: %v\n%s", cmd, err, stderr.String())
+		}
+		return string(out)
+	}
+	env := run(t, "start")
+	t.Cleanup(func() { run(t, "clean") })
+	addr, ok := strings.CutPrefix(strings.TrimSpace(env), "CAMPUSHUB_TEST_KAFKA_BROKERS=")
+	if !ok {
+		t.Fatalf("kafka.sh start printed %q", env)
+	}
+	addrs := []string{addr}
 	if err := kafka.EnsureTopics(context.Background(), addrs, []string{topic}, partitions, 1); err != nil {
 		t.Fatal(err)
 	}
-	run := func(t testing.TB, cmd string) {
-		out, err := exec.Command("bash", script, cmd).CombinedOutput()
-		if err != nil {
-			t.Fatalf("kafka.sh %s: %v\n%s", cmd, err, out)
-		}
-	}
-	b := &restartable{
+	return &restartable{
 		addrs: addrs,
 		stop:  func(t testing.TB) { run(t, "stop") },
 		start: func(t testing.TB) { run(t, "start") },
 	}
-	t.Cleanup(func() { run(t, "start") }) // leave the broker running for other tests
-	return b
 }
 
 // uniqueModule returns a module name no other test uses, so its topic

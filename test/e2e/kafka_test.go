@@ -162,11 +162,11 @@ type burstUser struct {
 	switches  int // successful switch changes
 }
 
-// TestKafkaBurstAcrossModules has several users register, update their
-// profiles and bind a push device and flip its switch (each time a change)
-// at the same time, with failing
-// updates in between, and checks that every committed change reaches Kafka,
-// each key's events in commit order, and nothing of the failed ones.
+// TestKafkaBurstAcrossModules has several users at once register, update
+// their profiles, bind a push device and flip its switch (each time a
+// change), with failing updates in between, and checks that every committed
+// change reaches Kafka, each key's events in commit order, and nothing of
+// the failed ones.
 func TestKafkaBurstAcrossModules(t *testing.T) {
 	s, brokers, source := startKafkaService(t)
 	const users, rounds = 6, 8

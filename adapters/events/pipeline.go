@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/campushub/campushub/ports"
@@ -36,42 +37,47 @@ func (r *Relay) step(ctx context.Context) (int, error) {
 	if r.flight != nil {
 		skip = append(skip, r.flight.ids...)
 	}
+	done := r.done
+	r.done = nil
 	marked := make(chan error, 1)
 	switch {
-	case r.done == nil:
+	case done == nil:
 		marked <- nil
 	case r.serialWrites:
-		marked <- r.markDone(ctx)
+		marked <- r.mark(ctx, done)
 	default:
-		// Marked on a connection of its own, at the same time as the claim.
-		skip = append(skip, r.done.ids...)
-		go func() { marked <- r.markDone(ctx) }()
+		// Marked on a connection of its own, while the next batch is
+		// claimed and sent.
+		skip = append(skip, done.ids...)
+		go func() { marked <- r.mark(ctx, done) }()
 	}
 	msgs, err := r.store.ClaimOutbox(ctx, r.cfg.Owner, r.cfg.BatchSize, r.rowLease(), skip)
-	err = errors.Join(<-marked, err)
-	landed, pubErr := r.awaitFlight()
-	if pubErr != nil {
-		if ctx.Err() != nil {
-			// Shutting down: hand the rows to whoever takes over.
-			r.release(ctx, append(landed.ids, idsOf(msgs)...))
-		}
+	if len(msgs) > 0 {
+		r.claiming = true
+	}
+	pubErr := r.awaitFlight()
+	if pubErr == nil && err == nil && len(msgs) > 0 {
+		r.launch(ctx, batch{msgs: msgs, ids: idsOf(msgs), claimed: started})
+	}
+	if markErr := <-marked; markErr != nil {
+		r.keep(done)
+		err = errors.Join(err, markErr)
+	}
+	switch {
+	case pubErr != nil:
 		return 0, pubErr
-	}
-	if err != nil {
+	case err != nil:
 		return 0, err
-	}
-	if len(msgs) == 0 {
+	case len(msgs) == 0:
 		// Nothing new: record the last batch now rather than a poll later.
 		return 0, r.markDone(ctx)
 	}
-	r.launch(ctx, batch{msgs: msgs, ids: idsOf(msgs), claimed: started})
 	return len(msgs), nil
 }
 
-// rowLease is how long claimed rows stay leased: a batch may wait for the
-// one in flight and then take its own publish, and the lease must outlast
-// both, plus the relay lease, so that nobody else claims rows still being
-// sent.
+// rowLease is how long a claim on rows lasts: a batch may wait for the one
+// in flight and then take its own publish, and the claim must outlast both,
+// plus the relay lease, so that nobody else claims rows still being sent.
 func (r *Relay) rowLease() time.Duration { return 2*r.cfg.PublishTimeout + r.cfg.LeaseTTL }
 
 // launch publishes b in the background, within PublishTimeout; the publish
@@ -87,56 +93,77 @@ func (r *Relay) launch(ctx context.Context, b batch) {
 }
 
 // awaitFlight waits for the batch in flight, if any. Once the broker has
-// acknowledged it, it becomes the batch waiting to be marked published.
-func (r *Relay) awaitFlight() (batch, error) {
+// acknowledged it, its rows join those waiting to be marked published.
+func (r *Relay) awaitFlight() error {
 	f := r.flight
 	if f == nil {
-		return batch{}, nil
+		return nil
 	}
 	r.flight = nil
 	if err := <-f.done; err != nil {
-		return f.batch, err
+		return err
 	}
-	r.done = &f.batch
+	r.keep(&f.batch)
 	r.recovered()
-	return f.batch, nil
+	return nil
 }
 
-// markDone marks the acknowledged batch published. On failure the batch is
-// kept and marked again at the next step; its rows stay leased to this
-// relay meanwhile, so nobody sends them again unless this relay dies.
+// markDone marks the acknowledged rows published. On failure they are kept
+// and marked again at the next step; meanwhile this relay's claim still
+// covers them, so nobody sends them again unless this relay dies.
 func (r *Relay) markDone(ctx context.Context) error {
-	b := r.done
-	if b == nil {
+	done := r.done
+	if done == nil {
 		return nil
 	}
+	r.done = nil
+	if err := r.mark(ctx, done); err != nil {
+		r.keep(done)
+		return err
+	}
+	return nil
+}
+
+// mark marks b published and counts it.
+func (r *Relay) mark(ctx context.Context, b *batch) error {
 	if err := r.store.MarkPublished(ctx, b.ids); err != nil {
 		return fmt.Errorf("%d rows reached the broker but could not be marked published: %w", len(b.ids), err)
 	}
-	r.done = nil
 	r.metrics.published.Add(float64(len(b.ids)))
 	r.metrics.batch.Observe(time.Since(b.claimed).Seconds())
 	return nil
 }
 
+// keep adds b to the rows waiting to be marked published.
+func (r *Relay) keep(b *batch) {
+	if r.done == nil {
+		r.done = b
+		return
+	}
+	claimed := r.done.claimed
+	if b.claimed.Before(claimed) {
+		claimed = b.claimed
+	}
+	r.done = &batch{ids: append(slices.Clone(b.ids), r.done.ids...), claimed: claimed}
+}
+
 // land finishes the pipeline before the relay stops publishing (shutdown or
-// a lost lease): it waits for the batch in flight and marks what the broker
-// acknowledged. Rows that could not be published are released on shutdown.
+// a lost lease): it waits for the batch in flight, marks what the broker
+// acknowledged and gives up the claim on the outbox, so that the relay that
+// takes over need not wait for it to expire.
 func (r *Relay) land(ctx context.Context) {
-	if r.flight == nil && r.done == nil {
+	if !r.claiming {
 		return
 	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 	defer cancel()
 	r.markLanded(fctx)
-	landed, err := r.awaitFlight()
-	switch {
-	case err != nil && ctx.Err() != nil:
-		r.release(fctx, landed.ids)
-	case err != nil:
+	if err := r.awaitFlight(); err != nil {
 		r.log.Warn("outbox relay: last batch failed", "err", err)
 	}
 	r.markLanded(fctx)
+	r.release(fctx)
+	r.claiming = false
 }
 
 // markLanded marks the acknowledged batch published, or gives up on it: its
@@ -148,15 +175,12 @@ func (r *Relay) markLanded(ctx context.Context) {
 	r.done = nil
 }
 
-// release drops this relay's leases on ids, so another replica can claim
-// them at once.
-func (r *Relay) release(ctx context.Context, ids []int64) {
-	if len(ids) == 0 {
-		return
-	}
+// release gives up this relay's claim on the outbox, so another replica can
+// claim the rows at once.
+func (r *Relay) release(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := r.store.ReleaseOutbox(rctx, r.cfg.Owner, ids); err != nil && !errors.Is(err, context.Canceled) {
+	if err := r.store.ReleaseOutbox(rctx, r.cfg.Owner); err != nil && !errors.Is(err, context.Canceled) {
 		r.log.Warn("outbox relay: could not release claimed rows", "err", err)
 	}
 }

@@ -21,7 +21,7 @@ type Store interface {
 	ReleaseLease(ctx context.Context, name, owner string) error
 	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, skip []int64) ([]ports.OutboxMessage, error)
 	MarkPublished(ctx context.Context, ids []int64) error
-	ReleaseOutbox(ctx context.Context, owner string, ids []int64) error
+	ReleaseOutbox(ctx context.Context, owner string) error
 	PruneOutbox(ctx context.Context, before time.Time) (int64, error)
 	OutboxLag(ctx context.Context) (count int64, oldest time.Time, err error)
 }
@@ -117,6 +117,7 @@ type Relay struct {
 	failures    int
 
 	serialWrites bool    // the store cannot mark and claim at the same time
+	claiming     bool    // this relay holds (or may hold) the claim on the outbox
 	flight       *flight // the batch being published
 	done         *batch  // the batch acknowledged but not yet marked published
 }

@@ -35,21 +35,11 @@ func init() {
 		_, err := db.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (id) WHERE published_at IS NULL")
 		return err
 	}})
-	// Claiming a row only changes its (unindexed) lease columns; free room in
-	// each page lets PostgreSQL write those versions as heap-only tuples,
-	// without touching the indexes.
-	Register(Migration{ID: "0502_outbox_fillfactor", Up: func(ctx context.Context, db bun.IDB, d Dialect) error {
-		if d != Postgres {
-			return nil
-		}
-		_, err := db.ExecContext(ctx, "ALTER TABLE outbox SET (fillfactor = 70)")
-		return err
-	}})
 }
 
 // RelayStore is the store side of the outbox relay: the leader lease that
 // lets one relay publish at a time, claiming unpublished rows in id order
-// under row leases, marking them published, and pruning old ones.
+// under a claim lease, marking them published, and pruning old ones.
 type RelayStore struct {
 	db  *DB
 	now func() time.Time
@@ -119,42 +109,11 @@ func (s *RelayStore) MarkPublished(ctx context.Context, ids []int64) error {
 	}
 	_, err := s.db.NewUpdate().Model((*OutboxRow)(nil)).
 		Set("published_at = ?", s.now()).
-		Set("lease_owner = ''").
-		Set("lease_until = NULL").
 		Where(s.idsIn(ids)).
 		Where("published_at IS NULL").
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("mark outbox published: %w", err)
-	}
-	return nil
-}
-
-// unlease drops the leases on the rows with ids.
-func (s *RelayStore) unlease(ctx context.Context, db bun.IDB, ids []int64) error {
-	_, err := db.NewUpdate().Model((*OutboxRow)(nil)).
-		Set("lease_owner = ''").
-		Set("lease_until = NULL").
-		Where(s.idsIn(ids)).
-		Exec(ctx)
-	return err
-}
-
-// ReleaseOutbox drops owner's leases on the rows with ids, so another relay
-// can claim them at once.
-func (s *RelayStore) ReleaseOutbox(ctx context.Context, owner string, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err := s.db.NewUpdate().Model((*OutboxRow)(nil)).
-		Set("lease_owner = ''").
-		Set("lease_until = NULL").
-		Where(s.idsIn(ids)).
-		Where("lease_owner = ?", owner).
-		Where("published_at IS NULL").
-		Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("release outbox rows: %w", err)
 	}
 	return nil
 }

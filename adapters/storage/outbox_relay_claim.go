@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -13,36 +12,89 @@ import (
 	"github.com/campushub/campushub/ports"
 )
 
+// outboxClaim is the claim on the head of the outbox: owner may publish the
+// unpublished rows with ids up to UpTo until LeaseUntil (Unix milliseconds).
+// One row, outboxClaimName, created by the migration.
+type outboxClaim struct {
+	bun.BaseModel `bun:"table:outbox_claims"`
+	Name          string `bun:"name,pk,type:varchar(100)"`
+	Owner         string `bun:"owner,notnull,type:varchar(100)"`
+	UpTo          int64  `bun:"up_to,notnull"`
+	LeaseUntil    int64  `bun:"lease_until,notnull"`
+}
+
+const outboxClaimName = "outbox"
+
+func init() {
+	Register(Migration{ID: "0503_outbox_claims", Up: func(ctx context.Context, db bun.IDB, _ Dialect) error {
+		if err := CreateTables(ctx, db, (*outboxClaim)(nil)); err != nil {
+			return err
+		}
+		_, err := db.NewInsert().Model(&outboxClaim{Name: outboxClaimName}).Exec(ctx)
+		return err
+	}})
+}
+
 // ClaimOutbox leases up to limit unpublished rows to owner for lease and
 // returns them in id order, leaving out the rows with the ids in skip (a
 // batch owner is still publishing, so that it can claim the next one
-// meanwhile). It only ever claims a prefix of the other unpublished rows:
-// when the oldest ones are leased to another owner (or being claimed by
-// another transaction) it claims nothing, so that events of one key are never
-// published out of order. Rows already leased to owner are claimed again,
-// which is how a failed batch is retried.
+// meanwhile). It only ever claims a prefix of the other unpublished rows, and
+// nothing while another owner's unexpired claim still covers the oldest of
+// them, so that events of one key are never published out of order. Rows
+// already claimed by owner are claimed again, which is how a failed batch is
+// retried.
 //
-// On PostgreSQL one UPDATE … RETURNING locks (FOR UPDATE SKIP LOCKED),
-// leases and reads the rows; on MySQL the rows are locked with
-// FOR UPDATE SKIP LOCKED, then leased; SQLite serialises writers, so its
-// transaction alone excludes other claims. Either way the claimed rows are
-// compared with the unlocked head of the queue.
+// The lease is one row for the whole outbox (the highest claimed id and an
+// expiry), locked for the claim with SELECT … FOR UPDATE (SQLite serialises
+// writers, so there the transaction alone excludes other claims); reading a
+// batch writes nothing to the rows themselves, which are written once, when
+// marked published.
 func (s *RelayStore) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, skip []int64) ([]ports.OutboxMessage, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	var rows []OutboxRow
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var c outboxClaim
+		q := tx.NewSelect().Model(&c).Where("name = ?", outboxClaimName)
+		if s.db.Dialect != SQLite {
+			q = q.For("UPDATE")
+		}
+		if err := q.Scan(ctx); err != nil {
+			return err
+		}
 		now := s.now()
 		head, err := s.headIDs(ctx, tx, limit, skip)
 		if err != nil || len(head) == 0 {
 			return err
 		}
-		if s.db.Dialect == Postgres {
-			rows, err = s.claimReturning(ctx, tx, head, owner, now, now.Add(lease))
-		} else {
-			rows, err = s.claimLocked(ctx, tx, head, owner, now, now.Add(lease))
+		held := c.Owner != owner && c.LeaseUntil > now.UnixMilli()
+		if held && head[0] <= c.UpTo {
+			return nil // the oldest rows are another relay's
 		}
+		upTo := head[len(head)-1]
+		if c.Owner == owner && c.LeaseUntil > now.UnixMilli() {
+			upTo = max(upTo, c.UpTo)
+		}
+		err = tx.NewSelect().Model(&rows).
+			Where(s.idsIn(head)).
+			Where("published_at IS NULL").
+			Order("id ASC").
+			Scan(ctx)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for n < len(rows) && rows[n].ID == head[n] {
+			n++
+		}
+		rows = rows[:n]
+		_, err = tx.NewUpdate().Model((*outboxClaim)(nil)).
+			Set("owner = ?", owner).
+			Set("up_to = ?", upTo).
+			Set("lease_until = ?", now.Add(lease).UnixMilli()).
+			Where("name = ?", outboxClaimName).
+			Exec(ctx)
 		return err
 	})
 	if err != nil {
@@ -62,63 +114,18 @@ func (s *RelayStore) ClaimOutbox(ctx context.Context, owner string, limit int, l
 	return msgs, nil
 }
 
-// claimReturning leases the claimable rows among head in one statement and
-// keeps the prefix; rows leased beyond a gap are handed back at once.
-func (s *RelayStore) claimReturning(ctx context.Context, tx bun.Tx, head []int64, owner string, now, until time.Time) ([]OutboxRow, error) {
-	sub := tx.NewSelect().Model((*OutboxRow)(nil)).Column("id").
-		Where(s.idsIn(head)).
-		Where("published_at IS NULL").
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("lease_owner = ''").WhereOr("lease_owner = ?", owner).
-				WhereOr("lease_until IS NULL").WhereOr("lease_until <= ?", now)
-		}).
-		For("UPDATE SKIP LOCKED")
-	var rows []OutboxRow
-	err := tx.NewUpdate().Model((*OutboxRow)(nil)).
-		Set("lease_owner = ?", owner).
-		Set("lease_until = ?", until).
-		Where("id IN (?)", sub).
-		Returning("*").
-		Scan(ctx, &rows)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(rows, func(a, b OutboxRow) int { return cmp.Compare(a.ID, b.ID) })
-	n := 0
-	for n < len(rows) && n < len(head) && rows[n].ID == head[n] {
-		n++
-	}
-	if n < len(rows) {
-		if err := s.unlease(ctx, tx, rowIDs(rows[n:])); err != nil {
-			return nil, err
-		}
-	}
-	return rows[:n], nil
-}
-
-// claimLocked locks the head rows, keeps the claimable prefix and leases it.
-func (s *RelayStore) claimLocked(ctx context.Context, tx bun.Tx, head []int64, owner string, now, until time.Time) ([]OutboxRow, error) {
-	var rows []OutboxRow
-	q := tx.NewSelect().Model(&rows).
-		Where(s.idsIn(head)).
-		Where("published_at IS NULL").
-		Order("id ASC")
-	if s.db.Dialect != SQLite {
-		q = q.For("UPDATE SKIP LOCKED")
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, err
-	}
-	rows = claimablePrefix(rows, head, owner, now)
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	_, err := tx.NewUpdate().Model((*OutboxRow)(nil)).
-		Set("lease_owner = ?", owner).
-		Set("lease_until = ?", until).
-		Where(s.idsIn(rowIDs(rows))).
+// ReleaseOutbox gives up owner's claim, so another relay can claim the rows
+// at once.
+func (s *RelayStore) ReleaseOutbox(ctx context.Context, owner string) error {
+	_, err := s.db.NewUpdate().Model((*outboxClaim)(nil)).
+		Set("lease_until = ?", int64(0)).
+		Where("name = ?", outboxClaimName).
+		Where("owner = ?", owner).
 		Exec(ctx)
-	return rows, err
+	if err != nil {
+		return fmt.Errorf("release outbox claim: %w", err)
+	}
+	return nil
 }
 
 // headIDs returns, without locking, the ids of the oldest unpublished rows
@@ -140,21 +147,6 @@ func (s *RelayStore) headIDs(ctx context.Context, db bun.IDB, limit int, skip []
 	return ids[:min(len(ids), limit)], nil
 }
 
-// claimablePrefix keeps the longest run of locked rows that starts at the
-// head of the queue, has no gaps (a row skipped because another transaction
-// locked it) and holds no row leased to someone else.
-func claimablePrefix(locked []OutboxRow, head []int64, owner string, now time.Time) []OutboxRow {
-	n := 0
-	for n < len(locked) && n < len(head) && locked[n].ID == head[n] {
-		r := locked[n]
-		if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil != nil && r.LeaseUntil.After(now) {
-			break
-		}
-		n++
-	}
-	return locked[:n]
-}
-
 // idsIn is the condition "id is one of ids". It bounds the ids by their
 // range as well, so that the planner walks that stretch of the primary key
 // instead of filtering the whole table; PostgreSQL gets the list as one
@@ -165,12 +157,4 @@ func (s *RelayStore) idsIn(ids []int64) (string, any, any, any) {
 		return "id BETWEEN ? AND ? AND id = ANY(?)", lo, hi, pgdialect.Array(ids)
 	}
 	return "id BETWEEN ? AND ? AND id IN (?)", lo, hi, bun.In(ids)
-}
-
-func rowIDs(rows []OutboxRow) []int64 {
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	return ids
 }

@@ -154,7 +154,7 @@ func TestClaimOutbox(t *testing.T) {
 			case st.mark:
 				err = s.MarkPublished(ctx, ids(msgs))
 			case st.release:
-				err = s.ReleaseOutbox(ctx, st.owner, ids(msgs))
+				err = s.ReleaseOutbox(ctx, st.owner)
 			}
 			if err != nil {
 				t.Fatalf("%s: %v", st.name, err)

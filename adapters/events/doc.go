@@ -9,19 +9,25 @@
 //
 // Order per key. Rows are published in id order, and one aggregate's rows
 // get their ids in commit order: a change writes the aggregate's row before
-// it appends its events, and that row lock serialises the changes. Two relays publishing disjoint ranges of
-// rows at the same time could still interleave one key's events, so only one
-// relay publishes at a time: replicas compete for a lease (a relay_leases
-// row that its owner renews and another replica takes over once it expires)
-// and the others stand by. The lease holder claims each batch under row
-// leases, and only ever a prefix of the unpublished rows: it never skips a
-// row leased to someone else, so a replica that lost the lease in the middle
-// of a batch cannot be overtaken either. On PostgreSQL and MySQL the claim
-// also locks the rows with FOR UPDATE SKIP LOCKED (a skipped row ends the
-// prefix); SQLite serialises writers, so there the row leases suffice. A
-// failed batch is retried as a whole after an exponential, jittered backoff;
-// the publisher writes a batch so that a failure never leaves a later event
-// of a key on the broker without the earlier ones.
+// it appends its events, and that row lock serialises the changes. Two
+// relays publishing disjoint ranges of rows at the same time could still
+// interleave one key's events, so only one relay publishes at a time:
+// replicas compete for a lease (a relay_leases row that its owner renews and
+// another replica takes over once it expires) and the others stand by. The
+// lease holder claims each batch under a claim lease on the head of the
+// outbox (the outbox_claims row: the highest claimed id and an expiry,
+// locked with SELECT … FOR UPDATE while a claim is made), and only ever a
+// prefix of the unpublished rows, so a replica that lost the relay lease in
+// the middle of a batch cannot be overtaken either.
+//
+// Pipeline. While one batch is on its way to the broker, the relay marks the
+// batch before it published (on PostgreSQL and MySQL on a connection of its
+// own) and claims the next one, leaving the rows still in flight out of the
+// claim; the next batch goes to the broker only once the one in flight was
+// acknowledged. A failed batch is retried from the head of the queue after
+// an exponential, jittered backoff; the publisher writes a batch so that a
+// failure never leaves a later event of a key on the broker without the
+// earlier ones.
 //
 // With EVENTS_BROKER=none the relay does not run at all: rows stay in the
 // outbox, unpublished and queryable, and are never pruned.

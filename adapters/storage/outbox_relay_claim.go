@@ -45,60 +45,26 @@ func init() {
 // retried.
 //
 // The lease is one row for the whole outbox (the highest claimed id and an
-// expiry), locked for the claim with SELECT … FOR UPDATE (SQLite serialises
-// writers, so there the transaction alone excludes other claims); reading a
-// batch writes nothing to the rows themselves, which are written once, when
-// marked published.
+// expiry), taken with one conditional UPDATE after the rows are read; the
+// rows themselves are written once, when marked published.
 func (s *RelayStore) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, skip []int64) ([]ports.OutboxMessage, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	var rows []OutboxRow
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var c outboxClaim
-		q := tx.NewSelect().Model(&c).Where("name = ?", outboxClaimName)
-		if s.db.Dialect != SQLite {
-			q = q.For("UPDATE")
-		}
-		if err := q.Scan(ctx); err != nil {
-			return err
-		}
-		now := s.now()
-		head, err := s.headIDs(ctx, tx, limit, skip)
-		if err != nil || len(head) == 0 {
-			return err
-		}
-		held := c.Owner != owner && c.LeaseUntil > now.UnixMilli()
-		if held && head[0] <= c.UpTo {
-			return nil // the oldest rows are another relay's
-		}
-		upTo := head[len(head)-1]
-		if c.Owner == owner && c.LeaseUntil > now.UnixMilli() {
-			upTo = max(upTo, c.UpTo)
-		}
-		err = tx.NewSelect().Model(&rows).
-			Where(s.idsIn(head)).
-			Where("published_at IS NULL").
-			Order("id ASC").
-			Scan(ctx)
-		if err != nil {
-			return err
-		}
-		n := 0
-		for n < len(rows) && rows[n].ID == head[n] {
-			n++
-		}
-		rows = rows[:n]
-		_, err = tx.NewUpdate().Model((*outboxClaim)(nil)).
-			Set("owner = ?", owner).
-			Set("up_to = ?", upTo).
-			Set("lease_until = ?", now.Add(lease).UnixMilli()).
-			Where("name = ?", outboxClaimName).
-			Exec(ctx)
-		return err
-	})
-	if err != nil {
+	q := s.db.NewSelect().Model(&rows).Where("published_at IS NULL").Order("id ASC").Limit(int64(limit))
+	if len(skip) > 0 {
+		q = q.Where(s.idsNotIn(skip))
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	held, err := s.takeClaim(ctx, owner, rows[0].ID, rows[len(rows)-1].ID, lease)
+	if err != nil || !held {
+		return nil, err
 	}
 	msgs := make([]ports.OutboxMessage, len(rows))
 	for i, r := range rows {
@@ -112,6 +78,38 @@ func (s *RelayStore) ClaimOutbox(ctx context.Context, owner string, limit int, l
 		}
 	}
 	return msgs, nil
+}
+
+// takeClaim extends owner's claim to the rows from first to last, unless
+// another owner's unexpired claim covers first, and reports whether owner
+// holds the claim afterwards.
+func (s *RelayStore) takeClaim(ctx context.Context, owner string, first, last int64, lease time.Duration) (bool, error) {
+	now := s.now()
+	nowMs, until := now.UnixMilli(), now.Add(lease).UnixMilli()
+	// up_to comes first: MySQL evaluates SET assignments left to right,
+	// each seeing the ones before it.
+	res, err := s.db.NewUpdate().Model((*outboxClaim)(nil)).
+		Set("up_to = CASE WHEN owner = ? AND lease_until > ? AND up_to > ? THEN up_to ELSE ? END", owner, nowMs, last, last).
+		Set("owner = ?", owner).
+		Set("lease_until = ?", until).
+		Where("name = ?", outboxClaimName).
+		WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Where("owner = ?", owner).WhereOr("lease_until <= ?", nowMs).WhereOr("up_to < ?", first)
+		}).
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("claim outbox: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return true, nil
+	}
+	// MySQL counts a row whose values did not change as unaffected, so read
+	// the holder back.
+	var c outboxClaim
+	if err := s.db.NewSelect().Model(&c).Where("name = ?", outboxClaimName).Scan(ctx); err != nil {
+		return false, fmt.Errorf("claim outbox: %w", err)
+	}
+	return c.Owner == owner && c.LeaseUntil == until, nil
 }
 
 // ReleaseOutbox gives up owner's claim, so another relay can claim the rows
@@ -128,25 +126,6 @@ func (s *RelayStore) ReleaseOutbox(ctx context.Context, owner string) error {
 	return nil
 }
 
-// headIDs returns, without locking, the ids of the oldest unpublished rows
-// that are not in skip.
-func (s *RelayStore) headIDs(ctx context.Context, db bun.IDB, limit int, skip []int64) ([]int64, error) {
-	var ids []int64
-	err := db.NewSelect().Model((*OutboxRow)(nil)).Column("id").
-		Where("published_at IS NULL").
-		Order("id ASC").Limit(int64(limit+len(skip))).
-		Scan(ctx, &ids)
-	if err != nil || len(skip) == 0 {
-		return ids, err
-	}
-	skipped := make(map[int64]bool, len(skip))
-	for _, id := range skip {
-		skipped[id] = true
-	}
-	ids = slices.DeleteFunc(ids, func(id int64) bool { return skipped[id] })
-	return ids[:min(len(ids), limit)], nil
-}
-
 // idsIn is the condition "id is one of ids". It bounds the ids by their
 // range as well, so that the planner walks that stretch of the primary key
 // instead of filtering the whole table; PostgreSQL gets the list as one
@@ -157,4 +136,12 @@ func (s *RelayStore) idsIn(ids []int64) (string, any, any, any) {
 		return "id BETWEEN ? AND ? AND id = ANY(?)", lo, hi, pgdialect.Array(ids)
 	}
 	return "id BETWEEN ? AND ? AND id IN (?)", lo, hi, bun.In(ids)
+}
+
+// idsNotIn is the condition "id is none of ids".
+func (s *RelayStore) idsNotIn(ids []int64) (string, any) {
+	if s.db.Dialect == Postgres {
+		return "id <> ALL(?)", pgdialect.Array(ids)
+	}
+	return "id NOT IN (?)", bun.In(ids)
 }

@@ -15,10 +15,11 @@
 // replicas compete for a lease (a relay_leases row that its owner renews and
 // another replica takes over once it expires) and the others stand by. The
 // lease holder claims each batch under a claim lease on the head of the
-// outbox (the outbox_claims row: the highest claimed id and an expiry,
-// locked with SELECT … FOR UPDATE while a claim is made), and only ever a
-// prefix of the unpublished rows, so a replica that lost the relay lease in
-// the middle of a batch cannot be overtaken either.
+// outbox (the outbox_claims row: the highest claimed id and an expiry, taken
+// with one conditional UPDATE), and only ever a prefix of the unpublished
+// rows, never one that another relay's unexpired claim covers, so a replica
+// that lost the relay lease in the middle of a batch cannot be overtaken
+// either.
 //
 // Pipeline. While one batch is on its way to the broker, the relay marks the
 // batch before it published (on PostgreSQL and MySQL on a connection of its

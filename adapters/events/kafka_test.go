@@ -125,7 +125,7 @@ func uniqueModule() string {
 	return "test" + hex.EncodeToString(b)
 }
 
-func TestRelaySurvivesBrokerRestart(t *testing.T) {
+func TestRelaySurvivesKafkaRestart(t *testing.T) {
 	cases := []struct {
 		name   string
 		broker func(t testing.TB, partitions int, topic string) *restartable

@@ -52,7 +52,7 @@ func javaPartition(key []byte, partitions int) int {
 	return int(javaMurmur2(key)&0x7fffffff) % partitions
 }
 
-func TestPartitionerAgreesWithJavaClient(t *testing.T) {
+func TestKafkaPartitionerAgreesWithJavaClient(t *testing.T) {
 	// Hashes and partitions printed by kafka-clients 4.1.1's Utils.murmur2
 	// and Utils.toPositive(hash) % n for n = 1, 3, 6, 12.
 	cases := []struct {
@@ -90,7 +90,7 @@ func TestPartitionerAgreesWithJavaClient(t *testing.T) {
 	}
 }
 
-func TestPartitionerAgreesWithJavaOnRandomKeys(t *testing.T) {
+func TestKafkaPartitionerAgreesWithJavaOnRandomKeys(t *testing.T) {
 	balancer := kafka.Partitioner()
 	for i := 0; i < 10000; i++ {
 		key := make([]byte, i%40)

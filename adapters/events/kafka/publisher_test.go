@@ -13,7 +13,7 @@ import (
 	"github.com/campushub/campushub/ports"
 )
 
-func TestPublishCloudEvents(t *testing.T) {
+func TestKafkaPublishCloudEvents(t *testing.T) {
 	for _, b := range brokers() {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
@@ -107,7 +107,7 @@ func headers(m kafkago.Message) map[string]string {
 	return h
 }
 
-func TestPublishFailsWhenBrokerIsGone(t *testing.T) {
+func TestKafkaPublishFailsWhenBrokerIsGone(t *testing.T) {
 	addrs := fakeKafka(t, 1, "campushub.account.v1")
 	pub, err := kafka.NewPublisher(kafka.Config{Brokers: addrs, WriteTimeout: time.Second})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/campushub/campushub/ports"
 )
 
-func TestEnsureTopics(t *testing.T) {
+func TestKafkaEnsureTopics(t *testing.T) {
 	for _, b := range brokers() {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
@@ -44,7 +44,7 @@ func TestEnsureTopics(t *testing.T) {
 	}
 }
 
-func TestPing(t *testing.T) {
+func TestKafkaPing(t *testing.T) {
 	cases := []struct {
 		name    string
 		addrs   func(t *testing.T) []string
@@ -66,7 +66,7 @@ func TestPing(t *testing.T) {
 	}
 }
 
-func TestTail(t *testing.T) {
+func TestKafkaTail(t *testing.T) {
 	for _, b := range brokers() {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()

@@ -71,7 +71,13 @@ func (r *recorder) snapshot() (got []ports.OutboxMessage, calls int) {
 // openDB returns a migrated SQLite database of the test's own.
 func openDB(t testing.TB) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(context.Background(), storage.Config{URL: testenv.SQLiteURL(t)})
+	return openDBAt(t, testenv.SQLiteURL(t))
+}
+
+// openDBAt returns the migrated database at url.
+func openDBAt(t testing.TB, url string) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(context.Background(), storage.Config{URL: url, MaxOpenConns: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,18 +180,23 @@ func delivered(pub *recorder, n int) func() bool {
 }
 
 func TestRelayPublishesEveryRowInKeyOrder(t *testing.T) {
-	cases := []struct {
+	type relayCase struct {
 		name  string
+		url   func(testing.TB) string
 		batch int
-	}{
-		{name: "one row per batch", batch: 1},
-		{name: "small batches", batch: 7},
-		{name: "default batches", batch: 0},
+	}
+	var cases []relayCase
+	for _, b := range testenv.Backends() {
+		cases = append(cases,
+			relayCase{name: b.Name + "/one row per batch", url: b.URL, batch: 1},
+			relayCase{name: b.Name + "/small batches", url: b.URL, batch: 7},
+			relayCase{name: b.Name + "/default batches", url: b.URL, batch: 0},
+		)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			db := openDB(t)
+			db := openDBAt(t, tc.url(t))
 			n := appendEvents(t, db, 150, "a", "b", "c", "d", "e")
 			pub := &recorder{}
 			reg := prometheus.NewRegistry()
@@ -256,7 +267,15 @@ func TestRelayBacksOffWhileTheBrokerIsDown(t *testing.T) {
 }
 
 func TestRelayOneActiveReplica(t *testing.T) {
-	db := openDB(t)
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			testOneActiveReplica(t, openDBAt(t, b.URL(t)))
+		})
+	}
+}
+
+func testOneActiveReplica(t *testing.T, db *storage.DB) {
 	pub := &recorder{delay: time.Millisecond}
 	var stops []func()
 	for i := 0; i < 3; i++ {

@@ -164,6 +164,9 @@ func (r *WXDeliveries) Attempts(ctx context.Context, deliveryID int64) ([]wxrela
 // lease columns then keep the rows reserved after the transaction, while
 // the attempt runs.
 func (r *WXDeliveries) Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error) {
+	if r.db.Dialect == SQLite {
+		return r.claimSQLite(ctx, owner, now, leaseUntil, limit, skip)
+	}
 	var out []wxrelay.Delivery
 	err := r.db.Do(ctx, func(ctx context.Context) error {
 		db := r.db.IDB(ctx)
@@ -215,6 +218,11 @@ func (r *WXDeliveries) SaveAll(ctx context.Context, owner string, ds []wxrelay.D
 	if len(ds) == 0 {
 		return nil, nil
 	}
+	if r.db.Dialect == SQLite {
+		if held, done, err := r.saveSQLite(ctx, owner, ds); done {
+			return held, err
+		}
+	}
 	db := r.db.IDB(ctx)
 	ids := make([]int64, len(ds))
 	for i, d := range ds {
@@ -265,6 +273,11 @@ func (r *WXDeliveries) Update(ctx context.Context, d wxrelay.Delivery) error {
 func (r *WXDeliveries) AddAttempts(ctx context.Context, as []wxrelay.Attempt) error {
 	if len(as) == 0 {
 		return nil
+	}
+	if r.db.Dialect == SQLite {
+		if done, err := r.addAttemptsSQLite(ctx, as); done {
+			return err
+		}
 	}
 	rows := make([]wxAttemptRow, len(as))
 	for i, a := range as {

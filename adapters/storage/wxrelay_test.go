@@ -231,5 +231,11 @@ func TestWXDeliveriesCreateForActive(t *testing.T) {
 		if err != nil || len(got) != 4 {
 			t.Fatalf("Claim of the created deliveries = %d, %v", len(got), err)
 		}
+		for i, d := range got {
+			if d.Status != wxrelay.DeliveryPending || !d.NextAttemptAt.Equal(at) || !d.RunStartedAt.Equal(at) || !d.CreatedAt.Equal(at) ||
+				!d.UpdatedAt.Equal(at) || d.EventID == 0 || !slices.Contains(active, d.ProjectID) || (i > 0 && d.ID <= got[i-1].ID) {
+				t.Fatalf("claimed %+v", d)
+			}
+		}
 	})
 }

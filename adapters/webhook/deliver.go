@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -24,8 +25,13 @@ type Config struct {
 	Egress Egress
 	// Timeout bounds one attempt, connection included.
 	Timeout time.Duration
-	// MaxIdlePerHost keeps connections to busy projects open.
+	// MaxIdlePerHost keeps connections to busy projects open; set it to
+	// the per-project concurrency, so every attempt in flight finds a
+	// kept-alive connection.
 	MaxIdlePerHost int
+	// MaxIdle bounds the idle connections kept overall (at least
+	// 4×MaxIdlePerHost); set it to the overall concurrency.
+	MaxIdle int
 	// UserAgent names the sender.
 	UserAgent string
 }
@@ -37,6 +43,7 @@ const SnippetBytes = 512
 type Deliverer struct {
 	client *http.Client
 	ua     string
+	keys   keyCache
 }
 
 var _ ports.WebhookDeliverer = (*Deliverer)(nil)
@@ -58,7 +65,7 @@ func New(cfg Config) *Deliverer {
 	transport := &http.Transport{
 		Proxy:                 nil,
 		DialContext:           dialer.DialContext,
-		MaxIdleConns:          4 * cfg.MaxIdlePerHost,
+		MaxIdleConns:          max(cfg.MaxIdle, 4*cfg.MaxIdlePerHost),
 		MaxIdleConnsPerHost:   cfg.MaxIdlePerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   cfg.Timeout,
@@ -80,10 +87,11 @@ func New(cfg Config) *Deliverer {
 func (d *Deliverer) Deliver(ctx context.Context, req ports.WebhookRequest) ports.WebhookResult {
 	start := time.Now()
 	ts := strconv.FormatInt(req.Timestamp.Unix(), 10)
-	sig, err := Sign(req.Secret, req.MessageID, ts, req.Body)
+	key, err := d.keys.key(req.Secret)
 	if err != nil {
 		return ports.WebhookResult{Err: err}
 	}
+	sig := signWith(key, req.MessageID, ts, req.Body)
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, req.URL, bytes.NewReader(req.Body))
 	if err != nil {
 		return ports.WebhookResult{Err: fmt.Errorf("build request: %w", err)}
@@ -123,17 +131,57 @@ func snippet(b []byte) string {
 // Base64 HMAC-SHA256, keyed with the Base64-decoded part of the whsec_
 // secret, of "<id>.<timestamp>.<body>".
 func Sign(secret, id, timestamp string, body []byte) (string, error) {
+	key, err := secretKey(secret)
+	if err != nil {
+		return "", err
+	}
+	return signWith(key, id, timestamp, body), nil
+}
+
+// secretKey returns the HMAC key of a whsec_ secret.
+func secretKey(secret string) ([]byte, error) {
 	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
 	if err != nil || len(key) == 0 {
-		return "", errors.New("project secret is not a whsec_ Base64 secret")
+		return nil, errors.New("project secret is not a whsec_ Base64 secret")
 	}
+	return key, nil
+}
+
+// signWith signs a message with an HMAC key.
+func signWith(key []byte, id, timestamp string, body []byte) string {
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(id))
 	mac.Write([]byte{'.'})
 	mac.Write([]byte(timestamp))
 	mac.Write([]byte{'.'})
 	mac.Write(body)
-	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)), nil
+	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// keyCache keeps the decoded keys of the secrets in use; a rotated secret
+// is a new entry, and the cache starts over when it grows past maxKeys.
+type keyCache struct {
+	mu   sync.Mutex
+	keys map[string][]byte
+}
+
+const maxKeys = 4096
+
+func (c *keyCache) key(secret string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k, ok := c.keys[secret]; ok {
+		return k, nil
+	}
+	k, err := secretKey(secret)
+	if err != nil {
+		return nil, err
+	}
+	if c.keys == nil || len(c.keys) >= maxKeys {
+		c.keys = map[string][]byte{}
+	}
+	c.keys[secret] = k
+	return k, nil
 }
 
 // Verify checks a received webhook the way a receiver does: the timestamp

@@ -54,18 +54,31 @@ type Dispatcher struct {
 	wake    chan struct{}
 	results chan result
 
+	// ctx and wg are Run's: the attempts' context and the attempts
+	// running.
+	ctx context.Context
+	wg  sync.WaitGroup
+
 	mu         sync.Mutex
 	inflight   int
 	perProject map[int64]int
+	// queue holds claimed deliveries waiting for a free slot, so a slot
+	// that frees is filled at once, without waiting for the next claim.
+	queue []queued
+	// failing counts, per project, failed attempts not yet written.
+	failing map[int64]int
+
+	// payloads caches rendered event bodies; only Run's goroutine uses it.
+	payloads map[int64][]byte
 }
 
 // job is one claimed delivery with what its attempt needs.
 type job struct {
 	d       wxrelay.Delivery
-	e       wxrelay.Event
 	p       wxrelay.Project
-	found   bool // the project still exists
-	hasBody bool // the event was found
+	found   bool   // the project still exists
+	body    []byte // the event's payload; nil when the event is gone
+	bodyErr error  // why the payload could not be rendered
 }
 
 // result is the outcome to write back for one claimed delivery.
@@ -96,7 +109,7 @@ func NewDispatcher(svc *Service, hook ports.WebhookDeliverer, cfg DispatcherConf
 	return &Dispatcher{
 		svc: svc, hook: hook, cfg: cfg, log: log, observer: obs,
 		wake: make(chan struct{}, 1), results: make(chan result, cfg.Concurrency),
-		perProject: map[int64]int{},
+		perProject: map[int64]int{}, failing: map[int64]int{}, payloads: map[int64][]byte{},
 	}
 }
 
@@ -114,7 +127,7 @@ func (x *Dispatcher) Notify() {
 // then claiming — so the dispatcher's transactions never wait on each
 // other (on SQLite a waiting writer sleeps in the busy handler).
 func (x *Dispatcher) Run(ctx context.Context) {
-	var wg sync.WaitGroup
+	x.ctx = ctx
 	timer := time.NewTimer(x.cfg.Poll)
 	defer timer.Stop()
 	batch := make([]result, 0, maxBatch)
@@ -123,7 +136,7 @@ func (x *Dispatcher) Run(ctx context.Context) {
 		if len(batch) > 0 {
 			x.flush(batch)
 		}
-		started, err := x.fill(ctx, &wg)
+		started, err := x.fill(ctx)
 		if err != nil && ctx.Err() == nil {
 			x.log.Error("wxrelay: claim deliveries", "error", err)
 		}
@@ -137,7 +150,8 @@ func (x *Dispatcher) Run(ctx context.Context) {
 		case <-timer.C:
 		}
 	}
-	go func() { wg.Wait(); close(x.results) }()
+	x.releaseAll(x.takeQueued())
+	go func() { x.wg.Wait(); close(x.results) }()
 	for r := range x.results {
 		batch = x.drain(append(batch[:0], r))
 		x.flush(batch)
@@ -160,100 +174,10 @@ func (x *Dispatcher) drain(batch []result) []result {
 	return batch
 }
 
-// fill claims as many due deliveries as there are free slots and starts an
-// attempt for each; deliveries beyond a project's bound are given back.
-func (x *Dispatcher) fill(ctx context.Context, wg *sync.WaitGroup) (int, error) {
-	x.mu.Lock()
-	free := x.cfg.Concurrency - x.inflight
-	var skip []int64
-	for id, n := range x.perProject {
-		if n >= x.cfg.PerProject {
-			skip = append(skip, id)
-		}
-	}
-	x.mu.Unlock()
-	if free <= 0 {
-		return 0, nil
-	}
-	now := x.svc.Clock.Now()
-	ds, err := x.svc.Deliveries.Claim(ctx, x.cfg.Owner, now, now.Add(x.cfg.Lease()), free, skip)
-	if err != nil || len(ds) == 0 {
-		return 0, err
-	}
-	jobs, err := x.load(ctx, ds)
-	if err != nil {
-		x.releaseAll(ds)
-		return 0, err
-	}
-	var back []int64
-	started := 0
-	for _, j := range jobs {
-		x.mu.Lock()
-		full := x.perProject[j.d.ProjectID] >= x.cfg.PerProject
-		if !full {
-			x.perProject[j.d.ProjectID]++
-			x.inflight++
-		}
-		x.mu.Unlock()
-		if full {
-			back = append(back, j.d.ID)
-			continue
-		}
-		started++
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := x.attempt(ctx, j)
-			x.mu.Lock()
-			x.inflight--
-			if x.perProject[j.d.ProjectID]--; x.perProject[j.d.ProjectID] <= 0 {
-				delete(x.perProject, j.d.ProjectID)
-			}
-			x.mu.Unlock()
-			x.results <- r
-			x.Notify()
-		}()
-	}
-	if len(back) > 0 {
-		if err := x.svc.Deliveries.Release(context.WithoutCancel(ctx), x.cfg.Owner, back); err != nil {
-			x.log.Error("wxrelay: release deliveries", "error", err)
-		}
-	}
-	return started, nil
-}
-
-// load fetches the events and projects of claimed deliveries.
-func (x *Dispatcher) load(ctx context.Context, ds []wxrelay.Delivery) ([]job, error) {
-	eids, pids := make([]int64, 0, len(ds)), make([]int64, 0, len(ds))
-	for _, d := range ds {
-		eids, pids = append(eids, d.EventID), append(pids, d.ProjectID)
-	}
-	events, err := x.svc.Events.ByIDs(ctx, eids)
-	if err != nil {
-		return nil, err
-	}
-	projects, err := x.svc.Projects.ByIDs(ctx, pids)
-	if err != nil {
-		return nil, err
-	}
-	byEvent := make(map[int64]wxrelay.Event, len(events))
-	for _, e := range events {
-		byEvent[e.ID] = e
-	}
-	byProject := make(map[int64]wxrelay.Project, len(projects))
-	for _, p := range projects {
-		byProject[p.ID] = p
-	}
-	jobs := make([]job, len(ds))
-	for i, d := range ds {
-		e, okE := byEvent[d.EventID]
-		p, okP := byProject[d.ProjectID]
-		jobs[i] = job{d: d, e: e, p: p, found: okP, hasBody: okE}
-	}
-	return jobs, nil
-}
-
 func (x *Dispatcher) releaseAll(ds []wxrelay.Delivery) {
+	if len(ds) == 0 {
+		return
+	}
 	ids := make([]int64, len(ds))
 	for i, d := range ds {
 		ids[i] = d.ID
@@ -276,15 +200,13 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 		return result{d: j.d.Abandon("project was deleted", now), why: wxrelay.FailedProjectDeleted}
 	case !j.p.Active():
 		return result{d: j.d.Abandon("project is invalid (statu 1)", now), why: wxrelay.FailedProjectDisabled}
-	case !j.hasBody:
+	case j.bodyErr != nil:
+		return result{d: j.d.Abandon(fmt.Sprintf("render payload: %v", j.bodyErr), now), why: wxrelay.FailedUndeliverable}
+	case j.body == nil:
 		return result{d: j.d.Abandon("event no longer exists", now), why: wxrelay.FailedUndeliverable}
 	}
-	body, err := Payload(j.e, x.cfg.Location)
-	if err != nil {
-		return result{d: j.d.Abandon(fmt.Sprintf("render payload: %v", err), now), why: wxrelay.FailedUndeliverable}
-	}
 	actx, cancel := context.WithTimeout(ctx, x.cfg.Timeout)
-	res := x.hook.Deliver(actx, ports.WebhookRequest{URL: j.p.URL, MessageID: MessageID(j.d.ID), Timestamp: now, Body: body, Secret: j.p.Secret})
+	res := x.hook.Deliver(actx, ports.WebhookRequest{URL: j.p.URL, MessageID: MessageID(j.d.ID), Timestamp: now, Body: j.body, Secret: j.p.Secret})
 	cancel()
 	if ctx.Err() != nil {
 		return result{d: j.d, release: true}

@@ -41,8 +41,23 @@ func newSQLiteService(tb testing.TB) (*wxrelay.Service, *storage.DB) {
 }
 
 // BenchmarkFanOut measures signed deliveries per second from SQLite to four
-// local sinks: b.N events, each delivered to every sink.
+// local sinks: b.N events, each delivered to every sink, with the
+// dispatcher's in-flight bounds (overall/per project) of each case.
 func BenchmarkFanOut(b *testing.B) {
+	cases := []struct {
+		name                    string
+		concurrency, perProject int
+	}{
+		{"inflight=1024/256", 1024, 256},
+		{"inflight=256/64", 256, 64},
+		{"inflight=64/8", 64, 8},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) { benchmarkFanOut(b, tc.concurrency, tc.perProject) })
+	}
+}
+
+func benchmarkFanOut(b *testing.B, concurrency, perProject int) {
 	ctx := context.Background()
 	svc, _ := newSQLiteService(b)
 	var delivered atomic.Int64
@@ -63,9 +78,10 @@ func BenchmarkFanOut(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	hook := webhook.New(webhook.Config{Egress: webhook.Egress{AllowPrivate: true}, Timeout: 5 * time.Second, MaxIdlePerHost: 256})
+	hook := webhook.New(webhook.Config{Egress: webhook.Egress{AllowPrivate: true}, Timeout: 5 * time.Second,
+		MaxIdlePerHost: perProject, MaxIdle: concurrency})
 	d := wxrelay.NewDispatcher(svc, hook, wxrelay.DispatcherConfig{
-		Owner: "bench", Concurrency: 1024, PerProject: 256, Timeout: 5 * time.Second, Poll: 10 * time.Millisecond,
+		Owner: "bench", Concurrency: concurrency, PerProject: perProject, Timeout: 5 * time.Second, Poll: 10 * time.Millisecond,
 		Policy: domain.RetryPolicy{MaxAttempts: 3, Base: time.Second, Cap: time.Minute},
 	}, nil, nil)
 	runCtx, stop := context.WithCancel(ctx)

@@ -3,6 +3,7 @@ package wxrelay
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/campushub/campushub/domain/shared"
@@ -18,22 +19,50 @@ const maxBatch = 1024
 func (x *Dispatcher) flush(batch []result) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var release []int64
+	var release, disabled []int64
 	err := x.svc.UoW.Do(ctx, func(ctx context.Context) error {
-		release = release[:0]
-		return x.write(ctx, batch, &release)
+		release, disabled = release[:0], disabled[:0]
+		return x.write(ctx, batch, &release, &disabled)
 	})
 	if err != nil {
 		x.log.Error("wxrelay: write delivery outcomes", "error", err, "deliveries", len(batch))
+		disabled = nil
 	}
 	if len(release) > 0 {
 		if err := x.svc.Deliveries.Release(ctx, x.cfg.Owner, release); err != nil {
 			x.log.Error("wxrelay: release deliveries", "error", err)
 		}
 	}
+	x.settle(batch, disabled)
 }
 
-func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64) error {
+// settle lets queued deliveries of projects whose failed attempts are now
+// counted start again, and drops those of projects just disabled: their
+// deliveries were abandoned, leases included.
+func (x *Dispatcher) settle(batch []result, disabled []int64) {
+	x.mu.Lock()
+	for _, r := range batch {
+		if r.attempt != nil && !r.attempt.Succeeded() {
+			if x.failing[r.d.ProjectID]--; x.failing[r.d.ProjectID] <= 0 {
+				delete(x.failing, r.d.ProjectID)
+			}
+		}
+	}
+	if len(disabled) > 0 {
+		kept := x.queue[:0]
+		for _, q := range x.queue {
+			if !slices.Contains(disabled, q.j.d.ProjectID) {
+				kept = append(kept, q)
+			}
+		}
+		clear(x.queue[len(kept):])
+		x.queue = kept
+	}
+	x.mu.Unlock()
+	x.releaseAll(x.startQueued())
+}
+
+func (x *Dispatcher) write(ctx context.Context, batch []result, release, disabled *[]int64) error {
 	var attempts []wxrelay.Attempt
 	pids := map[int64]bool{}
 	for _, r := range batch {
@@ -66,7 +95,10 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 		saved[id] = true
 	}
 	var events []shared.Event
-	changed := map[int64]bool{}
+	before := make(map[int64]wxrelay.Project, len(projects))
+	for id, p := range projects {
+		before[id] = p
+	}
 	for _, r := range batch {
 		if !saved[r.d.ID] {
 			continue // released, or the lease ran out and another dispatcher took over
@@ -84,7 +116,6 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 		if !ok {
 			continue
 		}
-		changed[p.ID] = true
 		if r.attempt.Succeeded() {
 			p.Failures = 0
 		} else {
@@ -93,6 +124,7 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 		if p.Active() && x.cfg.Policy.DisableAfter > 0 && p.Failures >= x.cfg.Policy.DisableAfter {
 			p.Status = wxrelay.StatusInactive
 			events = append(events, wxrelay.ProjectDisabled(p, p.Failures, r.attempt.At))
+			*disabled = append(*disabled, p.ID)
 			reason := fmt.Sprintf("project was disabled after %d consecutive failed attempts", p.Failures)
 			if err := x.svc.abandon(ctx, p.ID, wxrelay.FailedProjectDisabled, reason, r.attempt.At); err != nil {
 				return err
@@ -100,8 +132,10 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 		}
 		projects[p.ID] = p
 	}
-	for id := range changed {
-		p := projects[id]
+	for id, p := range projects {
+		if b := before[id]; b.Failures == p.Failures && b.Status == p.Status {
+			continue // the common case: a healthy project stays healthy
+		}
 		if err := x.svc.Projects.SetHealth(ctx, p.ID, p.Failures, p.Status); err != nil {
 			return fmt.Errorf("set project %d health: %w", p.ID, err)
 		}

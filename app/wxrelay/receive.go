@@ -2,10 +2,8 @@ package wxrelay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/domain/wxrelay"
@@ -107,28 +105,4 @@ func (s *Service) storeOnce(ctx context.Context, batch []wxrelay.Event) ([]bool,
 		return s.Outbox.Append(ctx, events...)
 	})
 	return stored, err
-}
-
-// Payload renders the JSON body every project receives for e: the same
-// bytes on every attempt. data is the decrypted raw_data, as JSON when it
-// is JSON and as a string otherwise; it is left out when the app has no
-// secret.
-func Payload(e wxrelay.Event, loc *time.Location) ([]byte, error) {
-	inner := map[string]any{
-		"event_id": e.ID, "app_key": e.AppKey, "school_code": e.SchoolCode,
-		"event": e.Name, "raw_data": e.RawData,
-		"received_at": e.ReceivedAt.In(loc).Format("2006-01-02 15:04:05"),
-	}
-	if e.Data != "" {
-		if json.Valid([]byte(e.Data)) {
-			inner["data"] = json.RawMessage(e.Data)
-		} else {
-			inner["data"] = e.Data
-		}
-	}
-	return json.Marshal(map[string]any{
-		"type":      "wxc." + e.Name,
-		"timestamp": e.ReceivedAt.UTC().Format(time.RFC3339Nano),
-		"data":      inner,
-	})
 }

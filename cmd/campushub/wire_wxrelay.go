@@ -34,7 +34,8 @@ func wireWXRelay(w *wiring, out *wired) error {
 		Egress: egress, Cipher: wxcrypto.Cipher{}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appwx.Config{Apps: apps, DedupWindow: w.cfg.WXDedupWindow})
 
-	hook := webhook.New(webhook.Config{Egress: egress, Timeout: w.cfg.WebhookTimeout, MaxIdlePerHost: w.cfg.WebhookPerProject})
+	hook := webhook.New(webhook.Config{Egress: egress, Timeout: w.cfg.WebhookTimeout,
+		MaxIdlePerHost: w.cfg.WebhookPerProject, MaxIdle: w.cfg.WebhookConcurrency})
 	dispatcher := appwx.NewDispatcher(svc, hook, appwx.DispatcherConfig{
 		Owner:       dispatcherOwner(),
 		Concurrency: w.cfg.WebhookConcurrency,

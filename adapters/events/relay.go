@@ -113,7 +113,6 @@ type Relay struct {
 	leaseUntil  time.Time // when the held lease expires unless renewed
 	nextRenewal time.Time
 	nextPrune   time.Time
-	nextLag     time.Time
 	failures    int
 
 	serialWrites bool    // the store cannot mark and claim at the same time
@@ -143,7 +142,15 @@ func (r *Relay) Owner() string { return r.cfg.Owner }
 // published, gives up the lease and returns nil. It returns early only if ctx never allowed it
 // to start.
 func (r *Relay) Run(ctx context.Context) error {
+	lagCtx, stopLag := context.WithCancel(ctx)
+	lagDone := make(chan struct{})
+	go func() {
+		defer close(lagDone)
+		r.watchLag(lagCtx)
+	}()
 	defer func() {
+		stopLag()
+		<-lagDone
 		r.land(ctx)
 		r.stepDown()
 	}()
@@ -168,7 +175,6 @@ func (r *Relay) Run(ctx context.Context) error {
 // cycle does one round of work and returns how long to wait before the next.
 func (r *Relay) cycle(ctx context.Context) time.Duration {
 	now := r.cfg.Now()
-	r.updateLag(ctx, now)
 	if !r.holdLease(ctx, now) {
 		r.land(ctx)
 		return min(r.cfg.LeaseTTL/4, time.Second)

@@ -37,12 +37,24 @@ func (r *Relay) prune(ctx context.Context, now time.Time) {
 	}
 }
 
-// updateLag refreshes the lag gauges, at most once a second.
-func (r *Relay) updateLag(ctx context.Context, now time.Time) {
-	if now.Before(r.nextLag) {
-		return
+// watchLag refreshes the lag gauges every second until ctx ends, beside the
+// publishing loop rather than in it, so that counting the outbox never
+// delays a batch.
+func (r *Relay) watchLag(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		r.updateLag(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
-	r.nextLag = now.Add(time.Second)
+}
+
+// updateLag reads the lag once.
+func (r *Relay) updateLag(ctx context.Context) {
 	n, oldest, err := r.store.OutboxLag(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -54,7 +66,7 @@ func (r *Relay) updateLag(ctx context.Context, now time.Time) {
 	if oldest.IsZero() {
 		r.metrics.oldestAge.Set(0)
 	} else {
-		r.metrics.oldestAge.Set(max(0, now.Sub(oldest).Seconds()))
+		r.metrics.oldestAge.Set(max(0, r.cfg.Now().Sub(oldest).Seconds()))
 	}
 }
 

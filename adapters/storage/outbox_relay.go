@@ -64,14 +64,8 @@ func (s *RelayStore) SerialWrites() bool { return s.db.Dialect == SQLite }
 func (s *RelayStore) AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
 	now := s.now()
 	until := now.Add(ttl).UnixMilli()
-	_, err := s.db.NewInsert().Model(&relayLease{Name: name, Owner: owner, LeaseUntil: until}).Exec(ctx)
-	if err == nil {
-		return true, nil
-	}
-	if !IsUniqueViolation(err) {
-		return false, fmt.Errorf("relay lease %s: %w", name, err)
-	}
-	_, err = s.db.NewUpdate().Model((*relayLease)(nil)).
+	// Renewing (or taking over) is the common case: one UPDATE.
+	res, err := s.db.NewUpdate().Model((*relayLease)(nil)).
 		Set("owner = ?", owner).
 		Set("lease_until = ?", until).
 		Where("name = ?", name).
@@ -82,8 +76,19 @@ func (s *RelayStore) AcquireLease(ctx context.Context, name, owner string, ttl t
 	if err != nil {
 		return false, fmt.Errorf("relay lease %s: %w", name, err)
 	}
-	// Rows-affected differs between drivers when nothing changes, so read the
-	// holder back instead.
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return true, nil
+	}
+	_, err = s.db.NewInsert().Model(&relayLease{Name: name, Owner: owner, LeaseUntil: until}).Exec(ctx)
+	if err == nil {
+		return true, nil
+	}
+	if !IsUniqueViolation(err) {
+		return false, fmt.Errorf("relay lease %s: %w", name, err)
+	}
+	// Held by someone else, or (MySQL counts a row whose values did not
+	// change as unaffected) renewed within the same millisecond: read the
+	// holder back.
 	var cur relayLease
 	if err := s.db.NewSelect().Model(&cur).Where("name = ?", name).Scan(ctx); err != nil {
 		return false, fmt.Errorf("relay lease %s: %w", name, err)

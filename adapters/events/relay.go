@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -110,9 +111,9 @@ type Relay struct {
 	log     *slog.Logger
 
 	leader      bool
-	leaseUntil  time.Time // when the held lease expires unless renewed
+	leading     atomic.Bool // leader, for the upkeep goroutine
+	leaseUntil  time.Time   // when the held lease expires unless renewed
 	nextRenewal time.Time
-	nextPrune   time.Time
 	failures    int
 
 	serialWrites bool    // the store cannot mark and claim at the same time
@@ -142,15 +143,15 @@ func (r *Relay) Owner() string { return r.cfg.Owner }
 // published, gives up the lease and returns nil. It returns early only if ctx never allowed it
 // to start.
 func (r *Relay) Run(ctx context.Context) error {
-	lagCtx, stopLag := context.WithCancel(ctx)
-	lagDone := make(chan struct{})
+	upkeepCtx, stopUpkeep := context.WithCancel(ctx)
+	upkeepDone := make(chan struct{})
 	go func() {
-		defer close(lagDone)
-		r.watchLag(lagCtx)
+		defer close(upkeepDone)
+		r.upkeep(upkeepCtx)
 	}()
 	defer func() {
-		stopLag()
-		<-lagDone
+		stopUpkeep()
+		<-upkeepDone
 		r.land(ctx)
 		r.stepDown()
 	}()
@@ -179,7 +180,6 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 		r.land(ctx)
 		return min(r.cfg.LeaseTTL/4, time.Second)
 	}
-	r.prune(ctx, now)
 	n, err := r.step(ctx)
 	if ctx.Err() != nil {
 		return 0 // Run lands the batch in flight and returns
@@ -235,6 +235,7 @@ func (r *Relay) holdLease(ctx context.Context, now time.Time) bool {
 		}
 	}
 	r.leader = held
+	r.leading.Store(held)
 	if held {
 		r.metrics.leader.Set(1)
 		r.leaseUntil = now.Add(r.cfg.LeaseTTL)

@@ -18,13 +18,9 @@ func (r *Relay) backoff() time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// prune deletes rows published more than Retention ago, every PruneInterval.
-func (r *Relay) prune(ctx context.Context, now time.Time) {
-	if r.cfg.Retention <= 0 || now.Before(r.nextPrune) {
-		return
-	}
-	r.nextPrune = now.Add(r.cfg.PruneInterval)
-	n, err := r.store.PruneOutbox(ctx, now.Add(-r.cfg.Retention))
+// prune deletes rows published more than Retention ago.
+func (r *Relay) prune(ctx context.Context) {
+	n, err := r.store.PruneOutbox(ctx, r.cfg.Now().Add(-r.cfg.Retention))
 	if err != nil {
 		if ctx.Err() == nil {
 			r.log.Warn("outbox relay: prune failed", "err", err)
@@ -37,14 +33,23 @@ func (r *Relay) prune(ctx context.Context, now time.Time) {
 	}
 }
 
-// watchLag refreshes the lag gauges every second until ctx ends, beside the
-// publishing loop rather than in it, so that counting the outbox never
-// delays a batch.
-func (r *Relay) watchLag(ctx context.Context) {
-	t := time.NewTicker(time.Second)
+// upkeep refreshes the lag gauges every second and, while this relay holds
+// the lease, prunes every PruneInterval, until ctx ends. It runs beside the
+// publishing loop rather than in it, so that neither delays a batch.
+func (r *Relay) upkeep(ctx context.Context) {
+	t := time.NewTicker(min(time.Second, r.cfg.PruneInterval))
 	defer t.Stop()
+	var nextLag, nextPrune time.Time
 	for {
-		r.updateLag(ctx)
+		now := r.cfg.Now()
+		if !now.Before(nextLag) {
+			nextLag = now.Add(time.Second)
+			r.updateLag(ctx)
+		}
+		if r.cfg.Retention > 0 && r.leading.Load() && !now.Before(nextPrune) {
+			nextPrune = now.Add(r.cfg.PruneInterval)
+			r.prune(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -81,5 +86,6 @@ func (r *Relay) stepDown() {
 		r.log.Warn("outbox relay: could not release the lease", "err", err)
 	}
 	r.leader = false
+	r.leading.Store(false)
 	r.metrics.leader.Set(0)
 }

@@ -55,10 +55,13 @@ type WXDeliveries interface {
 	Attempts(ctx context.Context, deliveryID int64) ([]wxrelay.Attempt, error)
 	// Claim leases up to limit pending deliveries due at now to owner until
 	// leaseUntil, skipping rows another owner holds and the projects in
-	// skip. Replicas never claim the same row at once.
+	// skip. Replicas never claim the same row at once. A claimed delivery
+	// may come back with NextAttemptAt moved to leaseUntil: when it is due
+	// again should its outcome never be written.
 	Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error)
-	// Release gives up owner's lease on ids without recording anything.
-	Release(ctx context.Context, owner string, ids []int64) error
+	// Release gives up owner's lease on ids without recording anything;
+	// they are due again at now.
+	Release(ctx context.Context, owner string, ids []int64, now time.Time) error
 	// SaveAll writes back the deliveries owner still holds a lease on,
 	// frees those leases and returns their ids; a lost lease means another
 	// owner took over.

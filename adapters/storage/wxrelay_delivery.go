@@ -201,13 +201,13 @@ func (r *WXDeliveries) Claim(ctx context.Context, owner string, now, leaseUntil 
 	return out, err
 }
 
-// Release clears owner's lease on ids.
-func (r *WXDeliveries) Release(ctx context.Context, owner string, ids []int64) error {
+// Release clears owner's lease on ids and makes them due at now.
+func (r *WXDeliveries) Release(ctx context.Context, owner string, ids []int64, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	_, err := r.db.IDB(ctx).NewUpdate().Model((*wxDeliveryRow)(nil)).
-		Set("lease_owner = ''").Set("lease_until = NULL").
+		Set("lease_owner = ''").Set("lease_until = NULL").Set("next_attempt_at = ?", now.UTC()).
 		Where("id IN (?)", bun.In(ids)).Where("lease_owner = ?", owner).Exec(ctx)
 	return err
 }

@@ -91,8 +91,11 @@ func jsonParam(v any, texts ...string) (string, bool) {
 // The dispatcher's statements on SQLite, for the same reason.
 const (
 	// sqliteLease leases due deliveries, except those of the projects in
-	// the JSON array, in one statement.
-	sqliteLease = `UPDATE wx_deliveries SET lease_owner = ?, lease_until = ?
+	// the JSON array, in one statement. It also moves next_attempt_at to
+	// the lease's end, which keeps leased rows out of the due index range
+	// that later claims scan; they come due again only if the lease runs
+	// out (Release and the written outcome set it again).
+	sqliteLease = `UPDATE wx_deliveries SET lease_owner = ?, lease_until = ?, next_attempt_at = ?
 		WHERE id IN (SELECT id FROM wx_deliveries
 			WHERE status = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
 			AND project_id NOT IN (SELECT value FROM json_each(?))
@@ -126,7 +129,8 @@ func (r *WXDeliveries) claimSQLite(ctx context.Context, owner string, now, lease
 		return nil, err
 	}
 	t := sqliteTime(now)
-	rows, err := st.QueryContext(ctx, owner, sqliteTime(leaseUntil), string(wxrelay.DeliveryPending), t, t, param, limit)
+	until := sqliteTime(leaseUntil)
+	rows, err := st.QueryContext(ctx, owner, until, until, string(wxrelay.DeliveryPending), t, t, param, limit)
 	if err != nil {
 		return nil, err
 	}

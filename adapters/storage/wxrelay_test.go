@@ -232,10 +232,25 @@ func TestWXDeliveriesCreateForActive(t *testing.T) {
 			t.Fatalf("Claim of the created deliveries = %d, %v", len(got), err)
 		}
 		for i, d := range got {
-			if d.Status != wxrelay.DeliveryPending || !d.NextAttemptAt.Equal(at) || !d.RunStartedAt.Equal(at) || !d.CreatedAt.Equal(at) ||
+			due := d.NextAttemptAt.Equal(at) || d.NextAttemptAt.Equal(at.Add(time.Minute)) // or moved to the lease's end
+			if d.Status != wxrelay.DeliveryPending || !due || !d.RunStartedAt.Equal(at) || !d.CreatedAt.Equal(at) ||
 				!d.UpdatedAt.Equal(at) || d.EventID == 0 || !slices.Contains(active, d.ProjectID) || (i > 0 && d.ID <= got[i-1].ID) {
 				t.Fatalf("claimed %+v", d)
 			}
+		}
+		if again, err := repo.Claim(ctx, "p", at.Add(time.Second), at.Add(time.Minute), 10, nil); err != nil || len(again) != 0 {
+			t.Fatalf("claim of leased deliveries = %d, %v; want none", len(again), err)
+		}
+		if err := repo.Release(ctx, "o", []int64{got[0].ID}, at.Add(2*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		released, err := repo.Claim(ctx, "p", at.Add(2*time.Second), at.Add(time.Minute), 10, nil)
+		if err != nil || len(released) != 1 || released[0].ID != got[0].ID {
+			t.Fatalf("claim after release = %+v, %v; want delivery %d", released, err, got[0].ID)
+		}
+		expired, err := repo.Claim(ctx, "q", at.Add(2*time.Minute), at.Add(3*time.Minute), 10, nil)
+		if err != nil || len(expired) != 4 {
+			t.Fatalf("claim after the leases ran out = %d, %v; want 4", len(expired), err)
 		}
 	})
 }

@@ -182,7 +182,7 @@ func (x *Dispatcher) releaseAll(ds []wxrelay.Delivery) {
 	for i, d := range ds {
 		ids[i] = d.ID
 	}
-	if err := x.svc.Deliveries.Release(context.Background(), x.cfg.Owner, ids); err != nil {
+	if err := x.svc.Deliveries.Release(context.Background(), x.cfg.Owner, ids, x.svc.Clock.Now()); err != nil {
 		x.log.Error("wxrelay: release deliveries", "error", err)
 	}
 }

@@ -252,7 +252,7 @@ func (m memDeliveries) Claim(_ context.Context, owner string, now, _ time.Time, 
 	return out, nil
 }
 
-func (m memDeliveries) Release(_ context.Context, owner string, ids []int64) error {
+func (m memDeliveries) Release(_ context.Context, owner string, ids []int64, _ time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, id := range ids {

@@ -29,7 +29,7 @@ func (x *Dispatcher) flush(batch []result) {
 		disabled = nil
 	}
 	if len(release) > 0 {
-		if err := x.svc.Deliveries.Release(ctx, x.cfg.Owner, release); err != nil {
+		if err := x.svc.Deliveries.Release(ctx, x.cfg.Owner, release, x.svc.Clock.Now()); err != nil {
 			x.log.Error("wxrelay: release deliveries", "error", err)
 		}
 	}

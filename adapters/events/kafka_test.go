@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	kafkago "github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/campushub/campushub/adapters/events"
 	"github.com/campushub/campushub/adapters/events/kafka"
@@ -135,6 +135,7 @@ func TestRelaySurvivesKafkaRestart(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			module := uniqueModule()
 			topic := "campushub." + module + ".v1"
 			b := tc.broker(t, 3, topic)
@@ -182,26 +183,29 @@ func consumeAll(t testing.TB, addrs []string, topic string, n int) []ports.Outbo
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	r := kafkago.NewReader(kafkago.ReaderConfig{
-		Brokers: addrs, Topic: topic, GroupID: "test-" + uniqueModule(),
-		StartOffset: kafkago.FirstOffset, MaxWait: 200 * time.Millisecond,
-	})
-	defer r.Close()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.ConsumeTopics(topic), kgo.ConsumerGroup("test-"+uniqueModule()),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
 	seen := map[int64]bool{}
 	var out []ports.OutboxMessage
 	for len(seen) < n {
-		m, err := r.ReadMessage(ctx)
-		if err != nil {
+		fs := cl.PollFetches(ctx)
+		if err := ctx.Err(); err != nil {
 			t.Fatalf("read %d of %d distinct events: %v", len(seen), n, err)
 		}
-		var id int64
-		for _, h := range m.Headers {
-			if h.Key == kafka.HeaderID {
-				id, _ = strconv.ParseInt(strings.TrimSpace(string(h.Value)), 10, 64)
+		fs.EachRecord(func(r *kgo.Record) {
+			var id int64
+			for _, h := range r.Headers {
+				if h.Key == kafka.HeaderID {
+					id, _ = strconv.ParseInt(strings.TrimSpace(string(h.Value)), 10, 64)
+				}
 			}
-		}
-		seen[id] = true
-		out = append(out, ports.OutboxMessage{ID: id, Topic: m.Topic, Key: string(m.Key), Payload: m.Value})
+			seen[id] = true
+			out = append(out, ports.OutboxMessage{ID: id, Topic: r.Topic, Key: string(r.Key), Payload: r.Value})
+		})
 	}
 	return out
 }

@@ -177,8 +177,8 @@ var settings = []setting{
 	{"WEBHOOK_BACKOFF_BASE", "5s", "delay before the first retry of a delivery; each next retry waits twice as long (with jitter), at most 1h", duration(func(c *Config) *time.Duration { return &c.WebhookBackoffBase })},
 	{"WEBHOOK_MAX_AGE", "24h", "a delivery older than this is not retried again", duration(func(c *Config) *time.Duration { return &c.WebhookMaxAge })},
 	{"WEBHOOK_DISABLE_AFTER", "20", "consecutive failed attempts after which a project is disabled", integer(func(c *Config) *int { return &c.WebhookDisableAfter })},
-	{"WEBHOOK_CONCURRENCY", "64", "deliveries in flight at once, overall", integer(func(c *Config) *int { return &c.WebhookConcurrency })},
-	{"WEBHOOK_PER_PROJECT", "8", "deliveries in flight at once to one project", integer(func(c *Config) *int { return &c.WebhookPerProject })},
+	{"WEBHOOK_CONCURRENCY", "256", "deliveries in flight at once, overall", integer(func(c *Config) *int { return &c.WebhookConcurrency })},
+	{"WEBHOOK_PER_PROJECT", "64", "deliveries in flight at once to one project", integer(func(c *Config) *int { return &c.WebhookPerProject })},
 
 	{"EVENTS_BROKER", "none", "where outbox events go: `none` (they stay in the outbox table) or `kafka`", str(func(c *Config) *string { return &c.EventsBroker })},
 	{"KAFKA_BROKERS", "localhost:9092", "comma-separated Kafka bootstrap brokers (EVENTS_BROKER=kafka)", func(c *Config, v string) error {

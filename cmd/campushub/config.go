@@ -195,7 +195,7 @@ var settings = []setting{
 	{"KAFKA_TOPIC_PARTITIONS", "6", "partitions of topics the service creates", integer(func(c *Config) *int { return &c.KafkaTopicPartitions })},
 	{"KAFKA_TOPIC_REPLICATION", "1", "replication factor of topics the service creates", integer(func(c *Config) *int { return &c.KafkaTopicReplication })},
 	{"EVENTS_SOURCE", "/campushub", "CloudEvents `ce_source` of published events", str(func(c *Config) *string { return &c.EventsSource })},
-	{"OUTBOX_BATCH_SIZE", "500", "outbox rows published per batch", integer(func(c *Config) *int { return &c.OutboxBatchSize })},
+	{"OUTBOX_BATCH_SIZE", "2000", "outbox rows published per batch", integer(func(c *Config) *int { return &c.OutboxBatchSize })},
 	{"OUTBOX_POLL_INTERVAL", "25ms", "how often the relay looks for new outbox rows when idle", duration(func(c *Config) *time.Duration { return &c.OutboxPollInterval })},
 	{"OUTBOX_RETENTION", "168h", "published outbox rows are deleted after this long (kept forever with EVENTS_BROKER=none)", duration(func(c *Config) *time.Duration { return &c.OutboxRetention })},
 }

@@ -123,3 +123,19 @@ func composeDefault(v string) string {
 		v = v[start+end+1:]
 	}
 }
+
+// TestComposeFallbacksFollowDefaults keeps the ${VAR:-fallback} values of
+// docker-compose.yml equal to the service's own defaults, so a deployment
+// that overrides nothing runs as documented in README.md.
+func TestComposeFallbacksFollowDefaults(t *testing.T) {
+	env := loadCompose(t).Services["campushub"].Environment
+	for _, s := range settings {
+		v, ok := env[s.Name]
+		if !ok || !strings.HasPrefix(v, "${"+s.Name+":-") {
+			continue // not set, or deliberately fixed for the compose deployment
+		}
+		if got := composeDefault(v); got != s.Default {
+			t.Errorf("docker-compose.yml falls back to %s=%q, the service's default is %q", s.Name, got, s.Default)
+		}
+	}
+}

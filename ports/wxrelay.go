@@ -46,7 +46,6 @@ type DeliveryFilter struct {
 
 // WXDeliveries stores deliveries and their attempts.
 type WXDeliveries interface {
-	Create(ctx context.Context, ds []wxrelay.Delivery) error
 	// CreateForActive creates a pending delivery, due at now, of each event
 	// to each valid project, and returns how many it created.
 	CreateForActive(ctx context.Context, eventIDs []int64, now time.Time) (int, error)

@@ -174,24 +174,8 @@ func (s *service) call(t *testing.T, method, path, token string, body any) envel
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, s.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	if token != "" {
-		req.Header.Set("Authorization", "Token "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	e := envelope{Status: resp.StatusCode}
-	if err := json.Unmarshal(raw, &e); err != nil {
-		t.Fatalf("%s %s: HTTP %d, not an envelope: %s", method, path, resp.StatusCode, raw)
-	}
+	var e envelope
+	e.Status = request(t, method, s.URL+path, "application/json; charset=utf-8", token, rd, &e)
 	return e
 }
 

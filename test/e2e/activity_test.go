@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -23,26 +21,12 @@ type activityReply struct {
 // with an Authorization token when given, and decodes the envelope.
 func (s *service) activityCall(t *testing.T, method, path, token, body string) activityReply {
 	t.Helper()
-	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader([]byte(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctype := ""
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		ctype = "application/json"
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Token "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	r := activityReply{Status: resp.StatusCode}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("%s %s: HTTP %d, not an envelope: %s", method, path, resp.StatusCode, raw)
-	}
+	var r activityReply
+	r.Status = request(t, method, s.URL+path, ctype, token, strings.NewReader(body), &r)
 	return r
 }
 

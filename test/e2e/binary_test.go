@@ -5,6 +5,8 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -168,4 +170,31 @@ func freeAddr(t *testing.T) string {
 func readFile(path string) string {
 	b, _ := os.ReadFile(path)
 	return string(b)
+}
+
+// request sends one HTTP request with an optional Content-Type and
+// `Authorization: Token`, and decodes the JSON answer into reply, whose
+// Status field the caller sets from the returned status.
+func request(t *testing.T, method, url, contentType, token string, body io.Reader, reply any) (status int) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Token "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, reply); err != nil {
+		t.Fatalf("%s %s: HTTP %d, not a JSON envelope: %s", method, url, resp.StatusCode, raw)
+	}
+	return resp.StatusCode
 }

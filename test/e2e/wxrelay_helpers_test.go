@@ -140,26 +140,8 @@ func wx(t *testing.T, base, method, path, token string, body any) wxReply {
 	case string:
 		rd, ctype = strings.NewReader(b), "application/json; charset=utf-8"
 	}
-	req, err := http.NewRequest(method, base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Token "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	r := wxReply{Status: resp.StatusCode}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("%s %s: HTTP %d, not JSON: %s", method, path, resp.StatusCode, raw)
-	}
+	var r wxReply
+	r.Status = request(t, method, base+path, ctype, token, rd, &r)
 	return r
 }
 

@@ -50,15 +50,7 @@ func newHarness(tb testing.TB, mounts ...server.Mounter) *harness {
 // newHarnessOn builds the harness on the database at url.
 func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: url})
-	if err != nil {
-		tb.Fatalf("open database: %v", err)
-	}
-	tb.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate: %v", err)
-	}
+	db := migratedDB(tb, url)
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		tb.Fatal(err)
@@ -253,4 +245,20 @@ func (h *harness) send(req *http.Request) reply {
 		h.tb.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	return r
+}
+
+// migratedDB opens the database at url, applies every migration and closes
+// it when the test ends.
+func migratedDB(tb testing.TB, url string) *storage.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storage.Config{URL: url})
+	if err != nil {
+		tb.Fatalf("open database: %v", err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return db
 }

@@ -44,15 +44,7 @@ type modHarness struct {
 
 func newModHarness(tb testing.TB) *modHarness {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(tb.TempDir(), "t.db")})
-	if err != nil {
-		tb.Fatalf("open database: %v", err)
-	}
-	tb.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate: %v", err)
-	}
+	db := migratedDB(tb, "sqlite:"+filepath.Join(tb.TempDir(), "t.db"))
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	outbox := storage.NewOutbox(db)

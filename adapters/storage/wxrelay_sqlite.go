@@ -94,10 +94,12 @@ const (
 	// the JSON array, in one statement. It also moves next_attempt_at to
 	// the lease's end, which keeps leased rows out of the due index range
 	// that later claims scan; they come due again only if the lease runs
-	// out (Release and the written outcome set it again).
+	// out (Release and the written outcome set it again). The status is
+	// written out, not bound, so that the planner may use the partial
+	// index of pending rows.
 	sqliteLease = `UPDATE wx_deliveries SET lease_owner = ?, lease_until = ?, next_attempt_at = ?
 		WHERE id IN (SELECT id FROM wx_deliveries
-			WHERE status = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+			WHERE status = '` + string(wxrelay.DeliveryPending) + `' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
 			AND project_id NOT IN (SELECT value FROM json_each(?))
 			ORDER BY next_attempt_at, id LIMIT ?)
 		RETURNING id, event_id, project_id, attempts, next_attempt_at, run_started_at, last_error, created_at, updated_at`
@@ -130,7 +132,7 @@ func (r *WXDeliveries) claimSQLite(ctx context.Context, owner string, now, lease
 	}
 	t := sqliteTime(now)
 	until := sqliteTime(leaseUntil)
-	rows, err := st.QueryContext(ctx, owner, until, until, string(wxrelay.DeliveryPending), t, t, param, limit)
+	rows, err := st.QueryContext(ctx, owner, until, until, t, t, param, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,9 @@ USER_NAME=campushub
 USER_PASS=campushub
 DB_NAME=campushub
 
-log() { echo "mariadb: $*" >&2; }
-die() { log "$*"; exit 1; }
+SERVICE=mariadb
+# shellcheck source=test/services/lib.sh
+source "$REPO/test/services/lib.sh"
 
 # tool prints the first of the given programs that is installed.
 tool() {
@@ -48,26 +49,8 @@ client() { tool mariadb mysql; }
 # package's own server is not started (policy-rc.d says so when present).
 install() {
 	server >/dev/null && tool mariadb-install-db mysql_install_db >/dev/null && return 0
-	local sudo=""
-	[ "$(id -u)" = 0 ] || sudo="sudo"
-	log "installing the Debian package mariadb-server"
-	$sudo apt-get update -qq >&2 || die "apt-get update failed"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
-		--no-install-recommends mariadb-server mariadb-client >&2 || die "apt-get install mariadb-server failed"
+	apt_install mariadb-server mariadb-client
 	server >/dev/null || die "mariadb-server installed but no mariadbd found"
-}
-
-# free_port prints a TCP port nobody listens on.
-free_port() {
-	local p
-	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 30000))
-		if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free TCP port found"
 }
 
 running() {

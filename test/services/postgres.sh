@@ -21,8 +21,9 @@ USER_NAME=campushub
 USER_PASS=campushub
 DB_NAME=campushub
 
-log() { echo "postgres: $*" >&2; }
-die() { log "$*"; exit 1; }
+SERVICE=postgres
+# shellcheck source=test/services/lib.sh
+source "$REPO/test/services/lib.sh"
 
 # as_pg runs a command as the owner of the cluster: the postgres user when we
 # are root (the server refuses to run as root), ourselves otherwise.
@@ -45,26 +46,8 @@ pg_bin() {
 # package's own cluster is not started (policy-rc.d says so when present).
 install() {
 	pg_bin >/dev/null && return 0
-	local sudo=""
-	[ "$(id -u)" = 0 ] || sudo="sudo"
-	log "installing the Debian package postgresql"
-	$sudo apt-get update -qq >&2 || die "apt-get update failed"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
-		--no-install-recommends postgresql >&2 || die "apt-get install postgresql failed"
+	apt_install postgresql
 	pg_bin >/dev/null || die "postgresql installed but no pg_ctl under /usr/lib/postgresql/*/bin"
-}
-
-# free_port prints a TCP port nobody listens on.
-free_port() {
-	local p
-	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 30000))
-		if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free TCP port found"
 }
 
 running() {

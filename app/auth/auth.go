@@ -102,3 +102,9 @@ func Caller(ctx context.Context) (Principal, error) {
 	}
 	return p, nil
 }
+
+// CallerID returns the authenticated caller's account id.
+func CallerID(ctx context.Context) (int64, error) {
+	p, err := Caller(ctx)
+	return p.AccountID, err
+}

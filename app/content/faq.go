@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 
+	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/domain/shared"
 )
 
 // FAQs lists the FAQ, newest first.
 func (s *Service) FAQs(ctx context.Context, p Page) ([]content.FAQ, int64, error) {
-	if _, err := caller(ctx); err != nil {
+	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
 	return s.Deps.FAQs.List(ctx, p.offset(), p.Size)
@@ -18,16 +19,16 @@ func (s *Service) FAQs(ctx context.Context, p Page) ([]content.FAQ, int64, error
 
 // FAQ returns one FAQ entry.
 func (s *Service) FAQ(ctx context.Context, id int64) (content.FAQ, error) {
-	if _, err := caller(ctx); err != nil {
+	if _, err := auth.CallerID(ctx); err != nil {
 		return content.FAQ{}, err
 	}
 	f, err := s.Deps.FAQs.ByID(ctx, id)
-	return f, notFound(err, content.ErrFAQNotFound)
+	return f, shared.NotFoundAs(err, content.ErrFAQNotFound)
 }
 
 // CreateFAQ adds a FAQ entry (managers).
 func (s *Service) CreateFAQ(ctx context.Context, in content.FAQInput) (content.FAQ, error) {
-	mid, err := caller(ctx)
+	mid, err := auth.CallerID(ctx)
 	if err != nil {
 		return content.FAQ{}, err
 	}
@@ -46,14 +47,14 @@ func (s *Service) CreateFAQ(ctx context.Context, in content.FAQInput) (content.F
 
 // UpdateFAQ rewrites a FAQ entry (managers).
 func (s *Service) UpdateFAQ(ctx context.Context, id int64, in content.FAQInput) (content.FAQ, error) {
-	mid, err := caller(ctx)
+	mid, err := auth.CallerID(ctx)
 	if err != nil {
 		return content.FAQ{}, err
 	}
 	var f content.FAQ
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if f, err = s.Deps.FAQs.ByID(ctx, id); err != nil {
-			return notFound(err, content.ErrFAQNotFound)
+			return shared.NotFoundAs(err, content.ErrFAQNotFound)
 		}
 		if err := f.Edit(in, s.Clock.Now()); err != nil {
 			return err
@@ -68,14 +69,14 @@ func (s *Service) UpdateFAQ(ctx context.Context, id int64, in content.FAQInput) 
 
 // DeleteFAQ removes a FAQ entry (managers).
 func (s *Service) DeleteFAQ(ctx context.Context, id int64) error {
-	mid, err := caller(ctx)
+	mid, err := auth.CallerID(ctx)
 	if err != nil {
 		return err
 	}
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		f, err := s.Deps.FAQs.ByID(ctx, id)
 		if err != nil {
-			return notFound(err, content.ErrFAQNotFound)
+			return shared.NotFoundAs(err, content.ErrFAQNotFound)
 		}
 		if err := s.Deps.FAQs.Delete(ctx, id); err != nil {
 			return err
@@ -86,7 +87,7 @@ func (s *Service) DeleteFAQ(ctx context.Context, id int64) error {
 
 // Categories lists the feedback categories in id order.
 func (s *Service) Categories(ctx context.Context, p Page) ([]content.Category, int64, error) {
-	if _, err := caller(ctx); err != nil {
+	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
 	return s.Deps.Categories.List(ctx, p.offset(), p.Size)
@@ -94,7 +95,7 @@ func (s *Service) Categories(ctx context.Context, p Page) ([]content.Category, i
 
 // CreateCategory adds a feedback category (managers).
 func (s *Service) CreateCategory(ctx context.Context, name, description string) (content.Category, error) {
-	mid, err := caller(ctx)
+	mid, err := auth.CallerID(ctx)
 	if err != nil {
 		return content.Category{}, err
 	}
@@ -113,14 +114,14 @@ func (s *Service) CreateCategory(ctx context.Context, name, description string) 
 
 // UpdateCategory renames a feedback category (managers).
 func (s *Service) UpdateCategory(ctx context.Context, id int64, name, description string) (content.Category, error) {
-	mid, err := caller(ctx)
+	mid, err := auth.CallerID(ctx)
 	if err != nil {
 		return content.Category{}, err
 	}
 	var c content.Category
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if c, err = s.Deps.Categories.ByID(ctx, id); err != nil {
-			return notFound(err, content.ErrCategoryNotFound)
+			return shared.NotFoundAs(err, content.ErrCategoryNotFound)
 		}
 		if err := c.Edit(name, description, s.Clock.Now()); err != nil {
 			return err
@@ -135,14 +136,14 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, name, descriptio
 
 // DeleteCategory removes a feedback category no feedback uses (managers).
 func (s *Service) DeleteCategory(ctx context.Context, id int64) error {
-	mid, err := caller(ctx)
+	mid, err := auth.CallerID(ctx)
 	if err != nil {
 		return err
 	}
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		c, err := s.Deps.Categories.ByID(ctx, id)
 		if err != nil {
-			return notFound(err, content.ErrCategoryNotFound)
+			return shared.NotFoundAs(err, content.ErrCategoryNotFound)
 		}
 		n, err := s.Feedbacks.CountByCategory(ctx, id)
 		if err != nil {

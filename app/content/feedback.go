@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
@@ -18,7 +19,7 @@ type FeedbackInput struct {
 
 // CreateFeedback files the caller's feedback.
 func (s *Service) CreateFeedback(ctx context.Context, in FeedbackInput) (content.Feedback, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return content.Feedback{}, err
 	}
@@ -29,7 +30,7 @@ func (s *Service) CreateFeedback(ctx context.Context, in FeedbackInput) (content
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if f.CategoryID != 0 {
 			if _, err := s.Deps.Categories.ByID(ctx, f.CategoryID); err != nil {
-				return notFound(err, content.ErrUnknownCategory)
+				return shared.NotFoundAs(err, content.ErrUnknownCategory)
 			}
 		}
 		if err := s.Feedbacks.Create(ctx, &f); err != nil {
@@ -42,7 +43,7 @@ func (s *Service) CreateFeedback(ctx context.Context, in FeedbackInput) (content
 
 // MyFeedback lists the caller's feedback, newest first.
 func (s *Service) MyFeedback(ctx context.Context, p Page) ([]content.Feedback, int64, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -51,14 +52,14 @@ func (s *Service) MyFeedback(ctx context.Context, p Page) ([]content.Feedback, i
 
 // DeleteFeedback deletes one of the caller's feedback and its reply.
 func (s *Service) DeleteFeedback(ctx context.Context, id int64) error {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return err
 	}
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		f, err := s.Feedbacks.ByID(ctx, id)
 		if err != nil {
-			return notFound(err, content.ErrFeedbackNotFound)
+			return shared.NotFoundAs(err, content.ErrFeedbackNotFound)
 		}
 		if err := f.OwnedBy(uid); err != nil {
 			return err
@@ -73,7 +74,7 @@ func (s *Service) DeleteFeedback(ctx context.Context, id int64) error {
 // ReadReply returns the manager's reply to one of the caller's feedback and
 // marks it read.
 func (s *Service) ReadReply(ctx context.Context, feedbackID int64) (content.Reply, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return content.Reply{}, err
 	}
@@ -81,13 +82,13 @@ func (s *Service) ReadReply(ctx context.Context, feedbackID int64) (content.Repl
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		f, err := s.Feedbacks.ByID(ctx, feedbackID)
 		if err != nil {
-			return notFound(err, content.ErrFeedbackNotFound)
+			return shared.NotFoundAs(err, content.ErrFeedbackNotFound)
 		}
 		if err := f.OwnedBy(uid); err != nil {
 			return err
 		}
 		if r, err = s.Feedbacks.Reply(ctx, feedbackID); err != nil {
-			return notFound(err, content.ErrNoReply)
+			return shared.NotFoundAs(err, content.ErrNoReply)
 		}
 		// The reply is answered as the user saw it: unread this time.
 		seen := r
@@ -106,7 +107,7 @@ func (s *Service) ReadReply(ctx context.Context, feedbackID int64) (content.Repl
 
 // FeedbackList lists all feedback for managers, newest first, filtered.
 func (s *Service) FeedbackList(ctx context.Context, filter ports.FeedbackFilter, p Page) ([]content.Feedback, int64, error) {
-	if _, err := caller(ctx); err != nil {
+	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
 	return s.Feedbacks.List(ctx, filter, p.offset(), p.Size)
@@ -121,7 +122,7 @@ type ReplyInput struct {
 // Reply answers a feedback (managers): it writes or replaces the reply,
 // moves the feedback's status and records the manager.
 func (s *Service) Reply(ctx context.Context, feedbackID int64, in ReplyInput) (content.Reply, error) {
-	mid, err := caller(ctx)
+	mid, err := auth.CallerID(ctx)
 	if err != nil {
 		return content.Reply{}, err
 	}
@@ -133,7 +134,7 @@ func (s *Service) Reply(ctx context.Context, feedbackID int64, in ReplyInput) (c
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		f, err := s.Feedbacks.ByID(ctx, feedbackID)
 		if err != nil {
-			return notFound(err, content.ErrFeedbackNotFound)
+			return shared.NotFoundAs(err, content.ErrFeedbackNotFound)
 		}
 		r, err = s.Feedbacks.Reply(ctx, feedbackID)
 		if err != nil && !errors.Is(err, shared.ErrNotFound) {

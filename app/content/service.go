@@ -4,11 +4,6 @@
 package content
 
 import (
-	"context"
-	"errors"
-
-	"github.com/campushub/campushub/app/auth"
-	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
 )
 
@@ -37,16 +32,3 @@ func NewService(d Deps) *Service {
 type Page struct{ No, Size int }
 
 func (p Page) offset() int { return (p.No - 1) * p.Size }
-
-func caller(ctx context.Context) (int64, error) {
-	p, err := auth.Caller(ctx)
-	return p.AccountID, err
-}
-
-// notFound turns a repository's not-found into the module's error.
-func notFound(err error, as *shared.Error) error {
-	if errors.Is(err, shared.ErrNotFound) {
-		return as
-	}
-	return err
-}

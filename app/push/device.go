@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/push"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -11,7 +12,7 @@ import (
 // Bind binds a device to the caller. A client id already bound to someone
 // else moves to the caller (the phone changed hands); the row stays one.
 func (s *Service) Bind(ctx context.Context, clientID, clientType string) (push.Device, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return push.Device{}, err
 	}
@@ -62,27 +63,27 @@ func (s *Service) bind(ctx context.Context, uid int64, clientID string, t push.C
 
 // Switch returns one of the caller's devices.
 func (s *Service) Switch(ctx context.Context, clientID string) (push.Device, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return push.Device{}, err
 	}
 	d, err := s.Devices.ByClientID(ctx, clientID)
 	if err != nil {
-		return push.Device{}, notFound(err, push.ErrDeviceNotFound)
+		return push.Device{}, shared.NotFoundAs(err, push.ErrDeviceNotFound)
 	}
 	return d, d.OwnedBy(uid)
 }
 
 // SetSwitch turns pushes on or off for one of the caller's devices.
 func (s *Service) SetSwitch(ctx context.Context, clientID string, on bool) error {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return err
 	}
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		d, err := s.Devices.ByClientID(ctx, clientID)
 		if err != nil {
-			return notFound(err, push.ErrDeviceNotFound)
+			return shared.NotFoundAs(err, push.ErrDeviceNotFound)
 		}
 		if err := d.OwnedBy(uid); err != nil {
 			return err

@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 
+	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/push"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -12,7 +13,7 @@ const MaxReadIDs = 1000
 
 // Log lists the pushes addressed to the caller, newest first.
 func (s *Service) Log(ctx context.Context, p Page) ([]push.Push, int64, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -21,18 +22,18 @@ func (s *Service) Log(ctx context.Context, p Page) ([]push.Push, int64, error) {
 
 // LogEntry returns one push addressed to the caller.
 func (s *Service) LogEntry(ctx context.Context, id int64) (push.Push, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return push.Push{}, err
 	}
 	p, err := s.Logs.VisibleByID(ctx, uid, id)
-	return p, notFound(err, push.ErrPushNotFound)
+	return p, shared.NotFoundAs(err, push.ErrPushNotFound)
 }
 
 // ClearLog hides every push sent so far from the caller's list; other users
 // and later pushes are not affected.
 func (s *Service) ClearLog(ctx context.Context) error {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ type Counts struct {
 // Count counts the pushes addressed to the caller that are neither in read
 // nor cleared, and the managers' replies the caller has not read.
 func (s *Service) Count(ctx context.Context, read []int64) (Counts, error) {
-	uid, err := caller(ctx)
+	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return Counts{}, err
 	}

@@ -3,14 +3,16 @@ package push
 import (
 	"context"
 
+	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/push"
+	"github.com/campushub/campushub/domain/shared"
 )
 
 // Send records a manager's push, with one queued delivery per switched-on
 // device of its audience, and wakes the dispatcher. The provider is called
 // after commit, never inside the transaction.
 func (s *Service) Send(ctx context.Context, d push.Draft) (push.Push, error) {
-	managerID, err := caller(ctx)
+	managerID, err := auth.CallerID(ctx)
 	if err != nil {
 		return push.Push{}, err
 	}
@@ -45,7 +47,7 @@ func (s *Service) Send(ctx context.Context, d push.Draft) (push.Push, error) {
 
 // Pushes lists every push with its delivery summary, newest first.
 func (s *Service) Pushes(ctx context.Context, p Page) ([]push.Push, int64, error) {
-	if _, err := caller(ctx); err != nil {
+	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
 	return s.Logs.All(ctx, p.offset(), p.Size)
@@ -53,11 +55,11 @@ func (s *Service) Pushes(ctx context.Context, p Page) ([]push.Push, int64, error
 
 // Status returns one push with its delivery summary.
 func (s *Service) Status(ctx context.Context, id int64) (push.Push, error) {
-	if _, err := caller(ctx); err != nil {
+	if _, err := auth.CallerID(ctx); err != nil {
 		return push.Push{}, err
 	}
 	p, err := s.Logs.ByID(ctx, id)
-	return p, notFound(err, push.ErrPushNotFound)
+	return p, shared.NotFoundAs(err, push.ErrPushNotFound)
 }
 
 // PushDeliveries lists the per-device deliveries of one push.

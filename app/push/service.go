@@ -5,12 +5,8 @@
 package push
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 
-	"github.com/campushub/campushub/app/auth"
-	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
 )
 
@@ -48,17 +44,3 @@ func NewService(d Deps) *Service {
 type Page struct{ No, Size int }
 
 func (p Page) offset() int { return (p.No - 1) * p.Size }
-
-// caller returns the authenticated caller's account id.
-func caller(ctx context.Context) (int64, error) {
-	p, err := auth.Caller(ctx)
-	return p.AccountID, err
-}
-
-// notFound turns a repository's not-found into the module's error.
-func notFound(err error, as *shared.Error) error {
-	if errors.Is(err, shared.ErrNotFound) {
-		return as
-	}
-	return err
-}

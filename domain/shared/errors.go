@@ -102,3 +102,12 @@ func KindOf(err error) Kind {
 	}
 	return KindInternal
 }
+
+// NotFoundAs turns a repository's ErrNotFound into the module's own
+// not-found error and passes every other error through.
+func NotFoundAs(err error, as *Error) error {
+	if errors.Is(err, ErrNotFound) {
+		return as
+	}
+	return err
+}

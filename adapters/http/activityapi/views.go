@@ -43,12 +43,7 @@ func (s *Server) activityView(resp any) any {
 // pageOf renders a page of T as the seed's pagination envelope of V.
 func pageOf[T, V any](resp any, render func(T) V) any {
 	p := resp.(appactivity.Response).Data.(appactivity.Page)
-	items := p.Items.([]T)
-	out := make([]V, len(items))
-	for i, it := range items {
-		out[i] = render(it)
-	}
-	return httpkit.NewPage(httpkit.Page{No: p.No, Size: p.Size}, p.Total, out)
+	return httpkit.RenderPage(httpkit.Page{No: p.No, Size: p.Size}, p.Total, p.Items.([]T), render)
 }
 
 func (s *Server) activityPage(resp any) any {

@@ -154,9 +154,5 @@ func (s *Server) reply(resp any) any {
 
 // pageOf renders a content list response in the seed's pagination envelope.
 func pageOf[T, D any](r appcontent.ListResponse[T], render func(T) D) httpkit.PageOf[D] {
-	items := make([]D, len(r.Items))
-	for i, it := range r.Items {
-		items[i] = render(it)
-	}
-	return httpkit.NewPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, items)
+	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Items, render)
 }

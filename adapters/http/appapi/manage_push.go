@@ -77,11 +77,7 @@ func (s *Server) pushStatus(resp any) any { return s.pushStatusData(resp.(apppus
 
 func (s *Server) pushStatusPage(resp any) any {
 	r := resp.(apppush.PushesResponse)
-	items := make([]PushStatusData, len(r.Pushes))
-	for i, p := range r.Pushes {
-		items[i] = s.pushStatusData(p)
-	}
-	return httpkit.NewPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, items)
+	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Pushes, s.pushStatusData)
 }
 
 // DeliveryData is one device's delivery of a push.
@@ -98,10 +94,8 @@ type DeliveryData struct {
 
 func (s *Server) deliveryPage(resp any) any {
 	r := resp.(apppush.DeliveriesResponse)
-	items := make([]DeliveryData, len(r.Deliveries))
-	for i, d := range r.Deliveries {
-		items[i] = DeliveryData{ID: d.ID, PushID: d.PushID, UserID: d.UserID, ClientID: d.ClientID, ClientType: string(d.ClientType),
+	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Deliveries, func(d push.Delivery) DeliveryData {
+		return DeliveryData{ID: d.ID, PushID: d.PushID, UserID: d.UserID, ClientID: d.ClientID, ClientType: string(d.ClientType),
 			PushStatus: int(d.Status), Detail: d.Detail, UpdatedAt: s.clock.Format(d.UpdatedAt)}
-	}
-	return httpkit.NewPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, items)
+	})
 }

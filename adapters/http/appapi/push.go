@@ -176,11 +176,7 @@ func (s *Server) pushLog(resp any) any { return s.pushLogData(resp.(apppush.Push
 
 func (s *Server) pushPage(resp any) any {
 	r := resp.(apppush.PushesResponse)
-	items := make([]PushLogData, len(r.Pushes))
-	for i, p := range r.Pushes {
-		items[i] = s.pushLogData(p)
-	}
-	return httpkit.NewPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, items)
+	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Pushes, s.pushLogData)
 }
 
 // CountData is the data of /api/message/count.

@@ -163,6 +163,15 @@ func NewPage[T any](p Page, total int64, items []T) PageOf[T] {
 	return PageOf[T]{Total: total, Pages: pages, CurrentPage: p.No, PageSize: p.Size, Data: items}
 }
 
+// RenderPage builds the pagination envelope of items rendered one by one.
+func RenderPage[S, D any](p Page, total int64, items []S, render func(S) D) PageOf[D] {
+	out := make([]D, len(items))
+	for i, it := range items {
+		out[i] = render(it)
+	}
+	return NewPage(p, total, out)
+}
+
 // WriteJSON writes v as JSON with status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

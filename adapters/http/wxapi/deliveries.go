@@ -44,12 +44,8 @@ func (s *Server) delivery(resp any) any { return s.deliveryDTO(resp.(appwx.Deliv
 
 func (s *Server) deliveries(resp any) any {
 	r := resp.(appwx.DeliveriesResponse)
-	list := make([]deliveryDTO, len(r.Deliveries))
-	for i, d := range r.Deliveries {
-		list[i] = s.deliveryDTO(d)
-	}
 	page := httpkit.Page{No: r.Filter.Offset/r.Filter.Limit + 1, Size: r.Filter.Limit}
-	return httpkit.NewPage(page, r.Total, list)
+	return httpkit.RenderPage(page, r.Total, r.Deliveries, s.deliveryDTO)
 }
 
 // attemptDTO is an attempt on the wire.

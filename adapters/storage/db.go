@@ -41,6 +41,8 @@ type Config struct {
 type DB struct {
 	*bun.DB
 	Dialect Dialect
+	// outboxStmts holds the outbox's prepared statements (SQLite).
+	outboxStmts stmtCache
 }
 
 // Open connects to the database named by cfg.URL and checks that it answers.

@@ -49,6 +49,16 @@ func (o *Outbox) Append(ctx context.Context, events ...shared.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	if o.db.Dialect == SQLite {
+		if ok, err := o.appendSQLite(ctx, events); ok {
+			return err
+		}
+	}
+	return o.appendRows(ctx, events)
+}
+
+// appendRows inserts events through bun, on every database.
+func (o *Outbox) appendRows(ctx context.Context, events []shared.Event) error {
 	rows := make([]OutboxRow, 0, len(events))
 	for _, e := range events {
 		body, err := json.Marshal(e.Payload)

@@ -140,21 +140,6 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release, disable
 			return fmt.Errorf("set project %d health: %w", p.ID, err)
 		}
 	}
-	return x.appendEvents(ctx, events)
-}
-
-// eventAppender is a delivery store that writes the outbox rows of
-// outcomes itself, in the caller's transaction, more cheaply than the
-// Outbox port does.
-type eventAppender interface {
-	AppendEvents(ctx context.Context, events ...shared.Event) error
-}
-
-// appendEvents writes the events of a batch of outcomes to the outbox.
-func (x *Dispatcher) appendEvents(ctx context.Context, events []shared.Event) error {
-	if a, ok := x.svc.Deliveries.(eventAppender); ok {
-		return a.AppendEvents(ctx, events...)
-	}
 	return x.svc.Outbox.Append(ctx, events...)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/ports"
 )
@@ -21,11 +22,12 @@ type Response struct {
 // Failed implements endpoint.Failer.
 func (r Response) Failed() error { return r.Err }
 
-// Page is a result page: the items, the total count and the page asked for.
-type Page struct {
-	Items    any
-	Total    int64
-	No, Size int
+// PageResult is a page of a list: the page asked for, the total count and
+// the items on the page.
+type PageResult struct {
+	kit.Page
+	Items any
+	Total int64
 }
 
 // unary turns a typed use case call into an endpoint.
@@ -66,8 +68,6 @@ type (
 
 // The organisation and manager requests.
 type (
-	// PageRequest asks for a page.
-	PageRequest struct{ No, Size int }
 	// DraftRequest creates (ID 0) or updates an activity.
 	DraftRequest struct {
 		ID    int64
@@ -77,7 +77,7 @@ type (
 	MembersRequest struct {
 		ID     int64
 		Filter ports.MemberFilter
-		Page   PageRequest
+		Page   kit.Page
 	}
 	// DrawRequest draws lottery winners.
 	DrawRequest struct {

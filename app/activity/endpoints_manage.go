@@ -6,6 +6,7 @@ import (
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 )
 
 // Org are the organisation API's endpoints; every one needs an
@@ -22,17 +23,17 @@ func MakeOrg(s *Service) Org {
 	return Org{
 		Me:             org(unary(func(ctx context.Context, _ struct{}) (any, error) { return s.OwnOrg(ctx) })),
 		CreateActivity: org(unary(func(ctx context.Context, r DraftRequest) (any, error) { return s.CreateActivity(ctx, r.Draft) })),
-		ListActivities: org(unary(func(ctx context.Context, r PageRequest) (any, error) {
-			items, total, err := s.ListActivities(ctx, r.No, r.Size)
-			return Page{Items: items, Total: total, No: r.No, Size: r.Size}, err
+		ListActivities: org(unary(func(ctx context.Context, p kit.Page) (any, error) {
+			items, total, err := s.ListActivities(ctx, p)
+			return PageResult{Page: p, Items: items, Total: total}, err
 		})),
 		GetActivity:    org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.Activity(ctx, r.ID) })),
 		UpdateActivity: org(unary(func(ctx context.Context, r DraftRequest) (any, error) { return s.UpdateActivity(ctx, r.ID, r.Draft) })),
 		CloseActivity:  org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.CloseActivity(ctx, r.ID) })),
 		DeleteActivity: org(unary(func(ctx context.Context, r IDRequest) (any, error) { return nil, s.DeleteActivity(ctx, r.ID) })),
 		ListMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) {
-			items, total, err := s.ListMembers(ctx, r.ID, r.Filter, r.Page.No, r.Page.Size)
-			return Page{Items: items, Total: total, No: r.Page.No, Size: r.Page.Size}, err
+			items, total, err := s.ListMembers(ctx, r.ID, r.Filter, r.Page)
+			return PageResult{Page: r.Page, Items: items, Total: total}, err
 		})),
 		ExportMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) { return s.ExportMembers(ctx, r.ID, r.Filter) })),
 		Draw:          org(unary(func(ctx context.Context, r DrawRequest) (any, error) { return s.Draw(ctx, r.ID, r.Count) })),
@@ -61,9 +62,9 @@ func MakeManage(s *Service, accounts auth.Authenticator) Manage {
 	mgr := auth.Require(accounts, true)
 	return Manage{
 		CreateOrg: mgr(unary(func(ctx context.Context, r NameRequest) (any, error) { return s.CreateOrg(ctx, r.Name) })),
-		ListOrgs: mgr(unary(func(ctx context.Context, r PageRequest) (any, error) {
-			items, total, err := s.ListOrgs(ctx, r.No, r.Size)
-			return Page{Items: items, Total: total, No: r.No, Size: r.Size}, err
+		ListOrgs: mgr(unary(func(ctx context.Context, p kit.Page) (any, error) {
+			items, total, err := s.ListOrgs(ctx, p)
+			return PageResult{Page: p, Items: items, Total: total}, err
 		})),
 		IssueToken: mgr(unary(func(ctx context.Context, r TokenRequest) (any, error) { return s.IssueToken(ctx, r.OrgID, r.Label) })),
 		ListTokens: mgr(unary(func(ctx context.Context, r TokenRequest) (any, error) { return s.Tokens(ctx, r.OrgID) })),

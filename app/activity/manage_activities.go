@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -67,12 +68,12 @@ func (s *Service) Activity(ctx context.Context, id int64) (activity.Activity, er
 
 // ListActivities pages through the calling organisation's activities,
 // newest first.
-func (s *Service) ListActivities(ctx context.Context, pageNo, pageSize int) ([]activity.Activity, int64, error) {
+func (s *Service) ListActivities(ctx context.Context, p kit.Page) ([]activity.Activity, int64, error) {
 	c, err := orgCaller(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.Activities.ListByOrg(ctx, c.OrgID, offset(pageNo, pageSize), pageSize)
+	return s.Activities.ListByOrg(ctx, c.OrgID, p.Offset(), p.Limit())
 }
 
 // UpdateActivity changes the set fields of an activity.

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -40,11 +41,11 @@ func (s *Service) CreateOrg(ctx context.Context, name string) (activity.Organisa
 }
 
 // ListOrgs pages through the organisations, oldest first.
-func (s *Service) ListOrgs(ctx context.Context, pageNo, pageSize int) ([]activity.Organisation, int64, error) {
+func (s *Service) ListOrgs(ctx context.Context, p kit.Page) ([]activity.Organisation, int64, error) {
 	if err := manager(ctx); err != nil {
 		return nil, 0, err
 	}
-	return s.Organisations.List(ctx, offset(pageNo, pageSize), pageSize)
+	return s.Organisations.List(ctx, p.Offset(), p.Limit())
 }
 
 func (s *Service) org(ctx context.Context, id int64) (activity.Organisation, error) {

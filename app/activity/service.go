@@ -60,13 +60,6 @@ func (CryptoDice) Intn(n int) int {
 	return int(k.Int64())
 }
 
-// maxPageNo bounds page numbers so that offsets cannot overflow; a page
-// that far out is simply empty.
-const maxPageNo = 1 << 30
-
-// offset turns a 1-based page into a row offset.
-func offset(pageNo, pageSize int) int { return (min(max(pageNo, 1), maxPageNo) - 1) * pageSize }
-
 // within runs fn in a unit of work.
 func (s *Service) within(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.UoW.Do(ctx, fn)

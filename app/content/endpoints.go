@@ -6,6 +6,7 @@ import (
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/ports"
 )
@@ -56,7 +57,7 @@ func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
 }
 
 // PageRequest asks for a page of a list.
-type PageRequest struct{ Page Page }
+type PageRequest struct{ Page kit.Page }
 
 // IDRequest names a FAQ entry, a category or a feedback.
 type IDRequest struct{ ID int64 }
@@ -79,7 +80,7 @@ type CreateFeedbackRequest struct{ Input FeedbackInput }
 // FeedbackListRequest asks managers' feedback list.
 type FeedbackListRequest struct {
 	Filter ports.FeedbackFilter
-	Page   Page
+	Page   kit.Page
 }
 
 // ReplyRequest answers a feedback.
@@ -96,7 +97,7 @@ func (r EmptyResponse) Failed() error { return r.Err }
 
 // ListResponse carries a page of FAQ entries, categories or feedback.
 type ListResponse[T any] struct {
-	Page  Page
+	Page  kit.Page
 	Total int64
 	Items []T
 	Err   error
@@ -141,7 +142,7 @@ type ReplyResponse struct {
 // Failed implements endpoint.Failer.
 func (r ReplyResponse) Failed() error { return r.Err }
 
-func listEndpoint[T any](list func(context.Context, Page) ([]T, int64, error)) endpoint.Endpoint {
+func listEndpoint[T any](list func(context.Context, kit.Page) ([]T, int64, error)) endpoint.Endpoint {
 	return func(ctx context.Context, request any) (any, error) {
 		p := request.(PageRequest).Page
 		items, total, err := list(ctx, p)

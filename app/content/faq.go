@@ -5,16 +5,17 @@ import (
 	"errors"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/domain/shared"
 )
 
 // FAQs lists the FAQ, newest first.
-func (s *Service) FAQs(ctx context.Context, p Page) ([]content.FAQ, int64, error) {
+func (s *Service) FAQs(ctx context.Context, p kit.Page) ([]content.FAQ, int64, error) {
 	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
-	return s.Deps.FAQs.List(ctx, p.offset(), p.Size)
+	return s.Deps.FAQs.List(ctx, p.Offset(), p.Limit())
 }
 
 // FAQ returns one FAQ entry.
@@ -86,11 +87,11 @@ func (s *Service) DeleteFAQ(ctx context.Context, id int64) error {
 }
 
 // Categories lists the feedback categories in id order.
-func (s *Service) Categories(ctx context.Context, p Page) ([]content.Category, int64, error) {
+func (s *Service) Categories(ctx context.Context, p kit.Page) ([]content.Category, int64, error) {
 	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
-	return s.Deps.Categories.List(ctx, p.offset(), p.Size)
+	return s.Deps.Categories.List(ctx, p.Offset(), p.Limit())
 }
 
 // CreateCategory adds a feedback category (managers).

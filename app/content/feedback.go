@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
@@ -42,12 +43,12 @@ func (s *Service) CreateFeedback(ctx context.Context, in FeedbackInput) (content
 }
 
 // MyFeedback lists the caller's feedback, newest first.
-func (s *Service) MyFeedback(ctx context.Context, p Page) ([]content.Feedback, int64, error) {
+func (s *Service) MyFeedback(ctx context.Context, p kit.Page) ([]content.Feedback, int64, error) {
 	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.Feedbacks.List(ctx, ports.FeedbackFilter{UserID: &uid}, p.offset(), p.Size)
+	return s.Feedbacks.List(ctx, ports.FeedbackFilter{UserID: &uid}, p.Offset(), p.Limit())
 }
 
 // DeleteFeedback deletes one of the caller's feedback and its reply.
@@ -106,11 +107,11 @@ func (s *Service) ReadReply(ctx context.Context, feedbackID int64) (content.Repl
 }
 
 // FeedbackList lists all feedback for managers, newest first, filtered.
-func (s *Service) FeedbackList(ctx context.Context, filter ports.FeedbackFilter, p Page) ([]content.Feedback, int64, error) {
+func (s *Service) FeedbackList(ctx context.Context, filter ports.FeedbackFilter, p kit.Page) ([]content.Feedback, int64, error) {
 	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
-	return s.Feedbacks.List(ctx, filter, p.offset(), p.Size)
+	return s.Feedbacks.List(ctx, filter, p.Offset(), p.Limit())
 }
 
 // ReplyInput is a manager's answer; Status defaults to Replied.

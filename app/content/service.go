@@ -27,8 +27,3 @@ func NewService(d Deps) *Service {
 	}
 	return &Service{Deps: d}
 }
-
-// Page is a requested page of a list.
-type Page struct{ No, Size int }
-
-func (p Page) offset() int { return (p.No - 1) * p.Size }

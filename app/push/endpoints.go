@@ -6,6 +6,7 @@ import (
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/push"
 )
 
@@ -57,7 +58,7 @@ type SetSwitchRequest struct {
 }
 
 // PageRequest asks for a page of a list.
-type PageRequest struct{ Page Page }
+type PageRequest struct{ Page kit.Page }
 
 // IDRequest names a push.
 type IDRequest struct{ ID int64 }
@@ -74,7 +75,7 @@ type SendRequest struct{ Draft push.Draft }
 // DeliveriesRequest asks for a page of one push's deliveries.
 type DeliveriesRequest struct {
 	ID   int64
-	Page Page
+	Page kit.Page
 }
 
 // EmptyResponse answers use cases with no data.
@@ -103,7 +104,7 @@ func (r PushResponse) Failed() error { return r.Err }
 
 // PushesResponse carries a page of pushes.
 type PushesResponse struct {
-	Page   Page
+	Page   kit.Page
 	Total  int64
 	Pushes []push.Push
 	Err    error
@@ -114,7 +115,7 @@ func (r PushesResponse) Failed() error { return r.Err }
 
 // DeliveriesResponse carries a page of deliveries.
 type DeliveriesResponse struct {
-	Page       Page
+	Page       kit.Page
 	Total      int64
 	Deliveries []push.Delivery
 	Err        error

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/push"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -12,12 +13,12 @@ import (
 const MaxReadIDs = 1000
 
 // Log lists the pushes addressed to the caller, newest first.
-func (s *Service) Log(ctx context.Context, p Page) ([]push.Push, int64, error) {
+func (s *Service) Log(ctx context.Context, p kit.Page) ([]push.Push, int64, error) {
 	uid, err := auth.CallerID(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.Logs.Visible(ctx, uid, p.offset(), p.Size)
+	return s.Logs.Visible(ctx, uid, p.Offset(), p.Limit())
 }
 
 // LogEntry returns one push addressed to the caller.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/push"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -46,11 +47,11 @@ func (s *Service) Send(ctx context.Context, d push.Draft) (push.Push, error) {
 }
 
 // Pushes lists every push with its delivery summary, newest first.
-func (s *Service) Pushes(ctx context.Context, p Page) ([]push.Push, int64, error) {
+func (s *Service) Pushes(ctx context.Context, p kit.Page) ([]push.Push, int64, error) {
 	if _, err := auth.CallerID(ctx); err != nil {
 		return nil, 0, err
 	}
-	return s.Logs.All(ctx, p.offset(), p.Size)
+	return s.Logs.All(ctx, p.Offset(), p.Limit())
 }
 
 // Status returns one push with its delivery summary.
@@ -63,9 +64,9 @@ func (s *Service) Status(ctx context.Context, id int64) (push.Push, error) {
 }
 
 // PushDeliveries lists the per-device deliveries of one push.
-func (s *Service) PushDeliveries(ctx context.Context, id int64, p Page) ([]push.Delivery, int64, error) {
+func (s *Service) PushDeliveries(ctx context.Context, id int64, p kit.Page) ([]push.Delivery, int64, error) {
 	if _, err := s.Status(ctx, id); err != nil {
 		return nil, 0, err
 	}
-	return s.Deliveries.ForPush(ctx, id, p.offset(), p.Size)
+	return s.Deliveries.ForPush(ctx, id, p.Offset(), p.Limit())
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/wxrelay"
 	"github.com/campushub/campushub/ports"
 )
@@ -52,8 +53,12 @@ type IDRequest struct{ ID int64 }
 // ListProjectsRequest lists every project.
 type ListProjectsRequest struct{}
 
-// ListDeliveriesRequest filters deliveries.
-type ListDeliveriesRequest struct{ Filter ports.DeliveryFilter }
+// ListDeliveriesRequest asks for a page of the deliveries that match
+// Filter; the page sets the filter's Offset and Limit.
+type ListDeliveriesRequest struct {
+	Filter ports.DeliveryFilter
+	Page   kit.Page
+}
 
 // EmptyResponse answers use cases with no data.
 type EmptyResponse struct{ Err error }
@@ -83,7 +88,7 @@ func (r ProjectsResponse) Failed() error { return r.Err }
 
 // DeliveriesResponse carries a page of deliveries.
 type DeliveriesResponse struct {
-	Filter     ports.DeliveryFilter // the page asked for
+	Page       kit.Page
 	Deliveries []wxrelay.Delivery
 	Total      int64
 	Err        error
@@ -169,9 +174,11 @@ func MakeRotateSecretEndpoint(s *Service) endpoint.Endpoint {
 // MakeListDeliveriesEndpoint wraps Service.ListDeliveries.
 func MakeListDeliveriesEndpoint(s *Service) endpoint.Endpoint {
 	return func(ctx context.Context, request any) (any, error) {
-		f := request.(ListDeliveriesRequest).Filter
+		req := request.(ListDeliveriesRequest)
+		f := req.Filter
+		f.Offset, f.Limit = req.Page.Offset(), req.Page.Limit()
 		ds, total, err := s.ListDeliveries(ctx, f)
-		return DeliveriesResponse{Filter: f, Deliveries: ds, Total: total, Err: err}, nil
+		return DeliveriesResponse{Page: req.Page, Deliveries: ds, Total: total, Err: err}, nil
 	}
 }
 

@@ -77,7 +77,7 @@ func noBody(req any) func(context.Context, *http.Request) (any, error) {
 
 func decodePage(_ context.Context, r *http.Request) (any, error) {
 	p, err := httpkit.ParsePage(r)
-	return appactivity.PageRequest{No: p.No, Size: p.Size}, err
+	return p, err
 }
 
 // idList accepts [1,2] or "1,2".
@@ -159,7 +159,7 @@ func decodeMembers(_ context.Context, r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	return appactivity.MembersRequest{ID: id, Filter: f, Page: appactivity.PageRequest{No: p.No, Size: p.Size}}, nil
+	return appactivity.MembersRequest{ID: id, Filter: f, Page: p}, nil
 }
 
 func decodeDraw(_ context.Context, r *http.Request) (any, error) {

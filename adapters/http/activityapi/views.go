@@ -42,8 +42,8 @@ func (s *Server) activityView(resp any) any {
 
 // pageOf renders a page of T as the seed's pagination envelope of V.
 func pageOf[T, V any](resp any, render func(T) V) any {
-	p := resp.(appactivity.Response).Data.(appactivity.Page)
-	return httpkit.RenderPage(httpkit.Page{No: p.No, Size: p.Size}, p.Total, p.Items.([]T), render)
+	p := resp.(appactivity.Response).Data.(appactivity.PageResult)
+	return httpkit.RenderPage(p.Page, p.Total, p.Items.([]T), render)
 }
 
 func (s *Server) activityPage(resp any) any {

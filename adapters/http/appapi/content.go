@@ -32,7 +32,7 @@ func (c Content) Mount(r chi.Router) {
 
 func decodeContentPage(_ context.Context, r *http.Request) (any, error) {
 	p, err := httpkit.ParsePage(r)
-	return appcontent.PageRequest{Page: appcontent.Page{No: p.No, Size: p.Size}}, err
+	return appcontent.PageRequest{Page: p}, err
 }
 
 func decodeContentID(param string) func(context.Context, *http.Request) (any, error) {
@@ -154,5 +154,5 @@ func (s *Server) reply(resp any) any {
 
 // pageOf renders a content list response in the seed's pagination envelope.
 func pageOf[T, D any](r appcontent.ListResponse[T], render func(T) D) httpkit.PageOf[D] {
-	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Items, render)
+	return httpkit.RenderPage(r.Page, r.Total, r.Items, render)
 }

@@ -107,7 +107,7 @@ func decodeFeedbackList(_ context.Context, r *http.Request) (any, error) {
 			*dst = &id
 		}
 	}
-	return appcontent.FeedbackListRequest{Filter: f, Page: appcontent.Page{No: p.No, Size: p.Size}}, nil
+	return appcontent.FeedbackListRequest{Filter: f, Page: p}, nil
 }
 
 func decodeReply(_ context.Context, r *http.Request) (any, error) {

@@ -49,7 +49,7 @@ func decodeDeliveries(ctx context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	p, err := httpkit.ParsePage(r)
-	return apppush.DeliveriesRequest{ID: id, Page: apppush.Page{No: p.No, Size: p.Size}}, err
+	return apppush.DeliveriesRequest{ID: id, Page: p}, err
 }
 
 // PushStatusData is a push as managers see it: the log fields plus its
@@ -77,7 +77,7 @@ func (s *Server) pushStatus(resp any) any { return s.pushStatusData(resp.(apppus
 
 func (s *Server) pushStatusPage(resp any) any {
 	r := resp.(apppush.PushesResponse)
-	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Pushes, s.pushStatusData)
+	return httpkit.RenderPage(r.Page, r.Total, r.Pushes, s.pushStatusData)
 }
 
 // DeliveryData is one device's delivery of a push.
@@ -94,7 +94,7 @@ type DeliveryData struct {
 
 func (s *Server) deliveryPage(resp any) any {
 	r := resp.(apppush.DeliveriesResponse)
-	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Deliveries, func(d push.Delivery) DeliveryData {
+	return httpkit.RenderPage(r.Page, r.Total, r.Deliveries, func(d push.Delivery) DeliveryData {
 		return DeliveryData{ID: d.ID, PushID: d.PushID, UserID: d.UserID, ClientID: d.ClientID, ClientType: string(d.ClientType),
 			PushStatus: int(d.Status), Detail: d.Detail, UpdatedAt: s.clock.Format(d.UpdatedAt)}
 	})

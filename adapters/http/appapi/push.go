@@ -76,7 +76,7 @@ func decodeSetSwitch(_ context.Context, r *http.Request) (any, error) {
 
 func decodePushPage(_ context.Context, r *http.Request) (any, error) {
 	p, err := httpkit.ParsePage(r)
-	return apppush.PageRequest{Page: apppush.Page{No: p.No, Size: p.Size}}, err
+	return apppush.PageRequest{Page: p}, err
 }
 
 func decodePushID(_ context.Context, r *http.Request) (any, error) {
@@ -176,7 +176,7 @@ func (s *Server) pushLog(resp any) any { return s.pushLogData(resp.(apppush.Push
 
 func (s *Server) pushPage(resp any) any {
 	r := resp.(apppush.PushesResponse)
-	return httpkit.RenderPage(httpkit.Page{No: r.Page.No, Size: r.Page.Size}, r.Total, r.Pushes, s.pushLogData)
+	return httpkit.RenderPage(r.Page, r.Total, r.Pushes, s.pushLogData)
 }
 
 // CountData is the data of /api/message/count.

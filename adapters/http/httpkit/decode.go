@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/shared"
 )
 
@@ -111,12 +112,6 @@ func ParseID(field, v string) (int64, error) {
 	return id, nil
 }
 
-// Page is a requested page of a list.
-type Page struct {
-	No   int
-	Size int
-}
-
 // Pagination bounds.
 const (
 	DefaultPageSize = 20
@@ -125,8 +120,8 @@ const (
 
 // ParsePage reads page_no (default 1) and page_size (default 20, at most
 // MaxPageSize) from the query.
-func ParsePage(r *http.Request) (Page, error) {
-	p := Page{No: 1, Size: DefaultPageSize}
+func ParsePage(r *http.Request) (kit.Page, error) {
+	p := kit.Page{No: 1, Size: DefaultPageSize}
 	q := r.URL.Query()
 	if v := q.Get("page_no"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -155,7 +150,7 @@ type PageOf[T any] struct {
 }
 
 // NewPage builds the pagination envelope; Data is never null.
-func NewPage[T any](p Page, total int64, items []T) PageOf[T] {
+func NewPage[T any](p kit.Page, total int64, items []T) PageOf[T] {
 	if items == nil {
 		items = []T{}
 	}
@@ -164,7 +159,7 @@ func NewPage[T any](p Page, total int64, items []T) PageOf[T] {
 }
 
 // RenderPage builds the pagination envelope of items rendered one by one.
-func RenderPage[S, D any](p Page, total int64, items []S, render func(S) D) PageOf[D] {
+func RenderPage[S, D any](p kit.Page, total int64, items []S, render func(S) D) PageOf[D] {
 	out := make([]D, len(items))
 	for i, it := range items {
 		out[i] = render(it)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/app/kit"
 )
 
 type sample struct {
@@ -114,7 +115,7 @@ func TestNewPage(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := NewPage[int](Page{No: 1, Size: tc.size}, tc.total, nil)
+			p := NewPage[int](kit.Page{No: 1, Size: tc.size}, tc.total, nil)
 			if p.Pages != int64(tc.pages) || p.Data == nil {
 				t.Fatalf("pages = %d (data nil: %v), want %d", p.Pages, p.Data == nil, tc.pages)
 			}

@@ -4,13 +4,7 @@ import (
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/wxrelay"
-	"github.com/campushub/campushub/ports"
 )
-
-func portsFilter(eventID, projectID int64, status string, page httpkit.Page) ports.DeliveryFilter {
-	return ports.DeliveryFilter{EventID: eventID, ProjectID: projectID, Status: wxrelay.DeliveryStatus(status),
-		Offset: (page.No - 1) * page.Size, Limit: page.Size}
-}
 
 // deliveryDTO is a delivery on the wire.
 type deliveryDTO struct {
@@ -44,8 +38,7 @@ func (s *Server) delivery(resp any) any { return s.deliveryDTO(resp.(appwx.Deliv
 
 func (s *Server) deliveries(resp any) any {
 	r := resp.(appwx.DeliveriesResponse)
-	page := httpkit.Page{No: r.Filter.Offset/r.Filter.Limit + 1, Size: r.Filter.Limit}
-	return httpkit.RenderPage(page, r.Total, r.Deliveries, s.deliveryDTO)
+	return httpkit.RenderPage(r.Page, r.Total, r.Deliveries, s.deliveryDTO)
 }
 
 // attemptDTO is an attempt on the wire.

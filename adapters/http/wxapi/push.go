@@ -10,6 +10,7 @@ import (
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/wxrelay"
+	"github.com/campushub/campushub/ports"
 )
 
 // Push mounts the manager routes under /wx/push/.
@@ -117,7 +118,8 @@ func decodeListDeliveries(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return appwx.ListDeliveriesRequest{Filter: portsFilter(eventID, projectID, strings.TrimSpace(r.URL.Query().Get("status")), page)}, nil
+	status := wxrelay.DeliveryStatus(strings.TrimSpace(r.URL.Query().Get("status")))
+	return appwx.ListDeliveriesRequest{Filter: ports.DeliveryFilter{EventID: eventID, ProjectID: projectID, Status: status}, Page: page}, nil
 }
 
 // projectDTO is a project on the wire; the secret appears only when the

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/app/kit"
+	"github.com/campushub/campushub/domain/shared"
 )
 
 type sample struct {

@@ -102,8 +102,9 @@ type WebhookDeliverer interface {
 // EgressPolicy decides which URLs push projects may point at.
 type EgressPolicy interface {
 	// CheckURL returns wxrelay.ErrEgressDenied (with a precise message) when
-	// the URL's host is or resolves to a refused address.
-	CheckURL(ctx context.Context, rawURL string) error
+	// the URL's host is, in any spelling, or resolves to a refused address;
+	// otherwise it returns the URL with an address host written canonically.
+	CheckURL(ctx context.Context, rawURL string) (string, error)
 }
 
 // WXCipher decrypts the raw_data of a push.

@@ -61,7 +61,7 @@ func New(cfg Config) *Deliverer {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "campushub-webhooks/1"
 	}
-	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second, Control: cfg.Egress.control}
+	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second, Control: cfg.Egress.control, Resolver: cfg.Egress.Resolver}
 	transport := &http.Transport{
 		Proxy:                 nil,
 		DialContext:           dialer.DialContext,

@@ -14,10 +14,7 @@ func (s *Service) checkURL(ctx context.Context, raw string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := s.Egress.CheckURL(ctx, u); err != nil {
-		return "", err
-	}
-	return u, nil
+	return s.Egress.CheckURL(ctx, u)
 }
 
 // AddProject registers a push project and returns it with its signing

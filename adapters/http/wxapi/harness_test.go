@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -63,7 +65,7 @@ func newHarness(t testing.TB) *harness {
 	}, appaccount.DefaultPolicy)
 	svc := appwx.NewService(appwx.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db), Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db),
-		Deliveries: storage.NewWXDeliveries(db), Egress: webhook.Egress{}, Cipher: wxcrypto.Cipher{},
+		Deliveries: storage.NewWXDeliveries(db), Egress: webhook.Egress{Lookup: exampleDNS}, Cipher: wxcrypto.Cipher{},
 		Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appwx.Config{Apps: map[string]string{secretAppKey: secretApp, plainAppKey: ""}, DedupWindow: time.Hour})
 	clock := httpkit.Clock{Loc: time.UTC}
@@ -163,4 +165,13 @@ func (h *harness) addProject(t testing.TB, rawURL, name string) (int64, string) 
 		t.Fatal(err)
 	}
 	return p.ID, p.Secret
+}
+
+// exampleDNS resolves every name under example.org to a public address,
+// as the internet would, so the real egress policy runs without a network.
+func exampleDNS(_ context.Context, host string) ([]netip.Addr, error) {
+	if host == "example.org" || strings.HasSuffix(host, ".example.org") {
+		return []netip.Addr{netip.MustParseAddr("93.184.216.34")}, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }

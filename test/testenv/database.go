@@ -85,9 +85,12 @@ func withDatabase(rawURL, name string) (string, error) {
 	return u.String(), nil
 }
 
+// dropFunc drops the database name through the admin connection db.
+type dropFunc func(ctx context.Context, db *sql.DB, name string) error
+
 // freshDatabase creates a uniquely named database through admin, drops it
-// when the test ends, and returns its DATABASE_URL.
-func freshDatabase(t testing.TB, adminURL string, open func(string) (*sql.DB, error), create, drop string) string {
+// with drop when the test ends, and returns its DATABASE_URL.
+func freshDatabase(t testing.TB, adminURL string, open func(string) (*sql.DB, error), create string, drop dropFunc) string {
 	t.Helper()
 	name := uniqueName()
 	db, err := open(adminURL)
@@ -104,7 +107,7 @@ func freshDatabase(t testing.TB, adminURL string, open func(string) (*sql.DB, er
 		defer db.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := db.ExecContext(ctx, fmt.Sprintf(drop, name)); err != nil {
+		if err := drop(ctx, db, name); err != nil {
 			t.Errorf("testenv: drop database %s: %v", name, err)
 		}
 	})

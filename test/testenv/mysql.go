@@ -28,7 +28,13 @@ func MySQLURL(t testing.TB) string {
 	t.Helper()
 	admin := mysqlServer.get(t, findMySQL)
 	return freshDatabase(t, admin, openMySQL,
-		"CREATE DATABASE `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", "DROP DATABASE IF EXISTS `%s`")
+		"CREATE DATABASE `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", dropMySQL)
+}
+
+// dropMySQL drops a test database.
+func dropMySQL(ctx context.Context, db *sql.DB, name string) error {
+	_, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS `"+name+"`")
+	return err
 }
 
 // openMySQL opens a mysql://user:pass@host:port/db URL with the driver.

@@ -3,6 +3,7 @@ package testenv
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -25,8 +26,32 @@ var postgres server
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	admin := postgres.get(t, findPostgres)
-	return freshDatabase(t, admin, openPostgres,
-		`CREATE DATABASE %s`, `DROP DATABASE IF EXISTS %s WITH (FORCE)`)
+	return freshDatabase(t, admin, openPostgres, `CREATE DATABASE %s`, dropPostgres)
+}
+
+// dropPostgres drops a test database with the rights the test role has:
+// CREATEDB, not pg_signal_backend, so `DROP … WITH (FORCE)` is not an
+// option when a session of another role (an autovacuum worker, say) is in
+// it. It ends the sessions the role itself left open, then drops, and
+// tries again while the server still reports other sessions (SQLSTATE
+// 55006), until ctx ends.
+func dropPostgres(ctx context.Context, db *sql.DB, name string) error {
+	for {
+		_, err := db.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()`, name)
+		if err == nil {
+			_, err = db.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s`, name))
+		}
+		var pgErr pgdriver.Error
+		if err == nil || !errors.As(err, &pgErr) || pgErr.Field('C') != "55006" {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last: %v)", ctx.Err(), err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 func openPostgres(dsn string) (*sql.DB, error) {

@@ -6,8 +6,10 @@
 #   kafka.sh start   fetch the jars (cached), format storage, start the broker,
 #                    wait until it answers a metadata request, and print
 #                    CAMPUSHUB_TEST_KAFKA_BROKERS=127.0.0.1:PORT. When a stopped
-#                    broker's state is still there, it starts again on the same
-#                    ports with the same data (tests use this to restart it).
+#                    broker's state is still there, it starts again with the
+#                    same data and client port (tests use this to restart it);
+#                    the controller port, and the client port when another
+#                    process took it meanwhile, are chosen again.
 #   kafka.sh stop    stop the broker and wait for it to exit; data is kept
 #   kafka.sh clean   stop the broker and delete its state
 #   kafka.sh env     print CAMPUSHUB_TEST_KAFKA_BROKERS=… of the running broker
@@ -50,18 +52,31 @@ fetch_jars() {
 		return
 	fi
 	command -v "$mvn" >/dev/null 2>&1 || die "maven not found (install maven, or set MAVEN)"
+	# Several brokers (a CI run, a developer's services) may start at once:
+	# one fetches, the others wait, and the directory appears complete or not
+	# at all.
+	mkdir -p "$cache_root"
+	exec 8>"$cache_root/$key.lock"
+	flock -w 600 8 || die "another kafka.sh holds $cache_root/$key.lock"
+	if [[ -f "$lib/.complete" ]]; then
+		exec 8>&-
+		return
+	fi
 	log "fetching Apache Kafka jars from Maven Central into $lib"
-	rm -rf "$lib"
-	mkdir -p "$lib"
-	local out
+	local tmp out
+	tmp="$(mktemp -d "$cache_root/$key.fetch.XXXXXX")"
 	if ! out="$("$mvn" -q -B -f "$here/pom.xml" dependency:copy-dependencies \
-		-DincludeScope=runtime -DoutputDirectory="$lib" 2>&1)"; then
+		-DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1)"; then
 		printf '%s\n' "$out" >&2
-		rm -rf "$lib"
+		rm -rf "$tmp"
 		die "could not fetch the Kafka jars from Maven Central (maven output above)"
 	fi
-	ls "$lib"/kafka_2.13-*.jar >/dev/null 2>&1 || die "maven finished but $lib has no kafka_2.13 jar"
-	touch "$lib/.complete"
+	ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || die "maven finished but $tmp has no kafka_2.13 jar"
+	touch "$tmp/.complete"
+	rm -rf "$lib"
+	mkdir -p "$(dirname "$lib")"
+	mv "$tmp" "$lib"
+	exec 8>&-
 }
 
 # port_free reports whether nothing listens on 127.0.0.1:$1.
@@ -128,9 +143,11 @@ logger.kafka.request.level = WARN
 EOF
 }
 
-# java_opts are the JVM options of the broker and the tools.
+# java_opts are the JVM options of the broker and the tools. The C1 compiler
+# alone (TieredStopAtLevel=1) starts the broker markedly sooner on a busy
+# machine, and a test broker never runs long enough to profit from C2.
 java_opts() {
-	jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
+	jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
 		-Dlog4j2.configurationFile="$state/log4j2.properties"
 		-Dkafka.logs.dir="$state/logs" -cp "$lib/*")
 }
@@ -140,8 +157,10 @@ kafka_java() {
 	"$java" "${jvm[@]}" "$@"
 }
 
-# wait_ready waits until the port accepts connections and a metadata request
-# (listing topics) succeeds.
+# wait_ready waits until the broker logs that it has started (it does so
+# once it is registered with its controller and its listeners accept
+# requests) and its client port accepts connections. Reading the log costs
+# nothing; asking with Kafka's own tools would start a JVM on every try.
 wait_ready() {
 	local port="$1" pid="$2" deadline=$((SECONDS + timeout))
 	while ((SECONDS < deadline)); do
@@ -149,12 +168,10 @@ wait_ready() {
 			tail -n 40 "$state/logs/kafka.out" "$state/logs/server.log" >&2 2>/dev/null || true
 			die "the broker exited during start (logs in $state/logs)"
 		}
-		if ! port_free "$port" &&
-			kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$port" --list \
-				>"$state/logs/probe.out" 2>&1; then
+		if grep -q 'Kafka Server started' "$state/logs/server.log" 2>/dev/null && ! port_free "$port"; then
 			return
 		fi
-		sleep 1
+		sleep 0.2
 	done
 	tail -n 40 "$state/logs/server.log" >&2 2>/dev/null || true
 	die "the broker did not answer on 127.0.0.1:$port within ${timeout}s (logs in $state/logs)"
@@ -171,14 +188,24 @@ start() {
 	java_opts
 	local port pid
 	if [[ -f "$state/data/meta.properties" && -f "$state/port" ]]; then
+		# The data is kept; the ports are chosen again, because another
+		# process may have taken them while the broker was stopped. The
+		# client port stays the same when it is still free, so clients of
+		# a restarted broker reconnect to the address they know.
 		port="$(cat "$state/port")"
-		port_free "$port" || die "port $port of the stopped broker is in use; run: $0 clean"
+		if ! port_free "$port"; then
+			log "port $port of the stopped broker is in use; choosing another"
+			port="$(free_port)"
+		fi
+		write_config "$port" "$(free_port "$port")"
+		echo "$port" >"$state/port"
 		log "restarting Apache Kafka on 127.0.0.1:$port with the data in $state"
 	else
 		format_new
 		port="$(cat "$state/port")"
 		log "starting Apache Kafka on 127.0.0.1:$port, state in $state"
 	fi
+	[[ -f "$state/logs/server.log" ]] && mv "$state/logs/server.log" "$state/logs/server.log.1"
 	nohup "$java" "${jvm[@]}" kafka.Kafka "$state/server.properties" \
 		>>"$state/logs/kafka.out" 2>&1 </dev/null 9>&- &
 	pid=$!
@@ -196,8 +223,10 @@ format_new() {
 	cport="$(free_port "$port")"
 	rm -rf "$state"
 	write_config "$port" "$cport"
-	cluster="$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
-	[[ -n "$cluster" ]] || die "could not generate a cluster id"
+	# A cluster id is 16 random bytes in URL-safe base64 without padding,
+	# what `kafka-storage.sh random-uuid` prints, made without starting a JVM.
+	cluster="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)"
+	[[ ${#cluster} == 22 ]] || die "could not generate a cluster id"
 	kafka_java kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" \
 		>"$state/logs/format.out" 2>&1 || {
 		cat "$state/logs/format.out" >&2

@@ -26,8 +26,9 @@ type recorder struct {
 	mu       sync.Mutex
 	got      []ports.OutboxMessage
 	calls    int
-	failNext int  // fail this many calls
-	down     bool // fail every call
+	failed   []time.Time // when each failed call was made
+	failNext int         // fail this many calls
+	down     bool        // fail every call
 	delay    time.Duration
 
 	inflight, maxInflight atomic.Int32
@@ -42,12 +43,14 @@ func (r *recorder) Publish(ctx context.Context, msgs []ports.OutboxMessage) erro
 			break
 		}
 	}
+	start := time.Now()
 	time.Sleep(r.delay)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
 	if r.down || r.failNext > 0 {
 		r.failNext--
+		r.failed = append(r.failed, start)
 		return errors.New("broker unavailable")
 	}
 	r.got = append(r.got, msgs...)
@@ -66,6 +69,13 @@ func (r *recorder) snapshot() (got []ports.OutboxMessage, calls int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]ports.OutboxMessage(nil), r.got...), r.calls
+}
+
+// failures returns when each failed call was made.
+func (r *recorder) failures() []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Time(nil), r.failed...)
 }
 
 // openDB returns a migrated SQLite database of the test's own.
@@ -107,13 +117,19 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // startRelay runs a relay until the test ends or stop is called.
 func startRelay(t testing.TB, db *storage.DB, pub ports.Publisher, cfg events.Config) (r *events.Relay, stop func()) {
 	t.Helper()
+	return startRelayOn(t, storage.NewRelayStore(db, nil), pub, cfg)
+}
+
+// startRelayOn is startRelay on a store of the test's choosing.
+func startRelayOn(t testing.TB, store events.Store, pub ports.Publisher, cfg events.Config) (r *events.Relay, stop func()) {
+	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = quiet
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 5 * time.Millisecond
 	}
-	r, err := events.NewRelay(storage.NewRelayStore(db, nil), pub, cfg)
+	r, err := events.NewRelay(store, pub, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,12 +260,19 @@ func TestRelayBacksOffWhileTheBrokerIsDown(t *testing.T) {
 		BatchSize: 10, Registerer: reg,
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 80 * time.Millisecond,
 	})
-	time.Sleep(600 * time.Millisecond)
-	_, calls := pub.snapshot()
-	// 10+20+40 ms, then at most 80 ms apart (jitter shortens each to half):
-	// a busy loop would make thousands of calls.
-	if calls < 4 || calls > 25 {
-		t.Fatalf("%d publish attempts in 600ms with backoff 10–80ms", calls)
+	// Backoff doubles from 10ms to 80ms, and jitter keeps at least half of
+	// each wait: the gap before failed attempt i+1 is at least half of
+	// min(10ms·2^(i-1), 80ms). A busy loop, or a backoff that does not
+	// grow, makes the later gaps shorter than that. (Only lower bounds: a
+	// busy machine only lengthens the gaps.)
+	const attempts = 8
+	waitFor(t, 30*time.Second, fmt.Sprintf("%d failed attempts", attempts), func() bool { return len(pub.failures()) >= attempts })
+	failed := pub.failures()
+	for i := 1; i < attempts; i++ {
+		wait := min(10*time.Millisecond<<(i-1), 80*time.Millisecond)
+		if gap := failed[i].Sub(failed[i-1]); gap < wait/2 {
+			t.Errorf("attempt %d came %v after attempt %d; the backoff should wait at least %v", i+1, gap, i, wait/2)
+		}
 	}
 	lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
 	if err != nil || lag != int64(n) {
@@ -257,11 +280,11 @@ func TestRelayBacksOffWhileTheBrokerIsDown(t *testing.T) {
 	}
 
 	pub.setDown(false)
-	waitFor(t, 5*time.Second, "rows after the broker came back", delivered(pub, n))
+	waitFor(t, 10*time.Second, "rows after the broker came back", delivered(pub, n))
 	stop()
 	got, _ := pub.snapshot()
 	checkDelivery(t, got, n)
-	if v := metricValue(t, reg, "campushub_outbox_publish_failures_total"); v != float64(calls) {
+	if v, calls := metricValue(t, reg, "campushub_outbox_publish_failures_total"), len(pub.failures()); v != float64(calls) {
 		t.Errorf("publish_failures_total = %v, want %d", v, calls)
 	}
 }
@@ -300,6 +323,22 @@ func testOneActiveReplica(t *testing.T, db *storage.DB) {
 	}
 }
 
+// countingStore counts the store calls the relay's upkeep makes.
+type countingStore struct {
+	*storage.RelayStore
+	lags, prunes atomic.Int32
+}
+
+func (s *countingStore) OutboxLag(ctx context.Context) (int64, time.Time, error) {
+	s.lags.Add(1)
+	return s.RelayStore.OutboxLag(ctx)
+}
+
+func (s *countingStore) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
+	s.prunes.Add(1)
+	return s.RelayStore.PruneOutbox(ctx, before)
+}
+
 func TestRelayPruning(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -315,8 +354,9 @@ func TestRelayPruning(t *testing.T) {
 			db := openDB(t)
 			n := appendEvents(t, db, 20, "a")
 			pub := &recorder{}
-			_, stop := startRelay(t, db, pub, events.Config{Retention: tc.retention, PruneInterval: 10 * time.Millisecond})
-			waitFor(t, 5*time.Second, "rows published", delivered(pub, n))
+			store := &countingStore{RelayStore: storage.NewRelayStore(db, nil)}
+			_, stop := startRelayOn(t, store, pub, events.Config{Retention: tc.retention, PruneInterval: 10 * time.Millisecond})
+			waitFor(t, 10*time.Second, "rows published", delivered(pub, n))
 			left := func() int {
 				rows, err := storage.NewOutbox(db).Recent(context.Background(), 100)
 				if err != nil {
@@ -325,15 +365,35 @@ func TestRelayPruning(t *testing.T) {
 				return len(rows)
 			}
 			if tc.wantLeft == 0 {
-				waitFor(t, 5*time.Second, "rows pruned", func() bool { return left() == 0 })
+				waitFor(t, 10*time.Second, "rows pruned", func() bool { return left() == 0 })
+			} else {
+				// The upkeep reads the lag, then prunes if due, once a
+				// tick: two more lag reads after the rows were published
+				// mean a whole round ran in which pruning was due if it
+				// ever is.
+				lags := store.lags.Load()
+				waitFor(t, 20*time.Second, "two upkeep rounds", func() bool { return store.lags.Load() >= lags+2 })
 			}
-			time.Sleep(50 * time.Millisecond)
 			stop()
 			if got := left(); got != tc.wantLeft {
 				t.Fatalf("%d rows left, want %d", got, tc.wantLeft)
 			}
+			if tc.retention == 0 && store.prunes.Load() != 0 {
+				t.Fatalf("pruned %d times without a retention", store.prunes.Load())
+			}
 		})
 	}
+}
+
+// countingPublisher counts the calls to the publisher it wraps.
+type countingPublisher struct {
+	ports.Publisher
+	calls atomic.Int32
+}
+
+func (p *countingPublisher) Publish(ctx context.Context, msgs []ports.OutboxMessage) error {
+	p.calls.Add(1)
+	return p.Publisher.Publish(ctx, msgs)
 }
 
 func TestNonePublisherKeepsRowsUnpublished(t *testing.T) {
@@ -342,8 +402,11 @@ func TestNonePublisherKeepsRowsUnpublished(t *testing.T) {
 	}
 	db := openDB(t)
 	n := appendEvents(t, db, 5, "a")
-	_, stop := startRelay(t, db, events.None{}, events.Config{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
-	time.Sleep(50 * time.Millisecond)
+	pub := &countingPublisher{Publisher: events.None{}}
+	_, stop := startRelay(t, db, pub, events.Config{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	// Each call was handed the rows and refused them; three of them show
+	// that the refusals did not mark anything published.
+	waitFor(t, 10*time.Second, "three publish attempts", func() bool { return pub.calls.Load() >= 3 })
 	stop()
 	lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
 	if err != nil || lag != int64(n) {

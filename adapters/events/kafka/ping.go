@@ -4,23 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
 )
 
-// Ping asks the brokers for cluster metadata and reports whether one
-// answered with at least one live broker; it backs the /readyz probe.
+// Ping asks the brokers for cluster metadata on a new connection and
+// reports whether one answered with at least one live broker; it backs the
+// /readyz probe. It never answers from metadata cached earlier, so a broker
+// that went away fails the ping at once.
 func Ping(ctx context.Context, brokers []string) error {
 	if len(brokers) == 0 {
 		return errors.New("kafka: no brokers configured")
 	}
-	client := &kafkago.Client{Addr: kafkago.TCP(brokers...), Timeout: 5 * time.Second}
-	res, err := client.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{}})
+	var live []kafkago.Broker
+	err := withConn(ctx, brokers, func(c *kafkago.Conn) error {
+		var err error
+		live, err = c.Brokers()
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("kafka: metadata: %w", err)
 	}
-	if len(res.Brokers) == 0 {
+	if len(live) == 0 {
 		return errors.New("kafka: metadata lists no brokers")
 	}
 	return nil

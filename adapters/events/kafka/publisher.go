@@ -3,8 +3,9 @@ package kafka
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -46,6 +47,17 @@ type Config struct {
 	BatchTimeout time.Duration
 	// WriteTimeout bounds one produce request (default 10s).
 	WriteTimeout time.Duration
+	// RetryFor bounds how long Publish retries errors Kafka documents as
+	// retriable (not leader, leader not available, request timed out, not
+	// enough replicas, a broker that closed the connection, …), each time
+	// with fresh cluster metadata, before it gives up and leaves the retry
+	// to its caller (default 5s; the context's deadline also bounds it).
+	RetryFor time.Duration
+	// Topics, when set, are created before the first message is published
+	// (see EnsureTopics), with TopicPartitions partitions and
+	// TopicReplication replicas each.
+	Topics                            []string
+	TopicPartitions, TopicReplication int
 }
 
 func (c *Config) setDefaults() {
@@ -67,12 +79,25 @@ func (c *Config) setDefaults() {
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 10 * time.Second
 	}
+	if c.RetryFor <= 0 {
+		c.RetryFor = 5 * time.Second
+	}
+	if c.TopicPartitions <= 0 {
+		c.TopicPartitions = 1
+	}
+	if c.TopicReplication <= 0 {
+		c.TopicReplication = 1
+	}
 }
 
 // Publisher writes outbox messages to Kafka with acks=all.
 type Publisher struct {
-	cfg Config
-	w   *kafkago.Writer
+	cfg       Config
+	w         *kafkago.Writer
+	transport *kafkago.Transport
+
+	topicsMu    sync.Mutex
+	topicsReady atomic.Bool
 }
 
 var _ ports.Publisher = (*Publisher)(nil)
@@ -84,6 +109,7 @@ func NewPublisher(cfg Config) (*Publisher, error) {
 		return nil, errors.New("kafka: no brokers configured")
 	}
 	cfg.setDefaults()
+	transport := &kafkago.Transport{ClientID: cfg.ClientID, DialTimeout: 5 * time.Second}
 	w := &kafkago.Writer{
 		Addr:         kafkago.TCP(cfg.Brokers...),
 		Balancer:     Partitioner(),
@@ -93,10 +119,14 @@ func NewPublisher(cfg Config) (*Publisher, error) {
 		BatchTimeout: cfg.BatchTimeout,
 		WriteTimeout: cfg.WriteTimeout,
 		ReadTimeout:  cfg.WriteTimeout,
-		MaxAttempts:  3,
-		Transport:    &kafkago.Transport{ClientID: cfg.ClientID, DialTimeout: 5 * time.Second},
+		// Publish retries itself, with fresh metadata; the writer's own
+		// retries would ask the same stale leader again.
+		MaxAttempts: 1,
+		Transport:   transport,
 	}
-	return &Publisher{cfg: cfg, w: w}, nil
+	p := &Publisher{cfg: cfg, w: w, transport: transport}
+	p.topicsReady.Store(len(cfg.Topics) == 0)
+	return p, nil
 }
 
 // Partitioner returns the balancer the publisher uses: murmur2 over the key,
@@ -104,25 +134,94 @@ func NewPublisher(cfg Config) (*Publisher, error) {
 // default partitioner places keyed records.
 func Partitioner() kafkago.Balancer { return &kafkago.Murmur2Balancer{Consistent: true} }
 
+// EnsureTopics creates the configured topics and waits until every
+// partition has a leader, once: after it succeeded it returns nil at once.
+func (p *Publisher) EnsureTopics(ctx context.Context) error {
+	if p.topicsReady.Load() {
+		return nil
+	}
+	p.topicsMu.Lock()
+	defer p.topicsMu.Unlock()
+	if p.topicsReady.Load() {
+		return nil
+	}
+	if err := EnsureTopics(ctx, p.cfg.Brokers, p.cfg.Topics, p.cfg.TopicPartitions, p.cfg.TopicReplication); err != nil {
+		return err
+	}
+	p.topicsReady.Store(true)
+	return nil
+}
+
+// TopicsReady reports whether the configured topics exist with a leader for
+// every partition (true when none are configured).
+func (p *Publisher) TopicsReady() bool { return p.topicsReady.Load() }
+
 // Publish writes msgs and returns once the brokers acknowledged all of them
 // on every in-sync replica. The batch is split into parts small enough that
 // each partition receives one produce request per part, and the parts are
 // written one after another, stopping at the first failure; so a failed
 // Publish never leaves a later event of a key in Kafka without the earlier
 // ones, and the retry (which resends everything) keeps each key's order.
+//
+// The configured topics are created first if they are not yet (see
+// EnsureTopics). Errors Kafka documents as retriable are retried within
+// RetryFor, each time with fresh metadata and only for the messages that
+// failed (a key's messages share one partition and so fail or succeed
+// together). A failure is returned as a *PublishError.
 func (p *Publisher) Publish(ctx context.Context, msgs []ports.OutboxMessage) error {
+	if err := p.EnsureTopics(ctx); err != nil {
+		return err
+	}
 	out := make([]kafkago.Message, len(msgs))
 	for i, m := range msgs {
 		out[i] = p.message(m)
 	}
 	for len(out) > 0 {
 		n := p.partLen(out)
-		if err := p.w.WriteMessages(ctx, out[:n]...); err != nil {
-			return fmt.Errorf("kafka: publish: %w", err)
+		if err := p.write(ctx, out[:n]); err != nil {
+			return err
 		}
 		out = out[n:]
 	}
 	return nil
+}
+
+// write sends one part, retrying the messages that failed with a retriable
+// error, with fresh metadata, until RetryFor has passed.
+func (p *Publisher) write(ctx context.Context, part []kafkago.Message) error {
+	total := len(part)
+	giveUp := time.Now().Add(p.cfg.RetryFor)
+	if d, ok := ctx.Deadline(); ok && d.Before(giveUp) {
+		giveUp = d
+	}
+	for attempt := 1; ; attempt++ {
+		err := p.w.WriteMessages(ctx, part...)
+		if err == nil {
+			return nil
+		}
+		failed, errs := failures(part, err)
+		wait := retryWait(attempt)
+		if !allRetriable(errs) || ctx.Err() != nil || time.Now().Add(wait).After(giveUp) {
+			return newPublishError(errs, len(failed), total, attempt)
+		}
+		// The leaders may have moved: forget the cached cluster metadata,
+		// so that the next attempt asks the brokers again.
+		p.transport.CloseIdleConnections()
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return newPublishError(append(errs, ctx.Err()), len(failed), total, attempt)
+		case <-t.C:
+		}
+		part = failed
+	}
+}
+
+// retryWait is the pause before the attempt after attempt: 50ms, doubling,
+// at most 1s.
+func retryWait(attempt int) time.Duration {
+	return min(50*time.Millisecond<<min(attempt-1, 5), time.Second)
 }
 
 // partLen returns how many of msgs fit in one part: at most BatchSize
@@ -161,4 +260,8 @@ func (p *Publisher) message(m ports.OutboxMessage) kafkago.Message {
 }
 
 // Close flushes and closes the writer.
-func (p *Publisher) Close() error { return p.w.Close() }
+func (p *Publisher) Close() error {
+	err := p.w.Close()
+	p.transport.CloseIdleConnections()
+	return err
+}

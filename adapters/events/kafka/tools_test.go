@@ -29,7 +29,10 @@ func TestKafkaEnsureTopics(t *testing.T) {
 					t.Fatalf("call %d: %v", i+1, err)
 				}
 			}
-			client := &kafkago.Client{Addr: kafkago.TCP(addrs...)}
+			// A transport of the test's own, so that the metadata is fresh.
+			transport := &kafkago.Transport{}
+			defer transport.CloseIdleConnections()
+			client := &kafkago.Client{Addr: kafkago.TCP(addrs...), Transport: transport}
 			res, err := client.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{existing, fresh}})
 			if err != nil {
 				t.Fatal(err)
@@ -38,6 +41,12 @@ func TestKafkaEnsureTopics(t *testing.T) {
 			for _, tp := range res.Topics {
 				if tp.Error != nil || len(tp.Partitions) != want[tp.Name] {
 					t.Errorf("topic %s: %d partitions (%v), want %d", tp.Name, len(tp.Partitions), tp.Error, want[tp.Name])
+				}
+				// EnsureTopics returns once every partition has a leader.
+				for _, p := range tp.Partitions {
+					if p.Error != nil || p.Leader.Host == "" {
+						t.Errorf("topic %s partition %d: leader %+v (%v) right after EnsureTopics", tp.Name, p.ID, p.Leader, p.Error)
+					}
 				}
 			}
 		})

@@ -1,203 +1,114 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	envtags "github.com/caarlos0/env/v11"
+
+	"github.com/campushub/campushub/adapters/codesender"
 )
 
 // Config is every setting of the service, read from the environment once at
-// start. Adapters never read the environment; they get their part of Config.
+// start. Each field declares its variable (env), its default (envDefault) and
+// its description (doc); README.md's configuration table is checked against
+// these tags by a test. Adapters never read the environment; they get their
+// part of Config.
 type Config struct {
-	HTTPAddr        string
-	DatabaseURL     string
-	DBMaxOpenConns  int
-	DBMaxIdleConns  int
-	DBConnLifetime  time.Duration
-	Timezone        *time.Location
-	LogLevel        string
-	LogFormat       string
-	BodyLimit       int64
-	ShutdownTimeout time.Duration
-	AutoMigrate     bool
+	HTTPAddr        string         `env:"HTTP_ADDR" envDefault:":8080" doc:"address the HTTP server listens on"`
+	DatabaseURL     string         `env:"DATABASE_URL" envDefault:"sqlite:campushub.db" doc:"database: ${sqlite:PATH} / ${file:PATH}, ${postgres://user:pass@host:5432/db}, ${mysql://user:pass@host:3306/db}"`
+	DBMaxOpenConns  int            `env:"DB_MAX_OPEN_CONNS" envDefault:"10" doc:"most open database connections"`
+	DBMaxIdleConns  int            `env:"DB_MAX_IDLE_CONNS" envDefault:"5" doc:"most idle database connections kept"`
+	DBConnLifetime  time.Duration  `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m" doc:"recycle database connections after this long"`
+	AutoMigrate     bool           `env:"DB_AUTO_MIGRATE" envDefault:"true" doc:"apply pending migrations when ${serve} starts"`
+	TimezoneName    string         `env:"TIMEZONE" envDefault:"Asia/Shanghai" doc:"time zone timestamps are rendered in (${2006-01-02 15:04:05}); storage is always UTC"`
+	Timezone        *time.Location // TIMEZONE, loaded
+	LogLevel        string         `env:"LOG_LEVEL" envDefault:"info" doc:"debug, info, warn or error"`
+	LogFormat       string         `env:"LOG_FORMAT" envDefault:"json" doc:"json or text"`
+	BodyLimit       int64          `env:"HTTP_BODY_LIMIT" envDefault:"1048576" doc:"largest request body accepted, in bytes"`
+	ShutdownTimeout time.Duration  `env:"SHUTDOWN_TIMEOUT" envDefault:"15s" doc:"how long a graceful shutdown waits for in-flight work"`
 
 	// account
-	CodeSender        string // log | smtp
-	SMTPHost          string
-	SMTPPort          int
-	SMTPUsername      string
-	SMTPPassword      string
-	SMTPFrom          string
-	SMTPTLS           string // starttls | tls | none
-	BcryptCost        int
-	AccessTokenTTL    time.Duration
-	RefreshTokenTTL   time.Duration
-	CodeTTL           time.Duration
-	CodeInterval      time.Duration
-	CodeDailyLimit    int
-	LoginMaxFailures  int
-	LoginLockDuration time.Duration
+	CodeSender        string        `env:"CODE_SENDER" envDefault:"log" doc:"how verification codes are delivered: ${log} (development: writes the code to the log) or ${smtp}"`
+	SMTPHost          string        `env:"SMTP_HOST" doc:"SMTP server host (CODE_SENDER=smtp)"`
+	SMTPPort          int           `env:"SMTP_PORT" envDefault:"587" doc:"SMTP server port"`
+	SMTPUsername      string        `env:"SMTP_USERNAME" doc:"SMTP user; empty for no authentication"`
+	SMTPPassword      string        `env:"SMTP_PASSWORD" doc:"SMTP password"`
+	SMTPFrom          string        `env:"SMTP_FROM" envDefault:"campushub@localhost" doc:"sender address of code e-mails"`
+	SMTPTLS           string        `env:"SMTP_TLS" envDefault:"starttls" doc:"${starttls} (upgrade when offered; required when authenticating), ${tls} (implicit TLS) or ${none}"`
+	BcryptCost        int           `env:"BCRYPT_COST" envDefault:"10" doc:"bcrypt cost of password hashes (4–14)"`
+	AccessTokenTTL    time.Duration `env:"ACCESS_TOKEN_TTL" envDefault:"168h" doc:"lifetime of access tokens (the seed's expires_in 604800)"`
+	RefreshTokenTTL   time.Duration `env:"REFRESH_TOKEN_TTL" envDefault:"720h" doc:"lifetime of refresh tokens"`
+	CodeTTL           time.Duration `env:"CODE_TTL" envDefault:"5m" doc:"how long a verification code stays valid"`
+	CodeInterval      time.Duration `env:"CODE_INTERVAL" envDefault:"60s" doc:"shortest time between two codes to one account"`
+	CodeDailyLimit    int           `env:"CODE_DAILY_LIMIT" envDefault:"10" doc:"most codes sent to one account in 24 hours"`
+	LoginMaxFailures  int           `env:"LOGIN_MAX_FAILURES" envDefault:"5" doc:"wrong passwords in a row before the account is locked"`
+	LoginLockDuration time.Duration `env:"LOGIN_LOCK_DURATION" envDefault:"15m" doc:"how long a locked account stays locked"`
 
 	// push
-	PushProvider     string // log | getui
-	PushProviderURL  string
-	PushAppID        string
-	PushAppKey       string
-	PushMasterSecret string
+	PushProvider     string `env:"PUSH_PROVIDER" envDefault:"log" doc:"push provider: ${log} (writes pushes to the log) or ${getui}"`
+	PushProviderURL  string `env:"PUSH_PROVIDER_URL" envDefault:"https://restapi.getui.com/v2" doc:"base URL of the push provider's REST API"`
+	PushAppID        string `env:"PUSH_APP_ID" doc:"push provider app id"`
+	PushAppKey       string `env:"PUSH_APP_KEY" doc:"push provider app key"`
+	PushMasterSecret string `env:"PUSH_MASTER_SECRET" doc:"push provider master secret"`
 
 	// wxrelay
-	WXApps              string
-	WebhookAllowPrivate bool
-	WebhookTimeout      time.Duration
-	WebhookMaxAttempts  int
-	WebhookMaxAge       time.Duration
-	WebhookBackoffBase  time.Duration
-	WebhookDisableAfter int
-	WebhookConcurrency  int
-	WebhookPerProject   int
-	WXDedupWindow       time.Duration
+	WXApps              wxApps        `env:"WX_APPS" doc:"微校 apps allowed to push: comma-separated ${app_key:app_secret} (empty secret: no decryption)"`
+	WXDedupWindow       time.Duration `env:"WX_DEDUP_WINDOW" envDefault:"24h" doc:"the same 微校 body received twice within this window is one event"`
+	WebhookAllowPrivate bool          `env:"WEBHOOK_ALLOW_PRIVATE" envDefault:"false" doc:"allow push-project URLs on loopback/private/link-local addresses (tests, private networks)"`
+	WebhookTimeout      time.Duration `env:"WEBHOOK_TIMEOUT" envDefault:"10s" doc:"timeout of one delivery attempt"`
+	WebhookMaxAttempts  int           `env:"WEBHOOK_MAX_ATTEMPTS" envDefault:"10" doc:"attempts before a delivery fails for good"`
+	WebhookBackoffBase  time.Duration `env:"WEBHOOK_BACKOFF_BASE" envDefault:"5s" doc:"delay before the first retry of a delivery; each next retry waits twice as long (with jitter), at most 1h"`
+	WebhookMaxAge       time.Duration `env:"WEBHOOK_MAX_AGE" envDefault:"24h" doc:"a delivery older than this is not retried again"`
+	WebhookDisableAfter int           `env:"WEBHOOK_DISABLE_AFTER" envDefault:"20" doc:"consecutive failed attempts after which a project is disabled"`
+	WebhookConcurrency  int           `env:"WEBHOOK_CONCURRENCY" envDefault:"256" doc:"deliveries in flight at once, overall"`
+	WebhookPerProject   int           `env:"WEBHOOK_PER_PROJECT" envDefault:"64" doc:"deliveries in flight at once to one project"`
 
 	// events
-	EventsBroker          string // none | kafka
-	KafkaBrokers          []string
-	KafkaClientID         string
-	KafkaCreateTopics     bool
-	KafkaTopicPartitions  int
-	KafkaTopicReplication int
-	EventsSource          string
-	OutboxBatchSize       int
-	OutboxPollInterval    time.Duration
-	OutboxRetention       time.Duration
+	EventsBroker          string        `env:"EVENTS_BROKER" envDefault:"none" doc:"where outbox events go: ${none} (they stay in the outbox table) or ${kafka}"`
+	KafkaBrokers          []string      `env:"KAFKA_BROKERS" envDefault:"localhost:9092" doc:"comma-separated Kafka bootstrap brokers (EVENTS_BROKER=kafka)"`
+	KafkaClientID         string        `env:"KAFKA_CLIENT_ID" envDefault:"campushub" doc:"Kafka client id"`
+	KafkaCreateTopics     bool          `env:"KAFKA_CREATE_TOPICS" envDefault:"true" doc:"create the campushub.<module>.v1 topics at start if missing"`
+	KafkaTopicPartitions  int           `env:"KAFKA_TOPIC_PARTITIONS" envDefault:"6" doc:"partitions of topics the service creates"`
+	KafkaTopicReplication int           `env:"KAFKA_TOPIC_REPLICATION" envDefault:"1" doc:"replication factor of topics the service creates"`
+	EventsSource          string        `env:"EVENTS_SOURCE" envDefault:"/campushub" doc:"CloudEvents ${ce_source} of published events"`
+	OutboxBatchSize       int           `env:"OUTBOX_BATCH_SIZE" envDefault:"2000" doc:"outbox rows published per batch"`
+	OutboxPollInterval    time.Duration `env:"OUTBOX_POLL_INTERVAL" envDefault:"25ms" doc:"how often the relay looks for new outbox rows when idle"`
+	OutboxRetention       time.Duration `env:"OUTBOX_RETENTION" envDefault:"168h" doc:"published outbox rows are deleted after this long (kept forever with EVENTS_BROKER=none)"`
 }
 
-// setting is one environment variable: its name, default, description (the
-// README's configuration table is checked against this list) and how it is
-// stored into Config.
+// setting describes one environment variable as Config declares it.
 type setting struct {
-	Name    string
-	Default string
-	Doc     string
-	set     func(c *Config, v string) error
+	Name    string // the variable
+	Default string // its default; empty when it has none
+	Doc     string // what it does, Markdown (code in backquotes)
+	field   string // the Config field it fills
+	kind    reflect.Type
 }
 
-func str(p func(*Config) *string) func(*Config, string) error {
-	return func(c *Config, v string) error { *p(c) = v; return nil }
-}
+// settings lists every variable the service reads, in the order Config
+// declares them.
+var settings = describeSettings()
 
-func integer(p func(*Config) *int) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("want a whole number, got %q", v)
+func describeSettings() []setting {
+	t := reflect.TypeFor[Config]()
+	out := make([]setting, 0, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("env")
+		if name == "" {
+			continue
 		}
-		*p(c) = n
-		return nil
+		// Struct tags cannot hold backquotes; ${x} in a doc stands for `x`.
+		doc := strings.NewReplacer("${", "`", "}", "`").Replace(f.Tag.Get("doc"))
+		out = append(out, setting{Name: name, Default: f.Tag.Get("envDefault"), Doc: doc, field: f.Name, kind: f.Type})
 	}
-}
-
-func duration(p func(*Config) *time.Duration) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			return fmt.Errorf("want a duration such as 30s or 5m, got %q", v)
-		}
-		*p(c) = d
-		return nil
-	}
-}
-
-func boolean(p func(*Config) *bool) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("want true or false, got %q", v)
-		}
-		*p(c) = b
-		return nil
-	}
-}
-
-// settings lists every variable the service reads.
-var settings = []setting{
-	{"HTTP_ADDR", ":8080", "address the HTTP server listens on", str(func(c *Config) *string { return &c.HTTPAddr })},
-	{"DATABASE_URL", "sqlite:campushub.db", "database: `sqlite:PATH` / `file:PATH`, `postgres://user:pass@host:5432/db`, `mysql://user:pass@host:3306/db`", str(func(c *Config) *string { return &c.DatabaseURL })},
-	{"DB_MAX_OPEN_CONNS", "10", "most open database connections", integer(func(c *Config) *int { return &c.DBMaxOpenConns })},
-	{"DB_MAX_IDLE_CONNS", "5", "most idle database connections kept", integer(func(c *Config) *int { return &c.DBMaxIdleConns })},
-	{"DB_CONN_MAX_LIFETIME", "30m", "recycle database connections after this long", duration(func(c *Config) *time.Duration { return &c.DBConnLifetime })},
-	{"DB_AUTO_MIGRATE", "true", "apply pending migrations when `serve` starts", boolean(func(c *Config) *bool { return &c.AutoMigrate })},
-	{"TIMEZONE", "Asia/Shanghai", "time zone timestamps are rendered in (`2006-01-02 15:04:05`); storage is always UTC", func(c *Config, v string) error {
-		loc, err := time.LoadLocation(v)
-		if err != nil {
-			return fmt.Errorf("unknown time zone %q", v)
-		}
-		c.Timezone = loc
-		return nil
-	}},
-	{"LOG_LEVEL", "info", "debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
-	{"LOG_FORMAT", "json", "json or text", str(func(c *Config) *string { return &c.LogFormat })},
-	{"HTTP_BODY_LIMIT", "1048576", "largest request body accepted, in bytes", func(c *Config, v string) error {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("want a positive number of bytes, got %q", v)
-		}
-		c.BodyLimit = n
-		return nil
-	}},
-	{"SHUTDOWN_TIMEOUT", "15s", "how long a graceful shutdown waits for in-flight work", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
-
-	{"CODE_SENDER", "log", "how verification codes are delivered: `log` (development: writes the code to the log) or `smtp`", str(func(c *Config) *string { return &c.CodeSender })},
-	{"SMTP_HOST", "", "SMTP server host (CODE_SENDER=smtp)", str(func(c *Config) *string { return &c.SMTPHost })},
-	{"SMTP_PORT", "587", "SMTP server port", integer(func(c *Config) *int { return &c.SMTPPort })},
-	{"SMTP_USERNAME", "", "SMTP user; empty for no authentication", str(func(c *Config) *string { return &c.SMTPUsername })},
-	{"SMTP_PASSWORD", "", "SMTP password", str(func(c *Config) *string { return &c.SMTPPassword })},
-	{"SMTP_FROM", "campushub@localhost", "sender address of code e-mails", str(func(c *Config) *string { return &c.SMTPFrom })},
-	{"SMTP_TLS", "starttls", "`starttls` (upgrade when offered; required when authenticating), `tls` (implicit TLS) or `none`", str(func(c *Config) *string { return &c.SMTPTLS })},
-	{"BCRYPT_COST", "10", "bcrypt cost of password hashes (4–14)", integer(func(c *Config) *int { return &c.BcryptCost })},
-	{"ACCESS_TOKEN_TTL", "168h", "lifetime of access tokens (the seed's expires_in 604800)", duration(func(c *Config) *time.Duration { return &c.AccessTokenTTL })},
-	{"REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens", duration(func(c *Config) *time.Duration { return &c.RefreshTokenTTL })},
-	{"CODE_TTL", "5m", "how long a verification code stays valid", duration(func(c *Config) *time.Duration { return &c.CodeTTL })},
-	{"CODE_INTERVAL", "60s", "shortest time between two codes to one account", duration(func(c *Config) *time.Duration { return &c.CodeInterval })},
-	{"CODE_DAILY_LIMIT", "10", "most codes sent to one account in 24 hours", integer(func(c *Config) *int { return &c.CodeDailyLimit })},
-	{"LOGIN_MAX_FAILURES", "5", "wrong passwords in a row before the account is locked", integer(func(c *Config) *int { return &c.LoginMaxFailures })},
-	{"LOGIN_LOCK_DURATION", "15m", "how long a locked account stays locked", duration(func(c *Config) *time.Duration { return &c.LoginLockDuration })},
-
-	{"PUSH_PROVIDER", "log", "push provider: `log` (writes pushes to the log) or `getui`", str(func(c *Config) *string { return &c.PushProvider })},
-	{"PUSH_PROVIDER_URL", "https://restapi.getui.com/v2", "base URL of the push provider's REST API", str(func(c *Config) *string { return &c.PushProviderURL })},
-	{"PUSH_APP_ID", "", "push provider app id", str(func(c *Config) *string { return &c.PushAppID })},
-	{"PUSH_APP_KEY", "", "push provider app key", str(func(c *Config) *string { return &c.PushAppKey })},
-	{"PUSH_MASTER_SECRET", "", "push provider master secret", str(func(c *Config) *string { return &c.PushMasterSecret })},
-
-	{"WX_APPS", "", "微校 apps allowed to push: comma-separated `app_key:app_secret` (empty secret: no decryption)", str(func(c *Config) *string { return &c.WXApps })},
-	{"WX_DEDUP_WINDOW", "24h", "the same 微校 body received twice within this window is one event", duration(func(c *Config) *time.Duration { return &c.WXDedupWindow })},
-	{"WEBHOOK_ALLOW_PRIVATE", "false", "allow push-project URLs on loopback/private/link-local addresses (tests, private networks)", boolean(func(c *Config) *bool { return &c.WebhookAllowPrivate })},
-	{"WEBHOOK_TIMEOUT", "10s", "timeout of one delivery attempt", duration(func(c *Config) *time.Duration { return &c.WebhookTimeout })},
-	{"WEBHOOK_MAX_ATTEMPTS", "10", "attempts before a delivery fails for good", integer(func(c *Config) *int { return &c.WebhookMaxAttempts })},
-	{"WEBHOOK_BACKOFF_BASE", "5s", "delay before the first retry of a delivery; each next retry waits twice as long (with jitter), at most 1h", duration(func(c *Config) *time.Duration { return &c.WebhookBackoffBase })},
-	{"WEBHOOK_MAX_AGE", "24h", "a delivery older than this is not retried again", duration(func(c *Config) *time.Duration { return &c.WebhookMaxAge })},
-	{"WEBHOOK_DISABLE_AFTER", "20", "consecutive failed attempts after which a project is disabled", integer(func(c *Config) *int { return &c.WebhookDisableAfter })},
-	{"WEBHOOK_CONCURRENCY", "256", "deliveries in flight at once, overall", integer(func(c *Config) *int { return &c.WebhookConcurrency })},
-	{"WEBHOOK_PER_PROJECT", "64", "deliveries in flight at once to one project", integer(func(c *Config) *int { return &c.WebhookPerProject })},
-
-	{"EVENTS_BROKER", "none", "where outbox events go: `none` (they stay in the outbox table) or `kafka`", str(func(c *Config) *string { return &c.EventsBroker })},
-	{"KAFKA_BROKERS", "localhost:9092", "comma-separated Kafka bootstrap brokers (EVENTS_BROKER=kafka)", func(c *Config, v string) error {
-		c.KafkaBrokers = nil
-		for _, b := range strings.Split(v, ",") {
-			if b = strings.TrimSpace(b); b != "" {
-				c.KafkaBrokers = append(c.KafkaBrokers, b)
-			}
-		}
-		return nil
-	}},
-	{"KAFKA_CLIENT_ID", "campushub", "Kafka client id", str(func(c *Config) *string { return &c.KafkaClientID })},
-	{"KAFKA_CREATE_TOPICS", "true", "create the campushub.<module>.v1 topics at start if missing", boolean(func(c *Config) *bool { return &c.KafkaCreateTopics })},
-	{"KAFKA_TOPIC_PARTITIONS", "6", "partitions of topics the service creates", integer(func(c *Config) *int { return &c.KafkaTopicPartitions })},
-	{"KAFKA_TOPIC_REPLICATION", "1", "replication factor of topics the service creates", integer(func(c *Config) *int { return &c.KafkaTopicReplication })},
-	{"EVENTS_SOURCE", "/campushub", "CloudEvents `ce_source` of published events", str(func(c *Config) *string { return &c.EventsSource })},
-	{"OUTBOX_BATCH_SIZE", "2000", "outbox rows published per batch", integer(func(c *Config) *int { return &c.OutboxBatchSize })},
-	{"OUTBOX_POLL_INTERVAL", "25ms", "how often the relay looks for new outbox rows when idle", duration(func(c *Config) *time.Duration { return &c.OutboxPollInterval })},
-	{"OUTBOX_RETENTION", "168h", "published outbox rows are deleted after this long (kept forever with EVENTS_BROKER=none)", duration(func(c *Config) *time.Duration { return &c.OutboxRetention })},
+	return out
 }
 
 // SettingNames lists every environment variable the service reads.
@@ -209,19 +120,29 @@ func SettingNames() []string {
 	return names
 }
 
-// LoadConfig reads the settings from getenv; a missing variable takes its
-// default. Every bad value is reported, not just the first.
+// LoadConfig reads the settings from getenv (os.Getenv when nil); a missing
+// or empty variable takes its default. Every bad value is reported by its
+// variable's name, not just the first.
 func LoadConfig(getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	vars := map[string]string{}
+	for _, s := range settings {
+		if v := getenv(s.Name); v != "" {
+			vars[s.Name] = v
+		}
+	}
 	var c Config
 	var problems []string
-	for _, s := range settings {
-		v, ok := lookup(getenv, s.Name)
-		if !ok {
-			v = s.Default
-		}
-		if err := s.set(&c, v); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", s.Name, err))
-		}
+	err := envtags.ParseWithOptions(&c, envtags.Options{Environment: vars, FuncMap: parsers})
+	if err != nil {
+		problems = append(problems, describeParseErrors(err, vars)...)
+	}
+	if loc, err := time.LoadLocation(c.TimezoneName); err != nil {
+		problems = append(problems, fmt.Sprintf("TIMEZONE: unknown time zone %q", c.TimezoneName))
+	} else {
+		c.Timezone = loc
 	}
 	problems = append(problems, c.validate()...)
 	if len(problems) > 0 {
@@ -230,14 +151,72 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-func lookup(getenv func(string) string, name string) (string, bool) {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	v := getenv(name)
-	return v, v != ""
+// parsers are the value types whose parsing differs from the library's:
+// durations must not be negative, lists drop blanks around and between
+// commas, and WX_APPS is checked pair by pair.
+var parsers = map[reflect.Type]envtags.ParserFunc{
+	reflect.TypeFor[time.Duration](): func(v string) (any, error) {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("want a duration such as 30s or 5m, got %q", v)
+		}
+		return d, nil
+	},
+	reflect.TypeFor[[]string](): func(v string) (any, error) {
+		var list []string
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				list = append(list, item)
+			}
+		}
+		return list, nil
+	},
+	reflect.TypeFor[wxApps](): func(v string) (any, error) { return parseWXApps(v) },
 }
 
+// describeParseErrors turns the library's errors, which name Go fields, into
+// problems named by variable, saying what kind of value was wanted.
+func describeParseErrors(err error, vars map[string]string) []string {
+	var agg envtags.AggregateError
+	if !errors.As(err, &agg) {
+		return []string{err.Error()}
+	}
+	byField := map[string]setting{}
+	for _, s := range settings {
+		byField[s.field] = s
+	}
+	var problems []string
+	for _, e := range agg.Errors {
+		var pe envtags.ParseError
+		if !errors.As(e, &pe) {
+			problems = append(problems, e.Error())
+			continue
+		}
+		s, ok := byField[pe.Name]
+		if !ok {
+			problems = append(problems, e.Error())
+			continue
+		}
+		v := vars[s.Name]
+		if v == "" {
+			v = s.Default
+		}
+		var why string
+		switch s.kind.Kind() {
+		case reflect.Int, reflect.Int64:
+			why = fmt.Sprintf("want a whole number, got %q", v)
+		case reflect.Bool:
+			why = fmt.Sprintf("want true or false, got %q", v)
+		default:
+			why = pe.Err.Error()
+		}
+		problems = append(problems, s.Name+": "+why)
+	}
+	return problems
+}
+
+// validate checks what a single value's type cannot: allowed words, ranges
+// and settings that need each other.
 func (c Config) validate() []string {
 	var p []string
 	oneOf := func(name, v string, allowed ...string) {
@@ -254,14 +233,64 @@ func (c Config) validate() []string {
 	oneOf("SMTP_TLS", c.SMTPTLS, "starttls", "tls", "none")
 	oneOf("PUSH_PROVIDER", c.PushProvider, "log", "getui")
 	oneOf("EVENTS_BROKER", c.EventsBroker, "none", "kafka")
-	if c.CodeSender == "smtp" && c.SMTPHost == "" {
-		p = append(p, "SMTP_HOST: required when CODE_SENDER=smtp")
+	if c.BodyLimit <= 0 {
+		p = append(p, fmt.Sprintf("HTTP_BODY_LIMIT: want a positive number of bytes, got %d", c.BodyLimit))
+	}
+	if c.CodeSender == "smtp" {
+		if c.SMTPHost == "" {
+			p = append(p, "SMTP_HOST: required when CODE_SENDER=smtp")
+		} else if err := c.smtpConfig().Validate(); err != nil {
+			p = append(p, fmt.Sprintf("SMTP settings: %v", err))
+		}
 	}
 	if c.BcryptCost < 4 || c.BcryptCost > 14 {
 		p = append(p, "BCRYPT_COST: must be between 4 and 14")
+	}
+	if c.PushProvider == "getui" && (c.PushAppID == "" || c.PushAppKey == "" || c.PushMasterSecret == "") {
+		p = append(p, "PUSH_PROVIDER=getui needs PUSH_APP_ID, PUSH_APP_KEY and PUSH_MASTER_SECRET")
 	}
 	if c.EventsBroker == "kafka" && len(c.KafkaBrokers) == 0 {
 		p = append(p, "KAFKA_BROKERS: required when EVENTS_BROKER=kafka")
 	}
 	return p
+}
+
+// smtpConfig is the SMTP code sender's part of the configuration.
+func (c Config) smtpConfig() codesender.SMTPConfig {
+	return codesender.SMTPConfig{
+		Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername, Password: c.SMTPPassword,
+		From: c.SMTPFrom, TLS: c.SMTPTLS, Product: "campushub", CodeTTL: c.CodeTTL,
+	}
+}
+
+// wxApps are the 微校 apps allowed to push: app_key → app_secret (empty: no
+// decryption).
+type wxApps map[string]string
+
+// parseWXApps reads WX_APPS: comma-separated app_key:app_secret pairs.
+func parseWXApps(v string) (wxApps, error) {
+	apps := wxApps{}
+	for pair := range strings.SplitSeq(v, ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		key, secret, _ := strings.Cut(pair, ":")
+		key, secret = strings.TrimSpace(key), strings.TrimSpace(secret)
+		if key == "" {
+			return nil, fmt.Errorf("%q has no app_key", pair)
+		}
+		if secret != "" && (len(key) != 16 || len(secret) < 16) {
+			return nil, fmt.Errorf("app %q has a secret, so its app_key must have 16 characters (the AES key) and its secret at least 16 (the IV)", key)
+		}
+		apps[key] = secret
+	}
+	return apps, nil
+}
+
+// quoteDefault shows a default in help output.
+func quoteDefault(v string) string {
+	if v == "" {
+		return "(empty)"
+	}
+	return strconv.Quote(v)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"reflect"
@@ -147,4 +149,71 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 			t.Errorf("README.md shows %s's default as %q, want %q", s.Name, cells[1], s.Default)
 		}
 	}
+}
+
+var updateREADME = flag.Bool("update-readme", false, "rewrite README.md's configuration table from Config")
+
+// configTable is README.md's configuration table as Config declares it.
+func configTable() string {
+	var b strings.Builder
+	b.WriteString("| variable | default | what it does |\n|---|---|---|\n")
+	for _, s := range settings {
+		def := "(empty)"
+		if s.Default != "" {
+			def = "`" + s.Default + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", s.Name, def, s.Doc)
+	}
+	return b.String()
+}
+
+// TestREADMEConfigurationTableIsConfig checks that README.md's configuration
+// table is exactly the one Config declares: same variables, order, defaults
+// and descriptions. `go test ./cmd/campushub -run ConfigurationTable
+// -update-readme` rewrites it.
+func TestREADMEConfigurationTableIsConfig(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(raw)
+	start := strings.Index(readme, "| variable | default | what it does |")
+	if start < 0 {
+		t.Fatal("README.md has no configuration table (header `| variable | default | what it does |`)")
+	}
+	end := start
+	for end < len(readme) && strings.HasPrefix(readme[end:], "|") {
+		next := strings.IndexByte(readme[end:], '\n')
+		if next < 0 {
+			end = len(readme)
+			break
+		}
+		end += next + 1
+	}
+	want := configTable()
+	if readme[start:end] == want {
+		return
+	}
+	if *updateREADME {
+		if err := os.WriteFile("../../README.md", []byte(readme[:start]+want+readme[end:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Log("README.md's configuration table rewritten")
+		return
+	}
+	got := strings.Split(readme[start:end], "\n")
+	for i, line := range strings.Split(want, "\n") {
+		if i >= len(got) || got[i] != line {
+			t.Errorf("README.md's configuration table differs from Config at row %d:\n got: %s\nwant: %s", i-1, at(got, i), line)
+			break
+		}
+	}
+	t.Errorf("run `go test ./cmd/campushub -run ConfigurationTable -update-readme` to rewrite it from Config")
+}
+
+func at(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return "(missing)"
 }

@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
+	"github.com/peterbourgon/ff/v3/ffcli"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/campushub/campushub/adapters/events"
@@ -111,20 +110,42 @@ func brokerReady(cfg Config) func(ctx context.Context) error {
 	}
 }
 
-// eventsCommand runs `campushub events relay|tail|list`.
-func eventsCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
-	if len(args) == 0 {
-		return errors.New("events: want a subcommand: relay, tail or list")
+// eventsCommand is `campushub events relay|tail|list`.
+func (c *cli) eventsCommand() *ffcli.Command {
+	relay := &ffcli.Command{
+		Name: "relay", ShortUsage: "campushub events relay", FlagSet: c.flags("events relay"),
+		ShortHelp: "run only the outbox → Kafka relay, until SIGINT or SIGTERM",
+		Exec:      c.withConfig("events relay", eventsRelay),
 	}
-	switch args[0] {
-	case "relay":
-		return eventsRelay(ctx, cfg, log)
-	case "tail":
-		return eventsTail(ctx, cfg, args[1:], os.Stdout)
-	case "list":
-		return eventsList(ctx, cfg, log, args[1:], os.Stdout)
-	default:
-		return fmt.Errorf("events: unknown subcommand %q (want relay, tail or list)", args[0])
+	tailFlags := c.flags("events tail")
+	topic := tailFlags.String("topic", "", "topic to read, e.g. campushub.account.v1 (required)")
+	fromBeginning := tailFlags.Bool("from-beginning", false, "start at the oldest event instead of the next new one")
+	group := tailFlags.String("group", "", "consumer group (default: a new group of its own)")
+	tail := &ffcli.Command{
+		Name: "tail", ShortUsage: "campushub events tail --topic T [--from-beginning] [--group G]", FlagSet: tailFlags,
+		ShortHelp: "print the events of one Kafka topic as JSON lines",
+		Exec: c.withConfig("events tail", func(ctx context.Context, cfg Config, _ *slog.Logger) error {
+			if *topic == "" {
+				return errors.New("events tail: --topic is required")
+			}
+			return kafka.Tail(ctx, cfg.KafkaBrokers, *topic, *fromBeginning, *group, c.stdout)
+		}),
+	}
+	listFlags := c.flags("events list")
+	limit := listFlags.Int("limit", 20, "how many rows to print")
+	list := &ffcli.Command{
+		Name: "list", ShortUsage: "campushub events list [--limit N]", FlagSet: listFlags,
+		ShortHelp: "print the newest outbox rows as JSON lines, newest first",
+		Exec: c.withConfig("events list", func(ctx context.Context, cfg Config, log *slog.Logger) error {
+			return eventsList(ctx, cfg, log, *limit, c.stdout)
+		}),
+	}
+	subs := []*ffcli.Command{relay, tail, list}
+	return &ffcli.Command{
+		Name: "events", ShortUsage: "campushub events relay|tail|list [flags]", FlagSet: c.flags("events"),
+		ShortHelp:   "outbox tools: run the relay, tail a topic, list outbox rows",
+		Subcommands: subs,
+		Exec:        wantSubcommand("events", subs),
 	}
 }
 
@@ -146,21 +167,6 @@ func eventsRelay(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return relay.Run(ctx)
 }
 
-// eventsTail prints the events of one topic as JSON lines until ctx ends.
-func eventsTail(ctx context.Context, cfg Config, args []string, w io.Writer) error {
-	fs := flag.NewFlagSet("events tail", flag.ContinueOnError)
-	topic := fs.String("topic", "", "topic to read, e.g. campushub.account.v1")
-	fromBeginning := fs.Bool("from-beginning", false, "start at the oldest event instead of the next new one")
-	group := fs.String("group", "", "consumer group (default: a new group of its own)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *topic == "" {
-		return errors.New("events tail: --topic is required")
-	}
-	return kafka.Tail(ctx, cfg.KafkaBrokers, *topic, *fromBeginning, *group, w)
-}
-
 // outboxLine is one row printed by `events list`.
 type outboxLine struct {
 	ID          int64           `json:"id"`
@@ -173,13 +179,8 @@ type outboxLine struct {
 }
 
 // eventsList prints the newest outbox rows, newest first, as JSON lines.
-func eventsList(ctx context.Context, cfg Config, log *slog.Logger, args []string, w io.Writer) error {
-	fs := flag.NewFlagSet("events list", flag.ContinueOnError)
-	limit := fs.Int("limit", 20, "how many rows to print")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *limit <= 0 {
+func eventsList(ctx context.Context, cfg Config, log *slog.Logger, limit int, w io.Writer) error {
+	if limit <= 0 {
 		return errors.New("events list: --limit must be positive")
 	}
 	db, err := openDB(ctx, cfg, log, false)
@@ -187,7 +188,7 @@ func eventsList(ctx context.Context, cfg Config, log *slog.Logger, args []string
 		return err
 	}
 	defer db.Close()
-	rows, err := storage.NewOutbox(db).Recent(ctx, *limit)
+	rows, err := storage.NewOutbox(db).Recent(ctx, limit)
 	if err != nil {
 		return fmt.Errorf("events list: %w", err)
 	}

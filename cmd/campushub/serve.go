@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -39,7 +40,8 @@ func openDB(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) (*s
 	return db, nil
 }
 
-func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
+// migrate applies the pending migrations and prints what it applied.
+func migrate(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
 	db, err := openDB(ctx, cfg, log, false)
 	if err != nil {
 		return err
@@ -47,13 +49,13 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer db.Close()
 	ran, err := db.Migrate(ctx)
 	for _, id := range ran {
-		fmt.Println("applied", id)
+		fmt.Fprintln(stdout, "applied", id)
 	}
 	if err != nil {
 		return err
 	}
 	if len(ran) == 0 {
-		fmt.Println("database is up to date")
+		fmt.Fprintln(stdout, "database is up to date")
 	}
 	return nil
 }

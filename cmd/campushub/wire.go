@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,10 +46,7 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 		clock:  httpkit.Clock{Loc: cfg.Timezone},
 		outbox: storage.NewOutbox(db),
 	}
-	var err error
-	if w.accounts, err = accountService(cfg, db, log); err != nil {
-		return wired{}, err
-	}
+	w.accounts = accountService(cfg, db, log)
 	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
 	out := wired{families: httpkit.Families{appapi.Family{Log: log}}}
 	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts)})
@@ -63,17 +59,10 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 }
 
 // accountService builds the account use cases on db.
-func accountService(cfg Config, db *storage.DB, log *slog.Logger) (*appaccount.Service, error) {
+func accountService(cfg Config, db *storage.DB, log *slog.Logger) *appaccount.Service {
 	var sender ports.CodeSender = codesender.Log{Logger: log}
 	if cfg.CodeSender == "smtp" {
-		sc := codesender.SMTPConfig{
-			Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
-			From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Product: "campushub", CodeTTL: cfg.CodeTTL,
-		}
-		if err := sc.Validate(); err != nil {
-			return nil, fmt.Errorf("SMTP settings: %w", err)
-		}
-		sender = codesender.NewSMTP(sc)
+		sender = codesender.NewSMTP(cfg.smtpConfig())
 	} else {
 		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")
 	}
@@ -85,5 +74,5 @@ func accountService(cfg Config, db *storage.DB, log *slog.Logger) (*appaccount.S
 		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit},
 		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration},
 		Tokens: account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
-	}), nil
+	})
 }

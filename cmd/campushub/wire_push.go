@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/campushub/campushub/adapters/http/appapi"
 	"github.com/campushub/campushub/adapters/pushprovider"
 	"github.com/campushub/campushub/adapters/storage"
@@ -17,9 +15,6 @@ func init() { moduleWirings = append(moduleWirings, wirePush) }
 func wirePush(w *wiring, out *wired) error {
 	var provider ports.PushProvider = pushprovider.Log{Logger: w.log}
 	if w.cfg.PushProvider == "getui" {
-		if w.cfg.PushAppID == "" || w.cfg.PushAppKey == "" || w.cfg.PushMasterSecret == "" {
-			return errors.New("PUSH_PROVIDER=getui needs PUSH_APP_ID, PUSH_APP_KEY and PUSH_MASTER_SECRET")
-		}
 		provider = pushprovider.NewGetui(pushprovider.GetuiConfig{
 			BaseURL: w.cfg.PushProviderURL, AppID: w.cfg.PushAppID, AppKey: w.cfg.PushAppKey, MasterSecret: w.cfg.PushMasterSecret,
 		})

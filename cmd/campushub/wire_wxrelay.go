@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,10 +22,7 @@ func init() { moduleWirings = append(moduleWirings, wireWXRelay) }
 // wireWXRelay mounts the 微校 relay's routes and family and runs its
 // delivery dispatcher as a background worker.
 func wireWXRelay(w *wiring, out *wired) error {
-	apps, err := parseWXApps(w.cfg.WXApps)
-	if err != nil {
-		return err
-	}
+	apps := w.cfg.WXApps
 	egress := webhook.Egress{AllowPrivate: w.cfg.WebhookAllowPrivate}
 	svc := appwx.NewService(appwx.Deps{
 		UoW: w.db, Outbox: w.outbox,
@@ -58,26 +54,6 @@ func wireWXRelay(w *wiring, out *wired) error {
 		w.log.Warn("WX_APPS is empty: every push to /wx/wxc/receive will be refused")
 	}
 	return nil
-}
-
-// parseWXApps reads WX_APPS: comma-separated app_key:app_secret pairs.
-func parseWXApps(v string) (map[string]string, error) {
-	apps := map[string]string{}
-	for _, pair := range strings.Split(v, ",") {
-		if pair = strings.TrimSpace(pair); pair == "" {
-			continue
-		}
-		key, secret, _ := strings.Cut(pair, ":")
-		key, secret = strings.TrimSpace(key), strings.TrimSpace(secret)
-		if key == "" {
-			return nil, fmt.Errorf("WX_APPS: %q has no app_key", pair)
-		}
-		if secret != "" && (len(key) != 16 || len(secret) < 16) {
-			return nil, fmt.Errorf("WX_APPS: app %q has a secret, so its app_key must have 16 characters (the AES key) and its secret at least 16 (the IV)", key)
-		}
-		apps[key] = secret
-	}
-	return apps, nil
 }
 
 // dispatcherOwner names this process in delivery leases.

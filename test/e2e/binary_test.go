@@ -57,9 +57,10 @@ func repoRoot() string {
 // and waits for it to exit.
 func run(t *testing.T, env map[string]string, args ...string) (exitCode int, output string) {
 	t.Helper()
+	bin := buildBinary(t) // before the minute starts: a build on a busy machine can take longer
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, buildBinary(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = environ(env)
 	var out bytes.Buffer

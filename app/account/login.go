@@ -3,6 +3,9 @@ package account
 import (
 	"context"
 	"errors"
+	"time"
+
+	"github.com/campushub/campushub/app/auth"
 
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/shared"
@@ -12,28 +15,67 @@ import (
 // row lock the account for LockPolicy.LockFor; while locked every attempt,
 // right or wrong, gets account.ErrLocked.
 func (s *Service) Login(ctx context.Context, area, acct, password string) (account.Pair, error) {
+	var pair account.Pair
+	_, err := s.checkPassword(ctx, area, acct, password, func(ctx context.Context, a account.Account, now time.Time) (err error) {
+		pair, err = s.issue(ctx, a.ID, "", now)
+		return err
+	})
+	return pair, err
+}
+
+// CheckPassword signs in with a password like Login — the same lockout
+// counts and applies — but issues no API tokens: the web console keeps its
+// own session. It returns the signed-in account's principal.
+func (s *Service) CheckPassword(ctx context.Context, area, acct, password string) (auth.Principal, error) {
+	a, err := s.checkPassword(ctx, area, acct, password, nil)
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	return auth.Principal{AccountID: a.ID, Role: a.Role}, nil
+}
+
+// Principal returns the principal of an active account, for a session that
+// remembers only the account id; a missing or disabled account is
+// shared.ErrUnauthenticated.
+func (s *Service) Principal(ctx context.Context, accountID int64) (auth.Principal, error) {
+	a, err := s.Accounts.ByID(ctx, accountID)
+	if errors.Is(err, shared.ErrNotFound) {
+		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("the account no longer exists")
+	}
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	if !a.IsActive {
+		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("the account is disabled")
+	}
+	return auth.Principal{AccountID: a.ID, Role: a.Role}, nil
+}
+
+// checkPassword checks a password, counting wrong ones towards the lockout,
+// and on success calls then (when set) in the same transaction.
+func (s *Service) checkPassword(ctx context.Context, area, acct, password string, then func(ctx context.Context, a account.Account, now time.Time) error) (account.Account, error) {
 	id, err := account.ParseIdentifier(area, acct)
 	if err != nil {
-		return account.Pair{}, err
+		return account.Account{}, err
 	}
 	if password == "" {
-		return account.Pair{}, shared.Invalid("password", "password is required")
+		return account.Account{}, shared.Invalid("password", "password is required")
 	}
 	a, err := s.Accounts.ByKey(ctx, id.Key())
 	if errors.Is(err, shared.ErrNotFound) {
-		return account.Pair{}, account.ErrNotRegistered
+		return account.Account{}, account.ErrNotRegistered
 	}
 	if err != nil {
-		return account.Pair{}, err
+		return account.Account{}, err
 	}
 	if !a.IsActive {
-		return account.Pair{}, account.ErrInactive
+		return account.Account{}, account.ErrInactive
 	}
 	if now := s.Clock.Now(); a.Locked(now) {
-		return account.Pair{}, lockedError(a)
+		return account.Account{}, lockedError(a)
 	}
 	match := s.Hasher.Compare(a.PasswordHash, password)
-	var pair account.Pair
+	var signedIn account.Account
 	err = s.doKeeping(ctx, func(ctx context.Context, keep func(error) error) error {
 		a, err := s.Accounts.ByID(ctx, a.ID)
 		if err != nil {
@@ -62,10 +104,13 @@ func (s *Service) Login(ctx context.Context, area, acct, password string) (accou
 				return err
 			}
 		}
-		pair, err = s.issue(ctx, a.ID, "", now)
-		return err
+		signedIn = a
+		if then != nil {
+			return then(ctx, a, now)
+		}
+		return nil
 	})
-	return pair, err
+	return signedIn, err
 }
 
 func lockedError(a account.Account) error {

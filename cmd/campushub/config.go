@@ -69,6 +69,11 @@ type Config struct {
 	WebhookConcurrency  int           `env:"WEBHOOK_CONCURRENCY" envDefault:"256" doc:"deliveries in flight at once, overall"`
 	WebhookPerProject   int           `env:"WEBHOOK_PER_PROJECT" envDefault:"64" doc:"deliveries in flight at once to one project"`
 
+	// console
+	ConsoleEnabled    bool          `env:"CONSOLE_ENABLED" envDefault:"true" doc:"serve the web console under ${/console/}"`
+	ConsoleSessionTTL time.Duration `env:"CONSOLE_SESSION_TTL" envDefault:"12h" doc:"how long a console sign-in lasts"`
+	ConsoleLanguage   string        `env:"CONSOLE_LANGUAGE" envDefault:"auto" doc:"console language: ${auto} (the browser's Accept-Language, Chinese when it names neither), ${zh} or ${en}"`
+
 	// events
 	EventsBroker          string        `env:"EVENTS_BROKER" envDefault:"none" doc:"where outbox events go: ${none} (they stay in the outbox table) or ${kafka}"`
 	KafkaBrokers          []string      `env:"KAFKA_BROKERS" envDefault:"localhost:9092" doc:"comma-separated Kafka bootstrap brokers (EVENTS_BROKER=kafka)"`
@@ -233,6 +238,10 @@ func (c Config) validate() []string {
 	oneOf("SMTP_TLS", c.SMTPTLS, "starttls", "tls", "none")
 	oneOf("PUSH_PROVIDER", c.PushProvider, "log", "getui")
 	oneOf("EVENTS_BROKER", c.EventsBroker, "none", "kafka")
+	oneOf("CONSOLE_LANGUAGE", c.ConsoleLanguage, "auto", "zh", "en")
+	if c.ConsoleSessionTTL < time.Minute {
+		p = append(p, "CONSOLE_SESSION_TTL: must be at least 1m")
+	}
 	if c.BodyLimit <= 0 {
 		p = append(p, fmt.Sprintf("HTTP_BODY_LIMIT: want a positive number of bytes, got %d", c.BodyLimit))
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/codesender"
 	"github.com/campushub/campushub/adapters/http/appapi"
+	"github.com/campushub/campushub/adapters/http/console"
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/adapters/http/server"
 	"github.com/campushub/campushub/adapters/secure"
@@ -27,6 +28,7 @@ type wiring struct {
 	outbox   *storage.Outbox
 	accounts *appaccount.Service // the authenticator every module uses
 	app      *appapi.Server      // go-kit server builder of the app API family
+	console  console.Services    // the module services the web console calls
 }
 
 // wired is the result: routes, error families and background workers.
@@ -54,6 +56,9 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 		if err := m(w, &out); err != nil {
 			return out, err
 		}
+	}
+	if err := wireConsole(w, &out); err != nil {
+		return out, err
 	}
 	return out, nil
 }

@@ -14,6 +14,7 @@ func init() { moduleWirings = append(moduleWirings, wireActivity) }
 // organisation API and the managers' organisation administration.
 func wireActivity(w *wiring, out *wired) error {
 	svc := activityService(w)
+	w.console.Activity = svc
 	s := activityapi.NewServer(w.log, w.clock)
 	out.families = append(out.families, s.Family())
 	out.mounts = append(out.mounts,

@@ -16,6 +16,7 @@ func wireContent(w *wiring, out *wired) error {
 		FAQs: storage.NewFAQs(w.db), Categories: storage.NewCategories(w.db), Feedbacks: storage.NewFeedbacks(w.db),
 		Clock: ports.SystemClock{},
 	})
+	w.console.Content = svc
 	ep := appcontent.MakeEndpoints(svc, w.accounts)
 	out.mounts = append(out.mounts, appapi.Content{S: w.app, EP: ep}, appapi.ManageContent{S: w.app, EP: ep})
 	return nil

@@ -26,6 +26,7 @@ func wirePush(w *wiring, out *wired) error {
 		Devices: storage.NewDevices(w.db), Logs: storage.NewPushLogs(w.db), Deliveries: storage.NewDeliveries(w.db),
 		Provider: provider, Replies: storage.NewFeedbacks(w.db), Clock: ports.SystemClock{}, Logger: w.log,
 	})
+	w.console.Push = svc
 	ep := apppush.MakeEndpoints(svc, w.accounts)
 	out.mounts = append(out.mounts, appapi.Push{S: w.app, EP: ep}, appapi.ManagePush{S: w.app, EP: ep})
 	out.workers = append(out.workers, svc.RunDispatcher)

@@ -29,6 +29,7 @@ func wireWXRelay(w *wiring, out *wired) error {
 		Projects: storage.NewWXProjects(w.db), Events: storage.NewWXEvents(w.db), Deliveries: storage.NewWXDeliveries(w.db),
 		Egress: egress, Cipher: wxcrypto.Cipher{}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appwx.Config{Apps: apps, DedupWindow: w.cfg.WXDedupWindow})
+	w.console.Relay = svc
 
 	hook := webhook.New(webhook.Config{Egress: egress, Timeout: w.cfg.WebhookTimeout,
 		MaxIdlePerHost: w.cfg.WebhookPerProject, MaxIdle: w.cfg.WebhookConcurrency})

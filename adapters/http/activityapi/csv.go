@@ -10,6 +10,7 @@ import (
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
 
+	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/domain/activity"
 )
@@ -28,29 +29,36 @@ func (s *Server) csvHandler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc) 
 			return nil
 		}
 		stream := r.Data.(func(context.Context, func(activity.Member) error) error)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="members.csv"`)
-		if _, err := w.Write([]byte("\ufeff")); err != nil {
-			return err
-		}
-		cw := csv.NewWriter(w)
-		if err := cw.Write(csvHeader); err != nil {
-			return err
-		}
-		err := stream(ctx, func(m activity.Member) error {
-			return cw.Write([]string{cell(m.MemberID), cell(m.Nickname), cell(m.Icon), cell(m.RealName), cell(m.Phone),
-				strconv.FormatInt(m.MeetingID, 10), s.clock.Format(m.JoinedAt), s.clock.Format(m.UpdatedAt)})
-		})
-		cw.Flush()
-		if err == nil {
-			err = cw.Error()
-		}
-		if err != nil && s.fam.Log != nil {
+		if err := WriteMembersCSV(ctx, w, s.clock, stream); err != nil && s.fam.Log != nil {
 			s.fam.Log.ErrorContext(ctx, "members export broke off", "error", err)
 		}
 		return nil
 	}
 	return kithttp.NewServer(e, dec, enc, s.opts...)
+}
+
+// WriteMembersCSV streams members as the export's CSV: a UTF-8 file with a
+// BOM (so spreadsheet programs read the Chinese names), in join order, times
+// rendered by clock. It sets the Content-Type; the caller names the file.
+func WriteMembersCSV(ctx context.Context, w http.ResponseWriter, clock httpkit.Clock, stream func(context.Context, func(activity.Member) error) error) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	if _, err := w.Write([]byte("\ufeff")); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	err := stream(ctx, func(m activity.Member) error {
+		return cw.Write([]string{cell(m.MemberID), cell(m.Nickname), cell(m.Icon), cell(m.RealName), cell(m.Phone),
+			strconv.FormatInt(m.MeetingID, 10), clock.Format(m.JoinedAt), clock.Format(m.UpdatedAt)})
+	})
+	cw.Flush()
+	if err == nil {
+		err = cw.Error()
+	}
+	return err
 }
 
 // cell defuses text a spreadsheet would run as a formula.

@@ -1,0 +1,227 @@
+package console
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/domain/shared"
+)
+
+// pageSize is how many rows a console list shows at once.
+const pageSize = 20
+
+// view is what every template gets: the language, who is signed in, the
+// page's data, and a form's values and errors when one is shown again.
+type view struct {
+	Lang      string
+	Path      string
+	Who       string
+	Kind      string // "manager", "org" or "" when signed out
+	Flash     string
+	Data      any
+	Form      url.Values
+	Errors    map[string]string // by form field; "" for the form as a whole
+	RequestID string
+	tr        map[string]string
+}
+
+// T translates a message key; args fill its verbs.
+func (v *view) T(key string, args ...any) string {
+	s, ok := v.tr[key]
+	if !ok {
+		s, ok = messages["en"][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Err is the error shown next to a field.
+func (v *view) Err(field string) string { return v.Errors[field] }
+
+// Val is a field's value as the visitor typed it.
+func (v *view) Val(field string) string { return v.Form.Get(field) }
+
+// Active marks the navigation entry of the current section.
+func (v *view) Active(prefix string) bool { return strings.HasPrefix(v.Path, Prefix+prefix) }
+
+func (h *Handler) newView(r *http.Request) *view {
+	lang := h.lang(r)
+	return &view{Lang: lang, Path: r.URL.Path, tr: messages[lang], Form: url.Values{}, Errors: map[string]string{},
+		RequestID: httpkit.RequestID(r.Context())}
+}
+
+func parseTemplates(clock httpkit.Clock) (*template.Template, error) {
+	funcs := template.FuncMap{
+		"time":             clock.Format,
+		"feedbackStatuses": func() []int { return []int{0, 1, 2} },
+		"deliveryStatuses": func() []string { return []string{"pending", "succeeded", "failed"} },
+		"activityKinds":    func() []string { return []string{"signin", "message", "lottery"} },
+		"has":              func(f url.Values, key, val string) bool { return slices.Contains(f[key], val) },
+	}
+	t := template.New("console").Funcs(funcs)
+	sub, err := fs.Sub(assets, "assets/templates")
+	if err != nil {
+		return nil, err
+	}
+	return t.ParseFS(sub, "*.html")
+}
+
+// render writes a whole page; the template runs into a buffer first so a
+// failure never leaves half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	var buf bytes.Buffer
+	if err := h.tmpl.ExecuteTemplate(&buf, name, v); err != nil {
+		h.cfg.Log.ErrorContext(r.Context(), "console: rendering a page failed", "page", name, "error", err.Error())
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// parseForm reads a posted form; a body over the limit or a broken one is
+// answered here.
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, v *view) bool {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			h.fail(w, r, v, httpkit.ErrBodyTooLarge)
+		} else {
+			h.fail(w, r, v, shared.Invalid("", "the form could not be read: %v", err))
+		}
+		return false
+	}
+	v.Form = r.PostForm
+	return true
+}
+
+// message is the words shown for a domain error, translated where the
+// console knows the rule.
+func (v *view) message(err error) string {
+	e, ok := httpkit.AsError(err)
+	if !ok {
+		return v.T("error.internal", v.RequestID)
+	}
+	if s, ok := v.tr["code."+e.Code]; ok && e.Field == "" {
+		return s
+	}
+	return e.Message
+}
+
+// formError shows the form page name again with the error next to its
+// field (or next to fallback when the form has no such field).
+func (h *Handler) formError(w http.ResponseWriter, r *http.Request, v *view, name string, err error, fallback string) {
+	h.formFail(w, r, v, err, fallback, func(status int) { h.render(w, r, status, name, v) })
+}
+
+// formFail shows the page of a failed form again through again: a
+// domain error goes next to its field with its kind's status; anything
+// else (a database that is down) gets the error page.
+func (h *Handler) formFail(w http.ResponseWriter, r *http.Request, v *view, err error, fallback string, again func(status int)) {
+	e, ok := httpkit.AsError(err)
+	if !ok || e.Kind == shared.KindInternal || e.Kind == shared.KindUnavailable {
+		h.fail(w, r, v, err)
+		return
+	}
+	field := e.Field
+	if field == "" || !v.Form.Has(field) {
+		field = fallback
+	}
+	v.Errors[field] = v.message(err)
+	again(httpkit.StatusOf(err))
+}
+
+// fail answers a request that cannot go on with an error page in words;
+// internal errors are logged with the request id, which the page shows.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	status := httpkit.Status(err)
+	if status >= 500 {
+		h.cfg.Log.ErrorContext(r.Context(), "console: request failed", "path", r.URL.Path, "error", err.Error())
+	}
+	v.Data = errorData{Status: status, Message: v.message(err)}
+	h.render(w, r, status, "error", v)
+}
+
+type errorData struct {
+	Status  int
+	Message string
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	v := h.newView(r)
+	h.fail(w, r, v, shared.NotFound(v.T("error.no_page")).WithMessage("%s", v.T("error.no_page")))
+}
+
+// crossOrigin answers a form posted from another site.
+func (h *Handler) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	v := h.newView(r)
+	h.fail(w, r, v, shared.Forbidden("%s", v.T("error.cross_origin")))
+}
+
+// pathID reads a numeric path value.
+func pathID(r *http.Request, name string) (int64, error) {
+	return httpkit.ParseID(name, r.PathValue(name))
+}
+
+// pageNo reads ?page=N (default 1).
+func pageNo(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 1, shared.Invalid("page", "page must be a whole number from 1, got %q", s)
+	}
+	return n, nil
+}
+
+// pager links the pages of a list.
+type pager struct {
+	Page, Pages int
+	Total       int64
+	Prev, Next  string
+}
+
+// newPager builds the links of page no of total rows on r's URL, keeping
+// its other query parameters.
+func newPager(r *http.Request, no int, total int64) pager {
+	pages := int((total + pageSize - 1) / pageSize)
+	if pages < 1 {
+		pages = 1
+	}
+	p := pager{Page: no, Pages: pages, Total: total}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if no > 1 {
+		p.Prev = link(min(no-1, pages))
+	}
+	if no < pages {
+		p.Next = link(no + 1)
+	}
+	return p
+}
+
+// offset is where page no starts.
+func offset(no int) int { return (no - 1) * pageSize }
+
+// statusOf is the HTTP status of a domain error's kind.
+func statusOf(err error) int { return httpkit.StatusOf(err) }

@@ -21,6 +21,15 @@
 // that lost the relay lease in the middle of a batch cannot be overtaken
 // either.
 //
+// Leases. Both leases are short (Config.LeaseTTL, 5s by default) and a
+// goroutine beside the publishing loop renews them every LeaseTTL/4, so a
+// slow publish never lets them lapse; should the renewals fail until the
+// claim is about to expire, the publish in flight is abandoned rather than
+// outlive the claim. A relay that stops gracefully releases both at once; one
+// that was killed leaves them to expire, and a standby takes over about
+// LeaseTTL later. A standby logs once whose lease or claim it waits for and
+// until when.
+//
 // Pipeline. While one batch is on its way to the broker, the relay marks the
 // batch before it published (on PostgreSQL and MySQL on a connection of its
 // own) and claims the next one, leaving the rows still in flight out of the

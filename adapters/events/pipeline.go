@@ -51,9 +51,16 @@ func (r *Relay) step(ctx context.Context) (int, error) {
 		skip = append(skip, done.ids...)
 		go func() { marked <- r.mark(ctx, done) }()
 	}
-	msgs, err := r.store.ClaimOutbox(ctx, r.cfg.Owner, r.cfg.BatchSize, r.rowLease(), skip)
+	claimStart := r.cfg.Now()
+	msgs, err := r.store.ClaimOutbox(ctx, r.cfg.Owner, r.cfg.BatchSize, r.cfg.LeaseTTL, skip)
+	if r.waitForClaim(err) {
+		msgs, err = nil, nil
+	}
 	if len(msgs) > 0 {
 		r.claiming = true
+		r.blockedBy = ""
+		r.lease.claimUntil.Store(claimStart.Add(r.cfg.LeaseTTL).UnixNano())
+		r.lease.claimed.Store(true)
 	}
 	pubErr := r.awaitFlight()
 	if pubErr == nil && err == nil && len(msgs) > 0 {
@@ -75,19 +82,21 @@ func (r *Relay) step(ctx context.Context) (int, error) {
 	return len(msgs), nil
 }
 
-// rowLease is how long a claim on rows lasts: a batch may wait for the one
-// in flight and then take its own publish, and the claim must outlast both,
-// plus the relay lease, so that nobody else claims rows still being sent.
-func (r *Relay) rowLease() time.Duration { return 2*r.cfg.PublishTimeout + r.cfg.LeaseTTL }
-
 // launch publishes b in the background, within PublishTimeout; the publish
-// finishes even when ctx ends.
+// finishes even when ctx ends, unless the lease keeper ends it because the
+// claim on its rows could not be renewed.
 func (r *Relay) launch(ctx context.Context, b batch) {
 	f := &flight{batch: b, done: make(chan error, 1)}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
+	r.setFlightCancel(cancel)
 	go func() {
-		defer cancel()
-		f.done <- r.pub.Publish(wctx, f.msgs)
+		err := r.pub.Publish(wctx, f.msgs)
+		r.setFlightCancel(nil)
+		cancel()
+		if err != nil {
+			err = fmt.Errorf("%d rows: %w", len(f.ids), err)
+		}
+		f.done <- err
 	}()
 	r.flight = f
 }
@@ -159,18 +168,19 @@ func (r *Relay) land(ctx context.Context) {
 	defer cancel()
 	r.markLanded(fctx)
 	if err := r.awaitFlight(); err != nil {
-		r.log.Warn("outbox relay: last batch failed", "err", err)
+		r.log.Warn("outbox relay: last batch failed", "err", brief(err))
 	}
 	r.markLanded(fctx)
 	r.release(fctx)
 	r.claiming = false
+	r.lease.claimed.Store(false)
 }
 
 // markLanded marks the acknowledged batch published, or gives up on it: its
 // rows are sent again once their lease expires.
 func (r *Relay) markLanded(ctx context.Context) {
 	if err := r.markDone(ctx); err != nil {
-		r.log.Warn("outbox relay: could not mark published rows (they will be sent again)", "err", err)
+		r.log.Warn("outbox relay: could not mark published rows (they will be sent again)", "err", brief(err))
 	}
 	r.done = nil
 }
@@ -181,7 +191,7 @@ func (r *Relay) release(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := r.store.ReleaseOutbox(rctx, r.cfg.Owner); err != nil && !errors.Is(err, context.Canceled) {
-		r.log.Warn("outbox relay: could not release claimed rows", "err", err)
+		r.log.Warn("outbox relay: could not release claimed rows", "err", brief(err))
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,8 +18,12 @@ import (
 // implements it.
 type Store interface {
 	AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+	LeaseHolder(ctx context.Context, name string) (owner string, until time.Time, err error)
 	ReleaseLease(ctx context.Context, name, owner string) error
+	// ClaimOutbox returns an error with a ClaimHolder() (owner, until)
+	// method while another owner's claim blocks the outbox.
 	ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, skip []int64) ([]ports.OutboxMessage, error)
+	RenewOutboxClaim(ctx context.Context, owner string, lease time.Duration) (bool, error)
 	MarkPublished(ctx context.Context, ids []int64) error
 	ReleaseOutbox(ctx context.Context, owner string) error
 	PruneOutbox(ctx context.Context, before time.Time) (int64, error)
@@ -50,8 +53,10 @@ type Config struct {
 	Retention time.Duration
 	// PruneInterval is how often old rows are pruned [5m].
 	PruneInterval time.Duration
-	// LeaseTTL is how long the relay lease lasts without renewal; a
-	// replica takes over this long after the holder died [20s].
+	// LeaseTTL is how long the relay lease and the claim on the outbox
+	// last without renewal; the holder renews both every LeaseTTL/4, beside
+	// publishing, and a replica takes over about this long after the
+	// holder died [5s].
 	LeaseTTL time.Duration
 	// PublishTimeout bounds one Publish call [10s].
 	PublishTimeout time.Duration
@@ -82,7 +87,7 @@ func (c *Config) setDefaults() {
 		c.PruneInterval = 5 * time.Minute
 	}
 	if c.LeaseTTL <= 0 {
-		c.LeaseTTL = 20 * time.Second
+		c.LeaseTTL = 5 * time.Second
 	}
 	if c.PublishTimeout <= 0 {
 		c.PublishTimeout = 10 * time.Second
@@ -110,16 +115,14 @@ type Relay struct {
 	metrics *metrics
 	log     *slog.Logger
 
-	leader      bool
-	leading     atomic.Bool // leader, for the upkeep goroutine
-	leaseUntil  time.Time   // when the held lease expires unless renewed
-	nextRenewal time.Time
-	failures    int
+	lease    leaseState
+	failures int
 
 	serialWrites bool    // the store cannot mark and claim at the same time
 	claiming     bool    // this relay holds (or may hold) the claim on the outbox
 	flight       *flight // the batch being published
 	done         *batch  // the batch acknowledged but not yet marked published
+	blockedBy    string  // whose claim on the outbox this relay last waited for
 }
 
 // NewRelay returns a relay from store to pub and registers its metrics.
@@ -130,6 +133,7 @@ func NewRelay(store Store, pub ports.Publisher, cfg Config) (*Relay, error) {
 		return nil, err
 	}
 	r := &Relay{cfg: cfg, store: store, pub: pub, metrics: m, log: cfg.Logger.With("owner", cfg.Owner)}
+	r.lease.wake = make(chan struct{}, 1)
 	if sw, ok := store.(SerialWriter); ok {
 		r.serialWrites = sw.SerialWrites()
 	}
@@ -149,10 +153,20 @@ func (r *Relay) Run(ctx context.Context) error {
 		defer close(upkeepDone)
 		r.upkeep(upkeepCtx)
 	}()
+	// The lease keeper outlives ctx until the batch in flight has landed,
+	// so that the claim on its rows stays renewed meanwhile.
+	keepCtx, stopKeeping := context.WithCancel(context.WithoutCancel(ctx))
+	keeperDone := make(chan struct{})
+	go func() {
+		defer close(keeperDone)
+		r.keepLease(keepCtx)
+	}()
 	defer func() {
 		stopUpkeep()
 		<-upkeepDone
 		r.land(ctx)
+		stopKeeping()
+		<-keeperDone
 		r.stepDown()
 	}()
 	for {
@@ -168,6 +182,8 @@ func (r *Relay) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
+		case <-r.lease.wake:
+			t.Stop()
 		case <-t.C:
 		}
 	}
@@ -175,10 +191,9 @@ func (r *Relay) Run(ctx context.Context) error {
 
 // cycle does one round of work and returns how long to wait before the next.
 func (r *Relay) cycle(ctx context.Context) time.Duration {
-	now := r.cfg.Now()
-	if !r.holdLease(ctx, now) {
+	if !r.mayPublish(r.cfg.Now()) {
 		r.land(ctx)
-		return min(r.cfg.LeaseTTL/4, time.Second)
+		return r.renewEvery()
 	}
 	n, err := r.step(ctx)
 	if ctx.Err() != nil {
@@ -188,7 +203,9 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 		r.failures++
 		r.metrics.failures.Inc()
 		wait := r.backoff()
-		r.log.Warn("outbox relay: batch failed; retrying", "err", err, "attempt", r.failures, "retry_in", wait)
+		r.log.Warn("outbox relay: publish failed; retrying",
+			"attempt", r.failures, "err", brief(err), "retry_in", wait.Round(time.Millisecond).String(),
+			"retry_at", r.cfg.Now().Add(wait).UTC().Format(time.RFC3339Nano))
 		return wait
 	}
 	if r.flight == nil {
@@ -209,39 +226,18 @@ func (r *Relay) recovered() {
 	}
 }
 
-// holdLease takes or renews the relay lease when due and reports whether
-// this relay may publish.
-func (r *Relay) holdLease(ctx context.Context, now time.Time) bool {
-	if r.leader && now.Before(r.nextRenewal) {
-		return true
+// maxErrLen bounds an error in a log line.
+const maxErrLen = 300
+
+// brief is err's message, cut to maxErrLen bytes on a rune boundary.
+func brief(err error) string {
+	s := err.Error()
+	if len(s) <= maxErrLen {
+		return s
 	}
-	held, err := r.store.AcquireLease(ctx, LeaseName, r.cfg.Owner, r.cfg.LeaseTTL)
-	switch {
-	case err != nil && r.leader && now.Before(r.leaseUntil.Add(-r.cfg.PublishTimeout)):
-		// The database hiccuped but the lease still has time left.
-		r.log.Warn("outbox relay: could not renew lease", "err", err)
-		return true
-	case err != nil:
-		if ctx.Err() == nil {
-			r.log.Warn("outbox relay: could not take lease", "err", err)
-		}
-		held = false
+	cut := maxErrLen - len("…")
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
 	}
-	if held != r.leader {
-		if held {
-			r.log.Info("outbox relay: took the lease; publishing")
-		} else {
-			r.log.Info("outbox relay: lost the lease; standing by")
-		}
-	}
-	r.leader = held
-	r.leading.Store(held)
-	if held {
-		r.metrics.leader.Set(1)
-		r.leaseUntil = now.Add(r.cfg.LeaseTTL)
-		r.nextRenewal = now.Add(r.cfg.LeaseTTL / 4)
-	} else {
-		r.metrics.leader.Set(0)
-	}
-	return held
+	return s[:cut] + "…"
 }

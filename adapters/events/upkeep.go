@@ -2,7 +2,6 @@ package events
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"time"
 )
@@ -23,7 +22,7 @@ func (r *Relay) prune(ctx context.Context) {
 	n, err := r.store.PruneOutbox(ctx, r.cfg.Now().Add(-r.cfg.Retention))
 	if err != nil {
 		if ctx.Err() == nil {
-			r.log.Warn("outbox relay: prune failed", "err", err)
+			r.log.Warn("outbox relay: prune failed", "err", brief(err))
 		}
 		return
 	}
@@ -46,7 +45,7 @@ func (r *Relay) upkeep(ctx context.Context) {
 			nextLag = now.Add(time.Second)
 			r.updateLag(ctx)
 		}
-		if r.cfg.Retention > 0 && r.leading.Load() && !now.Before(nextPrune) {
+		if r.cfg.Retention > 0 && r.lease.leading.Load() && !now.Before(nextPrune) {
 			nextPrune = now.Add(r.cfg.PruneInterval)
 			r.prune(ctx)
 		}
@@ -63,7 +62,7 @@ func (r *Relay) updateLag(ctx context.Context) {
 	n, oldest, err := r.store.OutboxLag(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
-			r.log.Warn("outbox relay: could not read the lag", "err", err)
+			r.log.Warn("outbox relay: could not read the lag", "err", brief(err))
 		}
 		return
 	}
@@ -73,19 +72,4 @@ func (r *Relay) updateLag(ctx context.Context) {
 	} else {
 		r.metrics.oldestAge.Set(max(0, r.cfg.Now().Sub(oldest).Seconds()))
 	}
-}
-
-// stepDown gives up the lease so another replica takes over at once.
-func (r *Relay) stepDown() {
-	if !r.leader {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := r.store.ReleaseLease(ctx, LeaseName, r.cfg.Owner); err != nil && !errors.Is(err, context.Canceled) {
-		r.log.Warn("outbox relay: could not release the lease", "err", err)
-	}
-	r.leader = false
-	r.leading.Store(false)
-	r.metrics.leader.Set(0)
 }

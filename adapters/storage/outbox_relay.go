@@ -96,6 +96,20 @@ func (s *RelayStore) AcquireLease(ctx context.Context, name, owner string, ttl t
 	return cur.Owner == owner && cur.LeaseUntil == until, nil
 }
 
+// LeaseHolder returns who holds the lease called name and until when (an
+// empty owner when nobody ever took it).
+func (s *RelayStore) LeaseHolder(ctx context.Context, name string) (owner string, until time.Time, err error) {
+	var cur relayLease
+	err = s.db.NewSelect().Model(&cur).Where("name = ?", name).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("relay lease %s: %w", name, err)
+	}
+	return cur.Owner, time.UnixMilli(cur.LeaseUntil).UTC(), nil
+}
+
 // ReleaseLease gives up the lease called name if owner holds it, so another
 // relay can take over without waiting for it to expire.
 func (s *RelayStore) ReleaseLease(ctx context.Context, name, owner string) error {

@@ -63,8 +63,11 @@ func (s *RelayStore) ClaimOutbox(ctx context.Context, owner string, limit int, l
 		return nil, nil
 	}
 	held, err := s.takeClaim(ctx, owner, rows[0].ID, rows[len(rows)-1].ID, lease)
-	if err != nil || !held {
+	if err != nil {
 		return nil, err
+	}
+	if !held {
+		return nil, s.claimHeld(ctx)
 	}
 	msgs := make([]ports.OutboxMessage, len(rows))
 	for i, r := range rows {
@@ -108,6 +111,57 @@ func (s *RelayStore) takeClaim(ctx context.Context, owner string, first, last in
 	var c outboxClaim
 	if err := s.db.NewSelect().Model(&c).Where("name = ?", outboxClaimName).Scan(ctx); err != nil {
 		return false, fmt.Errorf("claim outbox: %w", err)
+	}
+	return c.Owner == owner && c.LeaseUntil == until, nil
+}
+
+// ClaimHeldError is ClaimOutbox's answer while another relay's unexpired
+// claim covers the oldest unpublished row: nothing was claimed, and the
+// caller waits for the holder to publish or for the claim to expire.
+type ClaimHeldError struct {
+	Owner string
+	Until time.Time
+}
+
+func (e *ClaimHeldError) Error() string {
+	return fmt.Sprintf("outbox claimed by %s until %s", e.Owner, e.Until.Format(time.RFC3339Nano))
+}
+
+// ClaimHolder returns whose claim blocks the outbox and until when.
+func (e *ClaimHeldError) ClaimHolder() (owner string, until time.Time) { return e.Owner, e.Until }
+
+// claimHeld reads the claim that kept takeClaim from claiming.
+func (s *RelayStore) claimHeld(ctx context.Context) error {
+	var c outboxClaim
+	if err := s.db.NewSelect().Model(&c).Where("name = ?", outboxClaimName).Scan(ctx); err != nil {
+		return fmt.Errorf("claim outbox: %w", err)
+	}
+	return &ClaimHeldError{Owner: c.Owner, Until: time.UnixMilli(c.LeaseUntil).UTC()}
+}
+
+// RenewOutboxClaim extends owner's claim to lease from now, if owner still
+// holds an unexpired claim, and reports whether it did. The relay renews
+// its claim while a batch is on its way, so that the claim can be short and
+// a replica takes over soon after the holder died.
+func (s *RelayStore) RenewOutboxClaim(ctx context.Context, owner string, lease time.Duration) (bool, error) {
+	now := s.now()
+	until := now.Add(lease).UnixMilli()
+	res, err := s.db.NewUpdate().Model((*outboxClaim)(nil)).
+		Set("lease_until = ?", until).
+		Where("name = ?", outboxClaimName).
+		Where("owner = ?", owner).
+		Where("lease_until > ?", now.UnixMilli()).
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("renew outbox claim: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return true, nil
+	}
+	// MySQL counts a row whose values did not change as unaffected.
+	var c outboxClaim
+	if err := s.db.NewSelect().Model(&c).Where("name = ?", outboxClaimName).Scan(ctx); err != nil {
+		return false, fmt.Errorf("renew outbox claim: %w", err)
 	}
 	return c.Owner == owner && c.LeaseUntil == until, nil
 }

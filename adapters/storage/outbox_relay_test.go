@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -129,24 +130,47 @@ func TestClaimOutbox(t *testing.T) {
 			skip    []int64
 			mark    bool // mark the claimed rows published
 			release bool // release the claimed rows
+			renew   bool // renew the claim instead of claiming
 			want    []int64
+			heldBy  string // whose claim blocks this one
+			renewed bool   // what renew answers
 		}{
 			{name: "claims the head in id order", owner: "a", limit: 3, want: []int64{1, 2, 3}},
-			{name: "another owner cannot jump ahead of leased rows", owner: "b", limit: 10, want: []int64{}},
+			{name: "another owner cannot jump ahead of leased rows", owner: "b", limit: 10, want: []int64{}, heldBy: "a"},
 			{name: "the owner claims its rows again", owner: "a", limit: 2, want: []int64{1, 2}},
 			{name: "the owner claims past the rows it is still publishing", owner: "a", limit: 2, skip: []int64{1, 2}, want: []int64{3, 4}},
-			{name: "skipping rows never lets another owner jump ahead", owner: "b", limit: 10, skip: []int64{1, 2, 3}, want: []int64{}},
-			{name: "expired row leases are taken over", advance: lease + time.Second, owner: "b", limit: 3, want: []int64{1, 2, 3}, mark: true},
+			{name: "skipping rows never lets another owner jump ahead", owner: "b", limit: 10, skip: []int64{1, 2, 3}, want: []int64{}, heldBy: "a"},
+			{name: "the holder renews its claim before it expires", advance: lease - time.Second, owner: "a", renew: true, renewed: true},
+			{name: "another owner cannot renew a claim it does not hold", owner: "b", renew: true, renewed: false},
+			{name: "a renewed claim outlives its first lease", advance: 2 * time.Second, owner: "b", limit: 10, want: []int64{}, heldBy: "a"},
+			{name: "an expired claim cannot be renewed", advance: lease, owner: "a", renew: true, renewed: false},
+			{name: "expired row leases are taken over", advance: time.Second, owner: "b", limit: 3, want: []int64{1, 2, 3}, mark: true},
 			{name: "published rows are not claimed again", owner: "a", limit: 10, want: []int64{4, 5}, release: true},
 			{name: "released rows are free at once", owner: "b", limit: 10, want: []int64{4, 5}, mark: true},
 			{name: "nothing left", owner: "a", limit: 10, want: []int64{}},
 		}
 		for _, st := range steps {
 			clk.Advance(st.advance)
+			if st.renew {
+				ok, err := s.RenewOutboxClaim(ctx, st.owner, lease)
+				if err != nil || ok != st.renewed {
+					t.Fatalf("%s: RenewOutboxClaim = %v, %v; want %v", st.name, ok, err, st.renewed)
+				}
+				continue
+			}
 			msgs, err := s.ClaimOutbox(ctx, st.owner, st.limit, lease, st.skip)
-			if err != nil {
+			var held *storage.ClaimHeldError
+			switch {
+			case st.heldBy != "" && errors.As(err, &held):
+				if held.Owner != st.heldBy || !held.Until.After(clk.Now()) {
+					t.Fatalf("%s: claim held by %s until %v, want %s's claim, unexpired at %v", st.name, held.Owner, held.Until, st.heldBy, clk.Now())
+				}
+			case st.heldBy != "":
+				t.Fatalf("%s: ClaimOutbox = %v, %v; want a ClaimHeldError naming %s", st.name, ids(msgs), err, st.heldBy)
+			case err != nil:
 				t.Fatalf("%s: %v", st.name, err)
 			}
+			err = nil
 			if got := ids(msgs); fmt.Sprint(got) != fmt.Sprint(st.want) {
 				t.Fatalf("%s: claimed %v, want %v", st.name, got, st.want)
 			}
@@ -210,6 +234,10 @@ func TestClaimOutboxConcurrentOwners(t *testing.T) {
 				defer wg.Done()
 				for idle := 0; idle < 50; {
 					msgs, err := s.ClaimOutbox(ctx, owner, 16, time.Minute, nil)
+					var held *storage.ClaimHeldError
+					if errors.As(err, &held) {
+						err = nil
+					}
 					if err != nil {
 						t.Error(err)
 						return

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,9 +27,9 @@ import (
 	appaccount "github.com/campushub/campushub/app/account"
 	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/app/auth"
-	"github.com/campushub/campushub/app/kit"
 	appconsole "github.com/campushub/campushub/app/console"
 	appcontent "github.com/campushub/campushub/app/content"
+	"github.com/campushub/campushub/app/kit"
 	apppush "github.com/campushub/campushub/app/push"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/account"
@@ -73,6 +74,9 @@ type harness struct {
 const managerPassword = "manager-pass-1"
 
 type harnessOption func(*console.Config)
+
+// consoleConfig names the adapter's Config for options.
+type consoleConfig = console.Config
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
@@ -279,7 +283,10 @@ func (b *browser) do(method, path string, form url.Values, extra http.Header) an
 	return a
 }
 
-func (b *browser) get(path string) answer { b.h.t.Helper(); return b.do(http.MethodGet, path, nil, nil) }
+func (b *browser) get(path string) answer {
+	b.h.t.Helper()
+	return b.do(http.MethodGet, path, nil, nil)
+}
 
 func (b *browser) post(path string, form url.Values) answer {
 	b.h.t.Helper()
@@ -333,7 +340,8 @@ func expect(t *testing.T, what string, a answer, status int, texts ...string) {
 	}
 }
 
-// fieldError returns the error shown right after the named input.
+// fieldError returns the error shown right after the named input (before
+// any other field's input).
 func fieldError(body, field string) string {
 	i := strings.Index(body, `name="`+field+`"`)
 	if i < 0 {
@@ -344,11 +352,11 @@ func fieldError(body, field string) string {
 	if j < 0 {
 		return ""
 	}
-	// The error belongs to this field only if no other input comes first.
-	if k := strings.Index(rest[len(`name="`+field+`"`):], `name="`); k >= 0 && k+len(`name="`+field+`"`) < j {
+	between := strings.ReplaceAll(rest[:j], `name="`+field+`"`, "")
+	if strings.Contains(between, `name="`) {
 		return ""
 	}
 	msg := rest[j:]
 	msg = msg[strings.Index(msg, ">")+1:]
-	return msg[:strings.Index(msg, "<")]
+	return html.UnescapeString(msg[:strings.Index(msg, "<")])
 }

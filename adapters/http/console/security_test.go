@@ -29,7 +29,9 @@ var routes = []struct{ method, path string }{
 	{"POST", "/console/org/meetings/1/delete"}, {"POST", "/console/org/meetings/1/users"}, {"POST", "/console/org/meetings/1/users/revoke"},
 }
 
-func isManagerRoute(path string) bool { return !strings.HasPrefix(path, "/console/org/") && path != "/console/org" }
+func isManagerRoute(path string) bool {
+	return !strings.HasPrefix(path, "/console/org/") && path != "/console/org"
+}
 
 func TestNoPageWithoutASession(t *testing.T) {
 	h := newHarness(t)

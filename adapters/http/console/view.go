@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,8 +121,23 @@ func (v *view) message(err error) string {
 	if s, ok := v.tr["code."+e.Code]; ok && e.Field == "" {
 		return s
 	}
+	if v.Lang == "zh" && e.Kind == shared.KindInvalid {
+		if requiredRule.MatchString(e.Message) {
+			return v.T("rule.required")
+		}
+		if m := tooLongRule.FindStringSubmatch(e.Message); m != nil {
+			return v.T("rule.too_long", m[1])
+		}
+	}
 	return e.Message
 }
+
+// The rule messages the console words in Chinese; every other message is
+// shown as the domain words it.
+var (
+	requiredRule = regexp.MustCompile(`^\S+ is required\b`)
+	tooLongRule  = regexp.MustCompile(`is too long \(at most (\d+) characters\)`)
+)
 
 // formError shows the form page name again with the error next to its
 // field (or next to fallback when the form has no such field).

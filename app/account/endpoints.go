@@ -6,6 +6,7 @@ import (
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/account"
 )
 
@@ -28,11 +29,11 @@ type Endpoints struct {
 func MakeEndpoints(s *Service) Endpoints {
 	user := auth.Require(s, false)
 	return Endpoints{
-		SendCode:   MakeSendCodeEndpoint(s),
-		CheckCode:  MakeCheckCodeEndpoint(s),
-		Register:   MakeRegisterEndpoint(s),
-		Login:      MakeLoginEndpoint(s),
-		Refresh:    MakeRefreshEndpoint(s),
+		SendCode:   kit.Open(MakeSendCodeEndpoint(s)),
+		CheckCode:  kit.Open(MakeCheckCodeEndpoint(s)),
+		Register:   kit.Open(MakeRegisterEndpoint(s)),
+		Login:      kit.Open(MakeLoginEndpoint(s)),
+		Refresh:    kit.Open(MakeRefreshEndpoint(s)),
 		Destroy:    user(MakeDestroyEndpoint(s)),
 		Info:       user(MakeInfoEndpoint(s)),
 		UpdateInfo: user(MakeUpdateInfoEndpoint(s)),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -112,7 +113,8 @@ func (s *Service) AuthenticateOrg(ctx context.Context, token string) (int64, err
 }
 
 // RequireCaller is endpoint middleware that identifies the request's
-// credential; orgOnly refuses user callers.
+// credential; orgOnly refuses user callers. Only then does it answer a
+// request the transport could not decode (kit.BadInput).
 func RequireCaller(s *Service, orgOnly bool) endpoint.Middleware {
 	return func(next endpoint.Endpoint) endpoint.Endpoint {
 		return func(ctx context.Context, req any) (any, error) {
@@ -123,6 +125,9 @@ func RequireCaller(s *Service, orgOnly bool) endpoint.Middleware {
 			}
 			if orgOnly && !c.IsOrg() {
 				return nil, activity.ErrOrgOnly
+			}
+			if err := kit.InputError(req); err != nil {
+				return nil, err
 			}
 			return next(WithCaller(ctx, c), req)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -72,8 +73,9 @@ func ParseAuthorization(h string) string {
 }
 
 // Require returns endpoint middleware that authenticates the request's token
-// and, when managerOnly, insists on the manager role. Failures are returned
-// as errors for the transport's error encoder.
+// and, when managerOnly, insists on the manager role; only then does it
+// answer a request the transport could not decode (kit.BadInput). Failures
+// are returned as errors for the transport's error encoder.
 func Require(a Authenticator, managerOnly bool) endpoint.Middleware {
 	return func(next endpoint.Endpoint) endpoint.Endpoint {
 		return func(ctx context.Context, req any) (any, error) {
@@ -87,6 +89,9 @@ func Require(a Authenticator, managerOnly bool) endpoint.Middleware {
 			}
 			if managerOnly && !p.IsManager() {
 				return nil, ErrNotManager
+			}
+			if err := kit.InputError(req); err != nil {
+				return nil, err
 			}
 			return next(WithPrincipal(ctx, p), req)
 		}

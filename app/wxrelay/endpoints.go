@@ -31,7 +31,7 @@ type Endpoints struct {
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
 	manager := auth.Require(a, true)
 	return Endpoints{
-		Receive:        MakeReceiveEndpoint(s),
+		Receive:        kit.Open(MakeReceiveEndpoint(s)),
 		ListProjects:   manager(MakeListProjectsEndpoint(s)),
 		AddProject:     manager(MakeAddProjectEndpoint(s)),
 		UpdateProject:  manager(MakeUpdateProjectEndpoint(s)),

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -13,13 +14,13 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/docs"
 )
 
-// registeredRoutes builds the full handler the way serve does, on a
-// temporary SQLite file, and lists its "METHOD /pattern" routes. chi's
-// trailing "/*" wildcard mounts are left out: they are not API routes.
-func registeredRoutes(t *testing.T) []string {
+// testHandler builds the full handler the way serve does, on a temporary
+// SQLite file, and returns it with its database.
+func testHandler(t *testing.T) (http.Handler, *storage.DB, Config) {
 	t.Helper()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "openapi.db")
 	cfg, err := LoadConfig(func(name string) string {
@@ -46,6 +47,14 @@ func registeredRoutes(t *testing.T) []string {
 		Logger: log, Registry: reg, BodyLimit: cfg.BodyLimit, OpenAPI: docs.OpenAPI,
 		Families: w.families, Mounts: w.mounts,
 	})
+	return h, db, cfg
+}
+
+// registeredRoutes lists the full handler's "METHOD /pattern" routes.
+// chi's trailing "/*" wildcard mounts are left out: they are not API routes.
+func registeredRoutes(t *testing.T) []string {
+	t.Helper()
+	h, _, _ := testHandler(t)
 	all, err := server.Routes(h)
 	if err != nil {
 		t.Fatalf("walk routes: %v", err)

@@ -35,7 +35,7 @@ func (s *Server) csvHandler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc) 
 		}
 		return nil
 	}
-	return kithttp.NewServer(e, dec, enc, s.opts...)
+	return kithttp.NewServer(e, httpkit.AfterGuards(dec), enc, s.opts...)
 }
 
 // WriteMembersCSV streams members as the export's CSV: a UTF-8 file with a

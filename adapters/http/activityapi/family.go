@@ -92,7 +92,7 @@ func (s *Server) handler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc, msg
 	if len(before) > 0 {
 		opts = append(opts, kithttp.ServerBefore(before...))
 	}
-	return kithttp.NewServer(e, dec, s.encoder(msg, data), opts...)
+	return kithttp.NewServer(e, httpkit.AfterGuards(dec), s.encoder(msg, data), opts...)
 }
 
 func (s *Server) encoder(msg string, data func(any) any) kithttp.EncodeResponseFunc {

@@ -78,7 +78,7 @@ func (s *Server) Clock() httpkit.Clock { return s.clock }
 // Handler serves one endpoint: dec turns the request into the endpoint's
 // request, data turns a successful response into the envelope's data.
 func (s *Server) Handler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc, data func(resp any) any) http.Handler {
-	return kithttp.NewServer(e, dec, s.encoder(data), s.opts...)
+	return kithttp.NewServer(e, httpkit.AfterGuards(dec), s.encoder(data), s.opts...)
 }
 
 func (s *Server) encoder(data func(resp any) any) kithttp.EncodeResponseFunc {

@@ -50,9 +50,14 @@ func (fs Families) NotFound(w http.ResponseWriter, r *http.Request) {
 	fs.For(r.URL.Path).WriteError(w, r, ErrRouteNotFound.WithMessage("path %s does not exist", r.URL.Path))
 }
 
-// MethodNotAllowed answers a known route called with the wrong method.
+// MethodNotAllowed answers a known route called with the wrong method; the
+// message names the methods the route serves when the Allow header is set.
 func (fs Families) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	fs.For(r.URL.Path).WriteError(w, r, ErrMethodNotAllowed.WithMessage("method %s is not supported on %s", r.Method, r.URL.Path))
+	err := ErrMethodNotAllowed.WithMessage("method %s is not supported on %s", r.Method, r.URL.Path)
+	if allow := w.Header().Get("Allow"); allow != "" {
+		err = ErrMethodNotAllowed.WithMessage("method %s is not supported on %s; use %s", r.Method, r.URL.Path, allow)
+	}
+	fs.For(r.URL.Path).WriteError(w, r, err)
 }
 
 // StatusOf is the HTTP status for a domain error kind.

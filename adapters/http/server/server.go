@@ -8,9 +8,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -50,9 +52,10 @@ type Options struct {
 func New(o Options) http.Handler {
 	r := chi.NewRouter()
 	metrics := httpkit.NewMetrics(o.Registry)
-	r.Use(httpkit.RequestIDs, httpkit.Observe(o.Logger, metrics), httpkit.Recover(o.Logger, o.Families), httpkit.LimitBody(o.BodyLimit))
+	r.Use(httpkit.RequestIDs, httpkit.Observe(o.Logger, metrics), httpkit.Recover(o.Logger, o.Families), httpkit.LimitBody(o.BodyLimit),
+		middleware.GetHead)
 	r.NotFound(o.Families.NotFound)
-	r.MethodNotAllowed(o.Families.MethodNotAllowed)
+	r.MethodNotAllowed(methodNotAllowed(r, o.Families))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		httpkit.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -67,6 +70,47 @@ func New(o Options) http.Handler {
 		m.Mount(r)
 	}
 	return r
+}
+
+// probeMethods are the methods a 405 answer's Allow header may list.
+var probeMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+	http.MethodOptions, http.MethodConnect, http.MethodTrace,
+}
+
+// Allowed lists the methods routes serves on path, HEAD included wherever
+// GET is (a HEAD request is answered like GET without the body).
+func Allowed(routes chi.Routes, path string) []string {
+	var out []string
+	for _, m := range probeMethods {
+		probe := m
+		if m == http.MethodHead {
+			probe = http.MethodGet
+		}
+		if routes.Match(chi.NewRouteContext(), probe, path) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// methodNotAllowed answers 405 with the Allow header RFC 9110 asks for, in
+// the owning family's envelope; a method chi does not know on a path no
+// method serves is a 404.
+func methodNotAllowed(routes chi.Routes, fs httpkit.Families) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.RawPath
+		if path == "" {
+			path = r.URL.Path
+		}
+		allowed := Allowed(routes, path)
+		if len(allowed) == 0 {
+			fs.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		fs.MethodNotAllowed(w, r)
+	}
 }
 
 func readyz(checks []Check) http.HandlerFunc {

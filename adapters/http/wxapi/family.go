@@ -92,7 +92,7 @@ func NewServer(log *slog.Logger, clock httpkit.Clock) *Server {
 // Handler serves a push-management endpoint; data turns a successful
 // response into the envelope's data.
 func (s *Server) Handler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc, data func(resp any) any) http.Handler {
-	return kithttp.NewServer(e, dec, func(ctx context.Context, w http.ResponseWriter, resp any) error {
+	return kithttp.NewServer(e, httpkit.AfterGuards(dec), func(ctx context.Context, w http.ResponseWriter, resp any) error {
 		if f, ok := resp.(endpoint.Failer); ok && f.Failed() != nil {
 			s.fam.encodeError(ctx, f.Failed(), w)
 			return nil
@@ -108,7 +108,7 @@ func (s *Server) Handler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc, dat
 
 // ReceiveHandler serves the receive endpoint in its own envelope.
 func (s *Server) ReceiveHandler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc) http.Handler {
-	return kithttp.NewServer(e, dec, func(ctx context.Context, w http.ResponseWriter, resp any) error {
+	return kithttp.NewServer(e, httpkit.AfterGuards(dec), func(ctx context.Context, w http.ResponseWriter, resp any) error {
 		if f, ok := resp.(endpoint.Failer); ok && f.Failed() != nil {
 			s.fam.encodeReceiveError(ctx, f.Failed(), w)
 			return nil

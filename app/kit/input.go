@@ -1,0 +1,35 @@
+package kit
+
+import (
+	"context"
+
+	"github.com/go-kit/kit/endpoint"
+)
+
+// BadInput is the request a transport hands an endpoint when it could not
+// decode what the client sent. The endpoint's guards (authentication, then
+// role) still run first; once they pass, Err is the answer. A caller thus
+// learns who may call before what is wrong with the call, and a request
+// without credentials learns nothing about the input rules.
+type BadInput struct{ Err error }
+
+// InputError returns the decoding error a BadInput request carries, nil for
+// any other request.
+func InputError(req any) error {
+	if b, ok := req.(BadInput); ok {
+		return b.Err
+	}
+	return nil
+}
+
+// Open marks an endpoint that needs no credentials: it answers a BadInput
+// request with its error and passes every other request on. Every endpoint
+// is either behind a guard that checks InputError or wrapped in Open.
+func Open(next endpoint.Endpoint) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		if err := InputError(req); err != nil {
+			return nil, err
+		}
+		return next(ctx, req)
+	}
+}

@@ -75,7 +75,7 @@ type Config struct {
 	ConsoleLanguage   string        `env:"CONSOLE_LANGUAGE" envDefault:"auto" doc:"console language: ${auto} (the browser's Accept-Language, Chinese when it names neither), ${zh} or ${en}"`
 
 	// events
-	EventsBroker          string        `env:"EVENTS_BROKER" envDefault:"none" doc:"where outbox events go: ${none} (they stay in the outbox table) or ${kafka}"`
+	EventsBroker          string        `env:"EVENTS_BROKER" envDefault:"embedded" doc:"where outbox events go: ${embedded} (a NATS JetStream server inside the process, on 127.0.0.1 only), ${nats} (NATS_URL), ${kafka} (KAFKA_BROKERS) or ${none} (they stay in the outbox table)"`
 	KafkaBrokers          []string      `env:"KAFKA_BROKERS" envDefault:"localhost:9092" doc:"comma-separated Kafka bootstrap brokers (EVENTS_BROKER=kafka)"`
 	KafkaClientID         string        `env:"KAFKA_CLIENT_ID" envDefault:"campushub" doc:"Kafka client id"`
 	KafkaCreateTopics     bool          `env:"KAFKA_CREATE_TOPICS" envDefault:"true" doc:"create the campushub.<module>.v1 topics at start if missing"`
@@ -85,6 +85,26 @@ type Config struct {
 	OutboxBatchSize       int           `env:"OUTBOX_BATCH_SIZE" envDefault:"2000" doc:"outbox rows published per batch"`
 	OutboxPollInterval    time.Duration `env:"OUTBOX_POLL_INTERVAL" envDefault:"25ms" doc:"how often the relay looks for new outbox rows when idle"`
 	OutboxRetention       time.Duration `env:"OUTBOX_RETENTION" envDefault:"168h" doc:"published outbox rows are deleted after this long (kept forever with EVENTS_BROKER=none)"`
+
+	// NATS (EVENTS_BROKER=nats and embedded)
+	NATSURLs            []string      `env:"NATS_URL" envDefault:"nats://127.0.0.1:4222" doc:"comma-separated NATS servers (EVENTS_BROKER=nats); list several members of a cluster"`
+	NATSCreds           string        `env:"NATS_CREDS" doc:"NATS credentials file (user JWT and NKey seed, ${.creds})"`
+	NATSNKeySeed        string        `env:"NATS_NKEY_SEED" doc:"file holding a NATS NKey user seed"`
+	NATSUser            string        `env:"NATS_USER" doc:"NATS user name (with NATS_PASSWORD)"`
+	NATSPassword        string        `env:"NATS_PASSWORD" doc:"NATS password"`
+	NATSToken           string        `env:"NATS_TOKEN" doc:"NATS authentication token"`
+	NATSTLSCA           string        `env:"NATS_TLS_CA" doc:"CA bundle (PEM) the NATS servers' certificates are checked against; default: the system's"`
+	NATSTLSCert         string        `env:"NATS_TLS_CERT" doc:"client certificate (PEM) presented to the NATS servers, with NATS_TLS_KEY"`
+	NATSTLSKey          string        `env:"NATS_TLS_KEY" doc:"key of NATS_TLS_CERT"`
+	NATSStream          string        `env:"NATS_STREAM" envDefault:"CAMPUSHUB" doc:"JetStream stream holding the subjects ${campushub.>}"`
+	NATSCreateStream    bool          `env:"NATS_CREATE_STREAM" envDefault:"true" doc:"create the stream, or update its settings, when the servers first answer; ${false} where operators manage it"`
+	NATSStreamReplicas  int           `env:"NATS_STREAM_REPLICAS" envDefault:"1" doc:"copies of the stream in a JetStream cluster (1–5; 3 in production); the embedded broker always keeps 1"`
+	NATSStreamRetention string        `env:"NATS_STREAM_RETENTION" envDefault:"limits" doc:"${limits} (events stay until NATS_STREAM_MAX_AGE / NATS_STREAM_MAX_BYTES) or ${interest} (until every consumer acknowledged them)"`
+	NATSStreamMaxAge    time.Duration `env:"NATS_STREAM_MAX_AGE" envDefault:"168h" doc:"events older than this are dropped from the stream; 0 keeps them"`
+	NATSStreamMaxBytes  int64         `env:"NATS_STREAM_MAX_BYTES" envDefault:"0" doc:"largest size of the stream in bytes, the oldest events dropped first; 0 for no bound"`
+	NATSDuplicateWindow time.Duration `env:"NATS_DUPLICATE_WINDOW" envDefault:"2m" doc:"an event sent again within this time is stored once (JetStream de-duplication by Nats-Msg-Id)"`
+	NATSEmbeddedPort    int           `env:"NATS_EMBEDDED_PORT" envDefault:"4222" doc:"port on 127.0.0.1 of the embedded broker (EVENTS_BROKER=embedded); 0 opens none (only this process reaches it)"`
+	NATSEmbeddedDir     string        `env:"NATS_EMBEDDED_DIR" doc:"JetStream files of the embedded broker; default: beside the SQLite file (${campushub.db.nats}), ${campushub-nats} for PostgreSQL and MySQL, a temporary directory for an in-memory database"`
 }
 
 // setting describes one environment variable as Config declares it.
@@ -237,7 +257,8 @@ func (c Config) validate() []string {
 	oneOf("CODE_SENDER", c.CodeSender, "log", "smtp")
 	oneOf("SMTP_TLS", c.SMTPTLS, "starttls", "tls", "none")
 	oneOf("PUSH_PROVIDER", c.PushProvider, "log", "getui")
-	oneOf("EVENTS_BROKER", c.EventsBroker, "none", "kafka")
+	oneOf("EVENTS_BROKER", c.EventsBroker, "embedded", "nats", "kafka", "none")
+	oneOf("NATS_STREAM_RETENTION", c.NATSStreamRetention, "limits", "interest")
 	oneOf("CONSOLE_LANGUAGE", c.ConsoleLanguage, "auto", "zh", "en")
 	if c.ConsoleSessionTTL < time.Minute {
 		p = append(p, "CONSOLE_SESSION_TTL: must be at least 1m")
@@ -261,6 +282,7 @@ func (c Config) validate() []string {
 	if c.EventsBroker == "kafka" && len(c.KafkaBrokers) == 0 {
 		p = append(p, "KAFKA_BROKERS: required when EVENTS_BROKER=kafka")
 	}
+	p = append(p, c.validateNATS()...)
 	return p
 }
 

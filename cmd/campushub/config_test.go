@@ -47,7 +47,11 @@ func TestLoadConfigDefaults(t *testing.T) {
 		{"LOGIN_LOCK_DURATION", c.LoginLockDuration, 15 * time.Minute},
 		{"PUSH_PROVIDER", c.PushProvider, "log"},
 		{"WEBHOOK_ALLOW_PRIVATE", c.WebhookAllowPrivate, false},
-		{"EVENTS_BROKER", c.EventsBroker, "none"},
+		{"EVENTS_BROKER", c.EventsBroker, "embedded"},
+		{"NATS_URL", c.NATSURLs, []string{"nats://127.0.0.1:4222"}},
+		{"NATS_EMBEDDED_PORT", c.NATSEmbeddedPort, 4222},
+		{"NATS_STREAM", c.NATSStream, "CAMPUSHUB"},
+		{"NATS_DUPLICATE_WINDOW", c.NATSDuplicateWindow, 2 * time.Minute},
 		{"KAFKA_BROKERS", c.KafkaBrokers, []string{"localhost:9092"}},
 	}
 	for _, tc := range cases {
@@ -90,6 +94,12 @@ func TestLoadConfigReportsBadValuesByName(t *testing.T) {
 		{name: "code sender", vars: map[string]string{"CODE_SENDER": "pigeon"}, names: []string{"CODE_SENDER"}},
 		{name: "smtp without host", vars: map[string]string{"CODE_SENDER": "smtp"}, names: []string{"SMTP_HOST"}},
 		{name: "broker", vars: map[string]string{"EVENTS_BROKER": "rabbit"}, names: []string{"EVENTS_BROKER"}},
+		{name: "nats without servers", vars: map[string]string{"EVENTS_BROKER": "nats", "NATS_URL": " , "}, names: []string{"NATS_URL"}},
+		{name: "nats two logins", vars: map[string]string{"EVENTS_BROKER": "nats", "NATS_TOKEN": "t", "NATS_USER": "u"}, names: []string{"NATS_"}},
+		{name: "embedded port", vars: map[string]string{"NATS_EMBEDDED_PORT": "70000"}, names: []string{"NATS_EMBEDDED_PORT"}},
+		{name: "stream retention", vars: map[string]string{"NATS_STREAM_RETENTION": "workqueue"}, names: []string{"NATS_STREAM_RETENTION"}},
+		{name: "stream replicas", vars: map[string]string{"EVENTS_BROKER": "nats", "NATS_STREAM_REPLICAS": "7"}, names: []string{"NATS_STREAM_REPLICAS"}},
+		{name: "stream max bytes", vars: map[string]string{"NATS_STREAM_MAX_BYTES": "-5"}, names: []string{"NATS_STREAM_MAX_BYTES"}},
 		{name: "several at once", vars: map[string]string{"SMTP_PORT": "x", "CODE_INTERVAL": "y", "LOG_FORMAT": "xml"},
 			names: []string{"SMTP_PORT", "CODE_INTERVAL", "LOG_FORMAT"}},
 	}
@@ -216,4 +226,36 @@ func at(lines []string, i int) string {
 		return lines[i]
 	}
 	return "(missing)"
+}
+
+func TestEmbeddedBrokerDirectory(t *testing.T) {
+	cases := []struct {
+		name, dbURL, dir string
+		temp             bool
+	}{
+		{"sqlite file", "sqlite:campushub.db", "campushub.db.nats", false},
+		{"sqlite path with options", "sqlite:///var/lib/campushub/data.db?_pragma=x", "/var/lib/campushub/data.db.nats", false},
+		{"file url", "file:data/c.db", "data/c.db.nats", false},
+		{"postgres", "postgres://u:p@h:5432/db", "campushub-nats", false},
+		{"memory", "sqlite::memory:", "", true},
+		{"memory mode", "sqlite:x.db?mode=memory", "", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, temp, err := Config{DatabaseURL: tc.dbURL}.embeddedDir()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if temp {
+				defer os.RemoveAll(dir)
+			}
+			if temp != tc.temp || (!temp && dir != tc.dir) {
+				t.Fatalf("embeddedDir(%s) = %q, temp %v; want %q, temp %v", tc.dbURL, dir, temp, tc.dir, tc.temp)
+			}
+		})
+	}
+	dir, temp, _ := Config{DatabaseURL: "sqlite:a.db", NATSEmbeddedDir: "/srv/nats"}.embeddedDir()
+	if dir != "/srv/nats" || temp {
+		t.Fatalf("NATS_EMBEDDED_DIR ignored: %q", dir)
+	}
 }

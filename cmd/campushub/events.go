@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,7 +16,9 @@ import (
 
 	"github.com/campushub/campushub/adapters/events"
 	"github.com/campushub/campushub/adapters/events/kafka"
+	"github.com/campushub/campushub/adapters/events/nats"
 	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/ports"
 )
 
 // eventModules are the modules whose topics (campushub.<module>.v1) the
@@ -31,17 +34,24 @@ func eventTopics() []string {
 }
 
 // startRelay starts the outbox relay in the background and returns the
-// function that stops it and waits. With EVENTS_BROKER=none nothing runs:
-// rows stay in the outbox.
-func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registerer) (stop func(), err error) {
-	if cfg.EventsBroker != "kafka" {
+// function that stops it and waits (then closes the publisher and stops the
+// embedded broker), and the broker's readiness check. With
+// EVENTS_BROKER=none nothing runs: rows stay in the outbox.
+func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registerer) (stop func(), ready func(context.Context) error, err error) {
+	if cfg.EventsBroker == "none" {
 		log.Info("outbox relay off; events stay in the outbox table", "events_broker", cfg.EventsBroker)
-		return func() {}, nil
+		return func() {}, func(context.Context) error { return nil }, nil
 	}
-	relay, pub, err := newKafkaRelay(ctx, cfg, db, log, reg)
+	b, err := openBroker(ctx, cfg, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	relay, err := newRelay(cfg, db, b.pub, log, reg)
+	if err != nil {
+		b.close()
+		return nil, nil, err
+	}
+	log.Info("outbox relay publishing", "events_broker", cfg.EventsBroker, "to", b.describe, "owner", relay.Owner())
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -54,54 +64,80 @@ func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logge
 		once.Do(func() {
 			cancel()
 			wg.Wait()
+			b.close()
+		})
+	}, b.ready, nil
+}
+
+// broker is the configured publisher with its readiness check and what
+// must be closed after the relay stopped.
+type broker struct {
+	pub      ports.Publisher
+	ready    func(context.Context) error
+	close    func()
+	describe string
+}
+
+// openBroker builds the publisher EVENTS_BROKER names.
+func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, error) {
+	switch cfg.EventsBroker {
+	case "kafka":
+		pub, err := newKafkaPublisher(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &broker{pub: pub, ready: kafkaReady(cfg), describe: strings.Join(cfg.KafkaBrokers, ","), close: func() {
 			if err := pub.Close(); err != nil {
 				log.Warn("closing the Kafka publisher", "err", err)
 			}
-		})
-	}, nil
+		}}, nil
+	case "nats", "embedded":
+		nb, err := openNATS(cfg, log)
+		if err != nil {
+			return nil, err
+		}
+		describe := "the embedded NATS server"
+		if cfg.EventsBroker == "nats" {
+			describe = strings.Join(cfg.NATSURLs, ",")
+		}
+		return &broker{pub: nb.pub, ready: nb.pub.Ready, describe: describe, close: func() { nb.close(log) }}, nil
+	default:
+		return nil, fmt.Errorf("EVENTS_BROKER=%s publishes nothing", cfg.EventsBroker)
+	}
 }
 
-// newKafkaRelay creates the topics when configured to and builds a relay
-// that publishes to Kafka.
-func newKafkaRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registerer) (*events.Relay, *kafka.Publisher, error) {
+// newKafkaPublisher creates the topics when configured to and returns a
+// publisher to Kafka.
+func newKafkaPublisher(ctx context.Context, cfg Config) (*kafka.Publisher, error) {
 	if cfg.KafkaCreateTopics {
 		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		err := kafka.EnsureTopics(tctx, cfg.KafkaBrokers, eventTopics(), cfg.KafkaTopicPartitions, cfg.KafkaTopicReplication)
 		cancel()
 		if err != nil {
-			return nil, nil, fmt.Errorf("KAFKA_CREATE_TOPICS: %w", err)
+			return nil, fmt.Errorf("KAFKA_CREATE_TOPICS: %w", err)
 		}
 	}
-	pub, err := kafka.NewPublisher(kafka.Config{
+	return kafka.NewPublisher(kafka.Config{
 		Brokers:   cfg.KafkaBrokers,
 		ClientID:  cfg.KafkaClientID,
 		Source:    cfg.EventsSource,
 		BatchSize: max(cfg.OutboxBatchSize, 1),
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	relay, err := events.NewRelay(storage.NewRelayStore(db, nil), pub, events.Config{
+}
+
+// newRelay builds the relay from the outbox to pub.
+func newRelay(cfg Config, db *storage.DB, pub ports.Publisher, log *slog.Logger, reg prometheus.Registerer) (*events.Relay, error) {
+	return events.NewRelay(storage.NewRelayStore(db, nil), pub, events.Config{
 		BatchSize:    cfg.OutboxBatchSize,
 		PollInterval: cfg.OutboxPollInterval,
 		Retention:    cfg.OutboxRetention,
 		Logger:       log,
 		Registerer:   reg,
 	})
-	if err != nil {
-		_ = pub.Close()
-		return nil, nil, err
-	}
-	log.Info("outbox relay publishing to Kafka", "brokers", cfg.KafkaBrokers, "owner", relay.Owner())
-	return relay, pub, nil
 }
 
-// brokerReady is the broker's /readyz check: always ready without a broker,
-// otherwise a metadata round trip to Kafka.
-func brokerReady(cfg Config) func(ctx context.Context) error {
-	if cfg.EventsBroker != "kafka" {
-		return func(context.Context) error { return nil }
-	}
+// kafkaReady is Kafka's /readyz check: a metadata round trip.
+func kafkaReady(cfg Config) func(ctx context.Context) error {
 	brokers := append([]string(nil), cfg.KafkaBrokers...)
 	return func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -114,21 +150,21 @@ func brokerReady(cfg Config) func(ctx context.Context) error {
 func (c *cli) eventsCommand() *ffcli.Command {
 	relay := &ffcli.Command{
 		Name: "relay", ShortUsage: "campushub events relay", FlagSet: c.flags("events relay"),
-		ShortHelp: "run only the outbox → Kafka relay, until SIGINT or SIGTERM",
+		ShortHelp: "run only the outbox relay to the configured broker, until SIGINT or SIGTERM",
 		Exec:      c.withConfig("events relay", eventsRelay),
 	}
 	tailFlags := c.flags("events tail")
-	topic := tailFlags.String("topic", "", "topic to read, e.g. campushub.account.v1 (required)")
+	topic := tailFlags.String("topic", "", "topic (NATS: subject; wildcards work) to read, e.g. campushub.account.v1 (required)")
 	fromBeginning := tailFlags.Bool("from-beginning", false, "start at the oldest event instead of the next new one")
-	group := tailFlags.String("group", "", "consumer group (default: a new group of its own)")
+	group := tailFlags.String("group", "", "Kafka consumer group / NATS durable consumer that remembers what was read (default: one of its own, forgotten afterwards)")
 	tail := &ffcli.Command{
 		Name: "tail", ShortUsage: "campushub events tail --topic T [--from-beginning] [--group G]", FlagSet: tailFlags,
-		ShortHelp: "print the events of one Kafka topic as JSON lines",
+		ShortHelp: "print the events of one topic of the configured broker as JSON lines",
 		Exec: c.withConfig("events tail", func(ctx context.Context, cfg Config, _ *slog.Logger) error {
 			if *topic == "" {
 				return errors.New("events tail: --topic is required")
 			}
-			return kafka.Tail(ctx, cfg.KafkaBrokers, *topic, *fromBeginning, *group, c.stdout)
+			return eventsTail(ctx, cfg, *topic, *fromBeginning, *group, c.stdout)
 		}),
 	}
 	listFlags := c.flags("events list")
@@ -151,20 +187,43 @@ func (c *cli) eventsCommand() *ffcli.Command {
 
 // eventsRelay publishes the outbox until ctx ends (SIGINT/SIGTERM).
 func eventsRelay(ctx context.Context, cfg Config, log *slog.Logger) error {
-	if cfg.EventsBroker != "kafka" {
-		return errors.New("events relay: EVENTS_BROKER is none; set EVENTS_BROKER=kafka and KAFKA_BROKERS")
+	if cfg.EventsBroker == "none" {
+		return errors.New("events relay: EVENTS_BROKER is none; set EVENTS_BROKER to embedded, nats or kafka")
 	}
 	db, err := openDB(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	relay, pub, err := newKafkaRelay(ctx, cfg, db, log, nil)
+	b, err := openBroker(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer pub.Close()
+	defer b.close()
+	relay, err := newRelay(cfg, db, b.pub, log, nil)
+	if err != nil {
+		return err
+	}
+	log.Info("outbox relay publishing", "events_broker", cfg.EventsBroker, "to", b.describe, "owner", relay.Owner())
 	return relay.Run(ctx)
+}
+
+// eventsTail prints the events of one topic (NATS: subject) as JSON lines
+// until ctx ends, from whichever broker EVENTS_BROKER names.
+func eventsTail(ctx context.Context, cfg Config, topic string, fromBeginning bool, group string, w io.Writer) error {
+	switch cfg.EventsBroker {
+	case "kafka":
+		return kafka.Tail(ctx, cfg.KafkaBrokers, topic, fromBeginning, group, w)
+	case "nats", "embedded":
+		js, closeConn, err := natsJetStream(cfg)
+		if err != nil {
+			return fmt.Errorf("events tail: %w", err)
+		}
+		defer closeConn()
+		return nats.Tail(ctx, js, nats.TailOptions{Stream: cfg.NATSStream, Subject: topic, FromBeginning: fromBeginning, Durable: group}, w)
+	default:
+		return errors.New("events tail: EVENTS_BROKER=none publishes nothing; `campushub events list` shows the outbox")
+	}
 }
 
 // outboxLine is one row printed by `events list`.

@@ -1,6 +1,6 @@
 // Command campushub runs the campushub service: the app, 微校 relay and
 // activity HTTP APIs, and the outbox relay that publishes every change to
-// Kafka.
+// NATS JetStream (by default to a server embedded in the process) or Kafka.
 //
 //	campushub [serve]                                  run the service (default)
 //	campushub migrate                                  apply database migrations

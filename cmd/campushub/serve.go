@@ -77,7 +77,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	stopRelay, err := startRelay(ctx, cfg, db, log, reg)
+	stopRelay, brokerReady, err := startRelay(ctx, cfg, db, log, reg)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Families: w.families, Mounts: w.mounts,
 		Ready: []server.Check{
 			{Name: "database", Run: db.PingContext},
-			{Name: "broker", Run: brokerReady(cfg)},
+			{Name: "broker", Run: brokerReady},
 		},
 	})
 	srv := &http.Server{

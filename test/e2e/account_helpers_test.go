@@ -43,6 +43,10 @@ func startService(t *testing.T, env map[string]string) *service {
 		"LOG_LEVEL":    "info",
 		"CODE_SENDER":  "log",
 		"BCRYPT_COST":  "4",
+		// The default broker, embedded, without a TCP port: tests run in
+		// parallel and would compete for 4222. TestDefaultConfigPublishesToNATS
+		// checks the embedded broker's port.
+		"NATS_EMBEDDED_PORT": "0",
 	}
 	for k, v := range env {
 		full[k] = v

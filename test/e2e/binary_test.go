@@ -101,6 +101,10 @@ func startServer(t *testing.T, env map[string]string) (baseURL string, stop func
 		"HTTP_ADDR":    addr,
 		"DATABASE_URL": "sqlite:" + filepath.Join(dir, "campushub.db"),
 		"LOG_LEVEL":    "warn",
+		// The default broker, embedded, without a TCP port: tests run in
+		// parallel and would compete for 4222. TestDefaultConfigPublishesToNATS
+		// checks the embedded broker's port.
+		"NATS_EMBEDDED_PORT": "0",
 	}
 	for k, v := range env {
 		full[k] = v

@@ -2,7 +2,7 @@
 GO ?= go
 BIN ?= bin/campushub
 
-.PHONY: build run test test-short lint bench services-up services-down clean
+.PHONY: build run test test-short lint bench fuzz services-up services-down clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/campushub
@@ -22,6 +22,11 @@ lint:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Every fuzz target for FUZZTIME each (FUZZ=pattern narrows the set).
+FUZZTIME ?= 30s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash test/fuzz.sh
 
 services-up:
 	bash test/services/up.sh

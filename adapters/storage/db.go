@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -99,9 +100,13 @@ func openSQL(raw string) (Dialect, *sql.DB, error) {
 		return SQLite, sqldb, nil
 	case strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://"):
 		if _, err := url.Parse(raw); err != nil {
-			return "", nil, fmt.Errorf("DATABASE_URL is not a valid postgres URL: %v", err)
+			return "", nil, fmt.Errorf("DATABASE_URL is not a valid postgres URL: %v", urlError(err))
 		}
-		return Postgres, sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(raw))), nil
+		c, err := pgConnector(raw)
+		if err != nil {
+			return "", nil, err
+		}
+		return Postgres, sql.OpenDB(c), nil
 	case strings.HasPrefix(raw, "mysql://"):
 		dsn, err := mysqlDSN(raw)
 		if err != nil {
@@ -115,6 +120,18 @@ func openSQL(raw string) (Dialect, *sql.DB, error) {
 	default:
 		return "", nil, fmt.Errorf("DATABASE_URL %q: unsupported scheme (use sqlite:PATH, file:PATH, postgres://… or mysql://…)", Redact(raw))
 	}
+}
+
+// pgConnector builds the PostgreSQL connector; the driver panics on a URL
+// it cannot use (an unknown sslmode, a bad timeout, an unreadable
+// certificate), which is a configuration error like any other.
+func pgConnector(raw string) (c *pgdriver.Connector, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c, err = nil, fmt.Errorf("DATABASE_URL %s: %s", Redact(raw), hidePassword(fmt.Sprint(p), raw))
+		}
+	}()
+	return pgdriver.NewConnector(pgdriver.WithDSN(raw)), nil
 }
 
 // sqliteDSN adds the pragmas the service relies on: WAL, a busy timeout,
@@ -155,7 +172,7 @@ func sqliteDSN(raw string) (string, error) {
 func mysqlDSN(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("DATABASE_URL is not a valid mysql URL: %v", err)
+		return "", fmt.Errorf("DATABASE_URL is not a valid mysql URL: %v", urlError(err))
 	}
 	cfg := mysql.NewConfig()
 	cfg.Net = "tcp"
@@ -181,14 +198,76 @@ func mysqlDSN(raw string) (string, error) {
 	return cfg.FormatDSN(), nil
 }
 
-// Redact hides the password in a database URL so it can be logged.
+// Redact hides the password in a database URL so it can be logged: the
+// password of the userinfo and the values of query parameters named like
+// one. Where the parser finds no userinfo although an "@" is there (a URL
+// that does not parse, a driver DSN such as user:pass@tcp(host)/db),
+// everything before the last "@" is hidden.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
+	if err != nil || (u.User == nil && strings.Contains(u.Opaque, "@")) {
+		prefix, rest, ok := strings.Cut(raw, "://")
+		if !ok {
+			prefix, rest = "", raw
+			if err == nil {
+				prefix, rest = u.Scheme+":", u.Opaque
+			}
+		} else {
+			prefix += "://"
+		}
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			rest = "xxxxx" + rest[at:]
+		}
+		return prefix + secretValue.ReplaceAllString(rest, "${1}xxxxx")
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	if u.RawQuery != "" {
+		u.RawQuery = secretValue.ReplaceAllString("&"+u.RawQuery, "${1}xxxxx")[1:]
 	}
-	return u.String()
+	return u.Redacted()
+}
+
+// secretValue matches the value of a query parameter named like a secret
+// (password=…, sslpassword=…, client_secret=…).
+var secretValue = regexp.MustCompile(`(?i)([?&;][^=&;#]*(?:pass|secret)[^=&;#]*=)[^&;#]*`)
+
+// secretParam reports whether a query parameter names a secret.
+func secretParam(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "pass") || strings.Contains(n, "secret")
+}
+
+// hidePassword removes the secrets of the URL raw from msg.
+func hidePassword(msg, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return msg
+	}
+	var secrets []string
+	if pw, ok := u.User.Password(); ok {
+		secrets = append(secrets, pw)
+	}
+	for k, vs := range u.Query() {
+		if secretParam(k) {
+			secrets = append(secrets, vs...)
+		}
+	}
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "xxxxx")
+		}
+	}
+	return msg
+}
+
+// quoted matches a Go-quoted string in an error message.
+var quoted = regexp.MustCompile(`"(?:\\.|[^"\\])*"`)
+
+// urlError is the reason url.Parse gave, without the URL it quotes (which
+// may hold a password) nor the pieces of it the reason quotes.
+func urlError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return quoted.ReplaceAllString(err.Error(), "…")
 }

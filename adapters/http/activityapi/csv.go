@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -61,9 +63,16 @@ func WriteMembersCSV(ctx context.Context, w http.ResponseWriter, clock httpkit.C
 	return err
 }
 
-// cell defuses text a spreadsheet would run as a formula.
+// cell defuses text a spreadsheet would run as a formula: text that starts
+// with a tab or a carriage return, or whose first character after any
+// blanks is =, +, - or @ (or, to be safe, their full-width forms, which
+// Chinese input methods produce), gets a leading ' that makes it text.
 func cell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if strings.HasPrefix(v, "\t") || strings.HasPrefix(v, "\r") {
+		return "'" + v
+	}
+	first, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(v, unicode.IsSpace))
+	if strings.ContainsRune("=+-@＝＋－＠", first) {
 		return "'" + v
 	}
 	return v

@@ -1,0 +1,111 @@
+package activityapi_test
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/campushub/campushub/adapters/http/activityapi"
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/adapters/http/httpkit/httpkittest"
+	"github.com/campushub/campushub/adapters/http/server"
+	appactivity "github.com/campushub/campushub/app/activity"
+)
+
+// stubbedActivity is every activity API route with its real decoder,
+// credential middleware and error encoding, and stub endpoints that record
+// what they are handed.
+func stubbedActivity(tb testing.TB) (http.Handler, []httpkittest.Route, *httpkittest.Decoded) {
+	tb.Helper()
+	d := &httpkittest.Decoded{}
+	s := activityapi.NewServer(slog.New(slog.DiscardHandler), httpkit.Clock{Loc: time.UTC})
+	h := server.New(server.Options{
+		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyLimit: 2 << 10,
+		Families: httpkit.Families{activityapi.Family{}},
+		Mounts: []server.Mounter{
+			activityapi.WX{S: s, EP: *httpkittest.Stub(&appactivity.WX{}, d)},
+			activityapi.Org{S: s, EP: *httpkittest.Stub(&appactivity.Org{}, d)},
+			activityapi.Manage{S: s, EP: *httpkittest.Stub(&appactivity.Manage{}, d)},
+		},
+	})
+	return h, httpkittest.FamilyRoutes(tb, h, activityapi.PrefixV3, activityapi.PrefixWX), d
+}
+
+const (
+	jsonCT  = "application/json; charset=utf-8"
+	orgAuth = "access_token=xxx&access_type=org"
+)
+
+// activitySeeds are activities-api.txt's samples, verbatim where it gives a
+// body (typographic and single quotes included), and the organisation
+// API's documented requests.
+var activitySeeds = []httpkittest.Seed{
+	{Route: "GET /api/v3/activitys_for_wx/{id}/wx/auth_meeting", Arg: "1", Query: "access_token=xxx&access_type=user"},
+	{Route: "GET /api/v3/activitys_for_wx/{id}/wx/collect_info", Arg: "1", Query: orgAuth},
+	{Route: "GET /api/v3/activitys_for_wx/{id}/wx/hasJoin", Arg: "2", Query: orgAuth},
+	{Route: "GET /activitys_for_wx/{id}/wx/hasJoin/{member_id}", Arg: "2", Query: orgAuth},
+	{Route: "POST /api/v3/activitys_for_wx/{id}/wx/userInfo", Arg: "1", Query: orgAuth, ContentType: jsonCT,
+		Body: "{\n  \"member_icon\": \"xxx\",\n  \"member_nickname\": \"abc”,\n  \"member_id\": “xxxx”\n}"},
+	{Route: "POST /api/v3/activitys_for_wx/{id}/exist", Arg: "1", Query: orgAuth},
+	{Route: "GET /activitys_for_wx/{id}", Arg: "1", Query: orgAuth},
+	{Route: "POST /activitys_for_wx/course/{course_id}/signinInfo", Arg: "1", Query: orgAuth, ContentType: jsonCT,
+		Body: "{\n      'member_id':'1',\n      'member_icon':'xxx',\n      'member_nickname':'xxx'\n}"},
+	{Route: "POST /activitys_for_wx/course/{course_id}/signinInfo", Arg: "1", ContentType: "application/x-www-form-urlencoded;charset=utf-8",
+		Body: "access_token=xxx&access_type=org&member_id=1&member_icon=xxx&member_nickname=xxx"},
+	{Route: "POST /api/v3/org/activities", ContentType: jsonCT,
+		Body: `{"name":"Spring lottery","kind":"lottery","collect_info":"name,phone","permission":"1,2","close_time":"2026-05-01 18:00:00"}`},
+	{Route: "PUT /api/v3/org/activities/{id}", Arg: "1", ContentType: jsonCT, Body: `{"permission":[520],"close_time":""}`},
+	{Route: "GET /api/v3/org/activities", Query: "page_no=1&page_size=20"},
+	{Route: "GET /api/v3/org/activities/{id}/members", Arg: "1", Query: "page_no=9223372036854775807&q=Li&meeting_id=520"},
+	{Route: "GET /api/v3/org/activities/{id}/members/export", Arg: "1", Query: "meeting_id=520"},
+	{Route: "POST /api/v3/org/activities/{id}/draws", Arg: "1", ContentType: jsonCT, Body: `{"count":2}`},
+	{Route: "POST /api/v3/org/meetings", ContentType: jsonCT, Body: `{"name":"Weekly meeting"}`},
+	{Route: "POST /api/v3/org/meetings/{id}/users", Arg: "520", ContentType: jsonCT, Body: `{"member_ids":["m1","m2"]}`},
+	{Route: "DELETE /api/v3/org/meetings/{id}/users/{member_id}", Arg: "520"},
+	{Route: "POST /api/v3/manage/orgs", ContentType: jsonCT, Body: `{"name":"Campus Union"}`},
+	{Route: "POST /api/v3/manage/orgs/{org_id}/tokens", Arg: "1", ContentType: jsonCT, Body: `{"label":"ci"}`},
+	{Route: "DELETE /api/v3/manage/orgs/{org_id}/tokens/{token_id}", Arg: "1"},
+}
+
+// TestActivitySeedsDecode checks the fuzz seeds: each names a route and
+// decodes.
+func TestActivitySeedsDecode(t *testing.T) {
+	h, routes, d := stubbedActivity(t)
+	httpkittest.CheckSeeds(t, h, routes, d, activitySeeds)
+}
+
+// FuzzActivityRoutes sends every activity API route (the WeChat-side
+// bodies in JSON, loose JSON or form, the organisation API's JSON bodies,
+// ids, pages and filters) what a client could send: nothing panics, and a
+// request the decoder refuses answers 4xx in the {code,msg,data} envelope
+// with code 1 and a bounded message saying what is wrong.
+func FuzzActivityRoutes(f *testing.F) {
+	h, routes, d := stubbedActivity(f)
+	for _, in := range httpkittest.Inputs(f, routes, activitySeeds) {
+		f.Add(in.Route, in.Arg, in.Query, in.ContentType, in.Body)
+	}
+	f.Fuzz(func(t *testing.T, route uint16, arg, query string, ctype uint8, body []byte) {
+		rec, req, decoded, ok := httpkittest.Serve(t, h, routes, d, httpkittest.Input{Route: route, Arg: arg, Query: query, ContentType: ctype, Body: body})
+		if !ok || decoded {
+			return
+		}
+		var env struct {
+			Code *int            `json:"code"`
+			Msg  string          `json:"msg"`
+			Data json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Code == nil || env.Data == nil {
+			t.Fatalf("%s %s: HTTP %d outside the envelope: %s", req.Method, req.URL, rec.Code, rec.Body.Bytes())
+		}
+		if rec.Code < 400 || rec.Code > 499 || *env.Code != activityapi.CodeFailed {
+			t.Fatalf("%s %s: HTTP %d code %d (%s); want 4xx with code 1", req.Method, req.URL, rec.Code, *env.Code, env.Msg)
+		}
+		if env.Msg == "" || len(env.Msg) > httpkittest.MaxMessage {
+			t.Fatalf("%s %s: a refusal message of %d bytes: %.200s", req.Method, req.URL, len(env.Msg), env.Msg)
+		}
+	})
+}

@@ -1,0 +1,103 @@
+package appapi_test
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/campushub/campushub/adapters/http/appapi"
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/adapters/http/httpkit/httpkittest"
+	"github.com/campushub/campushub/adapters/http/server"
+	appaccount "github.com/campushub/campushub/app/account"
+	appcontent "github.com/campushub/campushub/app/content"
+	apppush "github.com/campushub/campushub/app/push"
+)
+
+// stubbedApp is every app API route with its real decoder, middleware and
+// error encoding, and stub endpoints that record what they are handed. Its
+// body limit is small enough for fuzzed bodies to cross.
+func stubbedApp(tb testing.TB) (http.Handler, []httpkittest.Route, *httpkittest.Decoded) {
+	tb.Helper()
+	d := &httpkittest.Decoded{}
+	s := appapi.NewServer(appapi.Options{Log: slog.New(slog.DiscardHandler), Clock: httpkit.Clock{Loc: time.UTC}})
+	pushEP, contentEP := *httpkittest.Stub(&apppush.Endpoints{}, d), *httpkittest.Stub(&appcontent.Endpoints{}, d)
+	h := server.New(server.Options{
+		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyLimit: 2 << 10,
+		Families: httpkit.Families{appapi.Family{}},
+		Mounts: []server.Mounter{
+			appapi.Account{S: s, EP: *httpkittest.Stub(&appaccount.Endpoints{}, d)},
+			appapi.Push{S: s, EP: pushEP}, appapi.ManagePush{S: s, EP: pushEP},
+			appapi.Content{S: s, EP: contentEP}, appapi.ManageContent{S: s, EP: contentEP},
+		},
+	})
+	return h, httpkittest.FamilyRoutes(tb, h, "/api/"), d
+}
+
+const jsonCT = "application/json; charset=utf-8"
+
+// appSeeds are app-api.txt's requests, one per route that takes input.
+var appSeeds = []httpkittest.Seed{
+	{Route: "POST /api/auth/send_code", ContentType: jsonCT, Body: `{"area":"86","account":"18656660930"}`},
+	{Route: "POST /api/auth/check_code", ContentType: jsonCT, Body: `{"area":"86","account":"18656660930","code":"123456"}`},
+	{Route: "POST /api/auth/register", ContentType: jsonCT, Body: `{"area":"86","account":"18656660930","code":"123456","password":"password123"}`},
+	{Route: "POST /api/auth/access_token", ContentType: jsonCT, Body: `{"area":"86","account":"18656660930","password":"password123"}`},
+	{Route: "POST /api/auth/refresh_token", ContentType: jsonCT, Body: `{"refresh_token":"aQ4XO33CSez6aSXEaiptgD10NzbWMu42xh3Wvb3YI2pgpD1raD"}`},
+	{Route: "PUT /api/personal/info", ContentType: jsonCT, Body: `{"nickname":"n","avatar":"","gender":2,"birthday":"1991-03-08","address":""}`},
+	{Route: "POST /api/push/bind", ContentType: jsonCT, Body: `{"client_id":"xxxxxxx","client_type":"android"}`},
+	{Route: "GET /api/push/switch/{client_id}", Arg: "xxxxxxx"},
+	{Route: "PUT /api/push/switch/{client_id}", Arg: "xxxxxxx", ContentType: jsonCT, Body: `{"switch":false}`},
+	{Route: "GET /api/push/log", Query: "page_no=1&page_size=20"},
+	{Route: "GET /api/push/log/{id}", Arg: "1"},
+	{Route: "GET /api/message/count", Query: "push_ids=[1,2,3]"},
+	{Route: "GET /api/message/count", Query: "push_ids=1,2,3&push_ids[]=4"},
+	{Route: "GET /api/faq", Query: "page_no=9223372036854775807"},
+	{Route: "GET /api/faq/{id}", Arg: "2"},
+	{Route: "GET /api/feedback_category", Query: "page_no=1"},
+	{Route: "POST /api/feedback", ContentType: jsonCT, Body: `{"feedback_content":"反馈内容","feedback_category_id":1,"contact_phone":"18656660930"}`},
+	{Route: "DELETE /api/feedback/{id}", Arg: "3"},
+	{Route: "GET /api/feedback/reply/{feedback_id}", Arg: "3"},
+}
+
+// TestAppSeedsDecode checks the fuzz seeds: each names a route and
+// decodes.
+func TestAppSeedsDecode(t *testing.T) {
+	h, routes, d := stubbedApp(t)
+	httpkittest.CheckSeeds(t, h, routes, d, appSeeds)
+}
+
+// FuzzAppRoutes sends every app API route (accounts, push, content: the
+// JSON bodies, pages, ids and push_ids) what a client could send: nothing
+// panics, and a request the decoder refuses answers 4xx in the
+// {code,message,data} envelope with the documented "invalid field"
+// (10005) or "path not found" (10002) code and a bounded message.
+func FuzzAppRoutes(f *testing.F) {
+	h, routes, d := stubbedApp(f)
+	for _, in := range httpkittest.Inputs(f, routes, appSeeds) {
+		f.Add(in.Route, in.Arg, in.Query, in.ContentType, in.Body)
+	}
+	f.Fuzz(func(t *testing.T, route uint16, arg, query string, ctype uint8, body []byte) {
+		rec, req, decoded, ok := httpkittest.Serve(t, h, routes, d, httpkittest.Input{Route: route, Arg: arg, Query: query, ContentType: ctype, Body: body})
+		if !ok || decoded {
+			return
+		}
+		var env struct {
+			Code    *int            `json:"code"`
+			Message string          `json:"message"`
+			Data    json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Code == nil || env.Data == nil {
+			t.Fatalf("%s %s: HTTP %d outside the envelope: %s", req.Method, req.URL, rec.Code, rec.Body.Bytes())
+		}
+		if rec.Code < 400 || rec.Code > 499 || (*env.Code != appapi.CodeInvalidField && *env.Code != appapi.CodePathNotFound) {
+			t.Fatalf("%s %s: HTTP %d code %d (%s); want 4xx with 10005 or 10002", req.Method, req.URL, rec.Code, *env.Code, env.Message)
+		}
+		if env.Message == "" || len(env.Message) > httpkittest.MaxMessage {
+			t.Fatalf("%s %s: a refusal message of %d bytes: %.200s", req.Method, req.URL, len(env.Message), env.Message)
+		}
+	})
+}

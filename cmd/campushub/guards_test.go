@@ -276,12 +276,19 @@ func TestCallerBeforeInputExamples(t *testing.T) {
 func TestWrongMethodNamesTheAllowedOnes(t *testing.T) {
 	gs := newGuardServer(t)
 	for pattern := range gs.methodsByPattern {
-		// Every pattern the concrete path matches serves it: GET
-		// /api/push/log/delete is /api/push/log/{id}.
+		// The most concrete pattern matching the path owns it, as in
+		// OpenAPI: /api/push/log/delete is not /api/push/log/{id}.
 		path := badPath(pattern)
 		var methods []string
+		fewest := -1
 		for other, ms := range gs.methodsByPattern {
-			if regexp.MustCompile("^" + pathParam.ReplaceAllString(other, "[^/]+") + "$").MatchString(path) {
+			if !regexp.MustCompile("^" + pathParam.ReplaceAllString(other, "[^/]+") + "$").MatchString(path) {
+				continue
+			}
+			switch n := strings.Count(other, "{"); {
+			case fewest < 0 || n < fewest:
+				fewest, methods = n, slices.Clone(ms)
+			case n == fewest:
 				methods = append(methods, ms...)
 			}
 		}
@@ -311,6 +318,19 @@ func TestWrongMethodNamesTheAllowedOnes(t *testing.T) {
 				t.Errorf("the answer does not say the method is not supported: %s", raw)
 			}
 		})
+	}
+}
+
+// TestConcreteRouteOwnsItsPath: GET /api/push/log/delete is not GET
+// /api/push/log/{id} with the id "delete".
+func TestConcreteRouteOwnsItsPath(t *testing.T) {
+	gs := newGuardServer(t)
+	status, raw, header := gs.send(t, http.MethodGet, "/api/push/log/delete", "Token "+gs.user, "")
+	if status != http.StatusMethodNotAllowed || header.Get("Allow") != "DELETE" {
+		t.Errorf("GET /api/push/log/delete: HTTP %d Allow %q, want 405 Allow DELETE: %s", status, header.Get("Allow"), raw)
+	}
+	if status, raw, _ := gs.send(t, http.MethodGet, "/api/push/log/7", "Token "+gs.user, ""); status != http.StatusNotFound {
+		t.Errorf("GET /api/push/log/7: HTTP %d, want 404: %s", status, raw)
 	}
 }
 

@@ -1,6 +1,7 @@
 package activityapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -53,6 +54,9 @@ func TestCrossOrganisationIsolation(t *testing.T) {
 			}
 			if r.Status != tc.status || r.Code != 1 || r.Msg == "" {
 				t.Fatalf("want %d with code 1 and a msg, got %d: %s", tc.status, r.Status, r.Raw)
+			}
+			if strings.Contains(r.Msg, "malformed JSON") && strings.HasPrefix(tc.body, "{\"") && json.Valid([]byte(tc.body)) {
+				t.Errorf("a well-formed body is reported as malformed: %s", r.Msg)
 			}
 		})
 	}
@@ -113,6 +117,9 @@ func TestBadInput(t *testing.T) {
 		{"bad collect_info", "POST", "/api/v3/org/activities", `{"name":"x","kind":"signin","collect_info":"email"}`, []string{"Authorization", "Token " + org}, http.StatusBadRequest},
 		{"bad close_time", "POST", "/api/v3/org/activities", `{"name":"x","kind":"signin","close_time":"tomorrow"}`, []string{"Authorization", "Token " + org}, http.StatusBadRequest},
 		{"bad permission", "POST", "/api/v3/org/activities", `{"name":"x","kind":"signin","permission":"1,a"}`, []string{"Authorization", "Token " + org}, http.StatusBadRequest},
+		{"permission of the wrong type", "POST", "/api/v3/org/activities", `{"name":"x","kind":"signin","permission":[true]}`, []string{"Authorization", "Token " + org}, http.StatusBadRequest},
+		{"null close_time", "POST", "/api/v3/org/activities", `{"name":"x","kind":"signin","close_time":null}`, []string{"Authorization", "Token " + org}, http.StatusBadRequest},
+		{"empty meeting filter", "GET", fmt.Sprintf("/api/v3/org/activities/%d/members?meeting_id=", id), "", []string{"Authorization", "Token " + org}, http.StatusBadRequest},
 		{"wrong type", "POST", "/api/v3/org/activities", `{"name":5,"kind":"signin"}`, []string{"Authorization", "Token " + org}, http.StatusBadRequest},
 		{"draw on a message wall", "POST", fmt.Sprintf("/api/v3/org/activities/%d/draws", id), `{"count":1}`, []string{"Authorization", "Token " + org}, http.StatusBadRequest},
 		{"bad page size", "GET", fmt.Sprintf("/api/v3/org/activities/%d/members?page_size=1000", id), "", []string{"Authorization", "Token " + org}, http.StatusBadRequest},
@@ -126,6 +133,9 @@ func TestBadInput(t *testing.T) {
 			r := hs.do(tc.method, tc.path, tc.body, tc.header...)
 			if r.Status != tc.status || r.Code != 1 || r.Msg == "" {
 				t.Fatalf("want %d with code 1 and a msg, got %d: %s", tc.status, r.Status, r.Raw)
+			}
+			if strings.Contains(r.Msg, "malformed JSON") && strings.HasPrefix(tc.body, "{\"") && json.Valid([]byte(tc.body)) {
+				t.Errorf("a well-formed body is reported as malformed: %s", r.Msg)
 			}
 		})
 	}

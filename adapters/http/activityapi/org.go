@@ -94,9 +94,11 @@ func (l *idList) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	var ids []int64
-	err := json.Unmarshal(b, &ids)
+	if err := json.Unmarshal(b, &ids); err != nil {
+		return shared.Invalid("permission", `permission must list meeting ids: [1,2] or "1,2"`)
+	}
 	*l = ids
-	return err
+	return nil
 }
 
 type draftBody struct {
@@ -150,6 +152,9 @@ func decodeMembers(_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	q := r.URL.Query()
+	if _, err := httpkit.QueryValue(q, "meeting_id"); err != nil {
+		return nil, err
+	}
 	f := ports.MemberFilter{Query: strings.TrimSpace(q.Get("q"))}
 	if err := httpkit.MaxLen("q", f.Query, 100); err != nil {
 		return nil, err

@@ -154,7 +154,7 @@ func TestContentPagination(t *testing.T) {
 				t.Errorf("%s%s = total %d pages %d items %d", path, tc.query, p.Total, p.Pages, len(p.Data))
 			}
 		}
-		for _, q := range []string{"?page_no=0", "?page_size=101", "?page_size=abc"} {
+		for _, q := range []string{"?page_no=0", "?page_size=101", "?page_size=abc", "?page_no=", "?page_size="} {
 			h.fail(path+q, h.call("GET", path+q, "", token), http.StatusBadRequest, 10005)
 		}
 	}
@@ -207,6 +207,9 @@ func TestContentBadInput(t *testing.T) {
 		{"reply without content", "POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fb), `{}`, true, 400, 10005},
 		{"reply back to pending", "POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fb), `{"reply_content":"r","feedback_status":0}`, true, 400, 10005},
 		{"reply unknown feedback", "POST", "/api/manage/feedback/999/reply", `{"reply_content":"r"}`, true, 404, 10001},
+		{"reply with a null status", "POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fb), `{"reply_content":"r","feedback_status":null}`, true, 400, 10005},
+		{"faq with a null link", "POST", "/api/manage/faq", `{"title":"t","content":"c","external_link":null}`, true, 400, 10005},
+		{"feedback filter empty status", "GET", "/api/manage/feedback?feedback_status=", ``, true, 400, 10005},
 		{"wrong method", "PUT", "/api/faq", `{}`, false, 405, 10002},
 		{"unknown path", "GET", "/api/faqs", ``, false, 404, 10002},
 	}

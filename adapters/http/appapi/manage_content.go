@@ -87,6 +87,11 @@ func decodeFeedbackList(_ context.Context, r *http.Request) (any, error) {
 	}
 	q := r.URL.Query()
 	var f ports.FeedbackFilter
+	for _, name := range []string{"feedback_status", "feedback_category_id", "user_id"} {
+		if _, err := httpkit.QueryValue(q, name); err != nil {
+			return nil, err
+		}
+	}
 	if v := q.Get("feedback_status"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {

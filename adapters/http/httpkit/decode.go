@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,9 @@ func DecodeJSON(r *http.Request, dst any, allowEmpty bool) error {
 	if bytes.Contains(body, []byte(`\u0000`)) {
 		return nulError(body)
 	}
+	if err := refuseNull(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -52,7 +56,11 @@ func DecodeJSON(r *http.Request, dst any, allowEmpty bool) error {
 func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var own *shared.Error
 	switch {
+	case errors.As(err, &own):
+		// A field's own decoder (e.g. a list of ids) said what is wrong.
+		return own
 	case errors.As(err, &syn):
 		return shared.Invalid("body", "malformed JSON at byte %d: %v", syn.Offset, syn)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -112,6 +120,20 @@ func ParseID(field, v string) (int64, error) {
 	return id, nil
 }
 
+// QueryValue returns a query parameter's value, "" when it is left out. A
+// parameter given but empty (page_no=) is refused rather than read as left
+// out, so that a client's blank form field is not silently a default.
+func QueryValue(q url.Values, name string) (string, error) {
+	vs, ok := q[name]
+	if !ok {
+		return "", nil
+	}
+	if strings.TrimSpace(vs[0]) == "" {
+		return "", shared.Invalid(name, "%s is empty: give a value or leave the parameter out", name)
+	}
+	return vs[0], nil
+}
+
 // Pagination bounds.
 const (
 	DefaultPageSize = 20
@@ -123,6 +145,11 @@ const (
 func ParsePage(r *http.Request) (kit.Page, error) {
 	p := kit.Page{No: 1, Size: DefaultPageSize}
 	q := r.URL.Query()
+	for _, name := range []string{"page_no", "page_size"} {
+		if _, err := QueryValue(q, name); err != nil {
+			return p, err
+		}
+	}
 	if v := q.Get("page_no"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -173,6 +200,51 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		fmt.Fprint(io.Discard, err)
+	}
+}
+
+// refuseNull refuses a JSON null anywhere in body, naming the top-level
+// field it is under: no field of a request is nullable, and decoding null
+// would silently read it as the field's default. Leave a field out instead.
+// A body that is not well-formed JSON is left to the decoder to report.
+func refuseNull(body []byte) error {
+	if !bytes.Contains(body, []byte("null")) {
+		return nil
+	}
+	type level struct{ object, wantKey bool }
+	var stack []level
+	field := ""
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if n := len(stack); n > 0 && stack[n-1].object {
+			if stack[n-1].wantKey {
+				stack[n-1].wantKey = false
+				if n == 1 {
+					field, _ = tok.(string)
+				}
+				continue
+			}
+			stack[n-1].wantKey = true
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, level{object: true, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, level{})
+		case nil:
+			if field == "" {
+				return shared.Invalid("body", "request body must be a JSON object, not null")
+			}
+			return shared.Invalid(field, "%s must not be null: give a value or leave the field out", field)
+		}
 	}
 }
 

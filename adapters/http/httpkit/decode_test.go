@@ -165,3 +165,39 @@ func TestStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeJSONRefusesNull(t *testing.T) {
+	cases := []struct{ name, body, field string }{
+		{"top-level field", `{"a":"x","b":null}`, "b"},
+		{"inside an array", `{"a":[1,null]}`, "a"},
+		{"inside a nested object", `{"a":{"k":null},"b":1}`, "a"},
+		{"the body itself", `null`, "body"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var dst map[string]any
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			err := DecodeJSON(r, &dst, false)
+			e, ok := AsError(err)
+			if !ok || e.Field != tc.field || !strings.Contains(e.Error(), "null") {
+				t.Fatalf("DecodeJSON(%s) = %v, want a null refusal naming %s", tc.body, err, tc.field)
+			}
+		})
+	}
+	var dst map[string]any
+	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"a":"null","b":["nullable"]}`))
+	if err := DecodeJSON(r, &dst, false); err != nil {
+		t.Fatalf("the text null inside strings was refused: %v", err)
+	}
+}
+
+func TestQueryValueRefusesEmpty(t *testing.T) {
+	r := httptest.NewRequest("GET", "/?page_no=&page_size=5", nil)
+	if _, err := ParsePage(r); err == nil || !strings.Contains(err.Error(), "page_no is empty") {
+		t.Fatalf("ParsePage(page_no=) = %v, want an error naming the empty page_no", err)
+	}
+	r = httptest.NewRequest("GET", "/?page_size=5", nil)
+	if p, err := ParsePage(r); err != nil || p.No != 1 || p.Size != 5 {
+		t.Fatalf("ParsePage(page_size=5) = %+v, %v", p, err)
+	}
+}

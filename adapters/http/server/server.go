@@ -53,7 +53,7 @@ func New(o Options) http.Handler {
 	r := chi.NewRouter()
 	metrics := httpkit.NewMetrics(o.Registry)
 	r.Use(httpkit.RequestIDs, httpkit.Observe(o.Logger, metrics), httpkit.Recover(o.Logger, o.Families), httpkit.LimitBody(o.BodyLimit),
-		middleware.GetHead)
+		middleware.GetHead, concreteFirst(r, o.Families))
 	r.NotFound(o.Families.NotFound)
 	r.MethodNotAllowed(methodNotAllowed(r, o.Families))
 
@@ -79,19 +79,69 @@ var probeMethods = []string{
 }
 
 // Allowed lists the methods routes serves on path, HEAD included wherever
-// GET is (a HEAD request is answered like GET without the body).
+// GET is (a HEAD request is answered like GET without the body). Where a
+// concrete route and a templated one both match the path (DELETE
+// /api/push/log/delete beside GET /api/push/log/{id}), the path is the
+// concrete route's, as in OpenAPI: only its methods are listed.
 func Allowed(routes chi.Routes, path string) []string {
-	var out []string
+	_, methods := resolve(routes, path)
+	return methods
+}
+
+// resolve returns the most concrete pattern matching path (fewest
+// parameters) and the methods it serves there.
+func resolve(routes chi.Routes, path string) (string, []string) {
+	byPattern := map[string][]string{}
+	best := ""
 	for _, m := range probeMethods {
 		probe := m
 		if m == http.MethodHead {
 			probe = http.MethodGet
 		}
-		if routes.Match(chi.NewRouteContext(), probe, path) {
-			out = append(out, m)
+		p := routes.Find(chi.NewRouteContext(), probe, path)
+		if p == "" {
+			continue
+		}
+		byPattern[p] = append(byPattern[p], m)
+		if best == "" || strings.Count(p, "{") < strings.Count(best, "{") {
+			best = p
 		}
 	}
-	return out
+	return best, byPattern[best]
+}
+
+// concreteFirst answers 405 when a request's method matches only a
+// templated route on a path that a more concrete route owns, so that GET
+// /api/push/log/delete is not read as GET /api/push/log/{id} with the id
+// "delete".
+func concreteFirst(routes chi.Routes, fs httpkit.Families) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			path := routePath(r)
+			method := r.Method
+			if method == http.MethodHead {
+				method = http.MethodGet
+			}
+			own := routes.Find(chi.NewRouteContext(), method, path)
+			if !strings.Contains(own, "{") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if best, allowed := resolve(routes, path); best != own {
+				w.Header().Set("Allow", strings.Join(allowed, ", "))
+				fs.MethodNotAllowed(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func routePath(r *http.Request) string {
+	if r.URL.RawPath != "" {
+		return r.URL.RawPath
+	}
+	return r.URL.Path
 }
 
 // methodNotAllowed answers 405 with the Allow header RFC 9110 asks for, in
@@ -99,11 +149,7 @@ func Allowed(routes chi.Routes, path string) []string {
 // method serves is a 404.
 func methodNotAllowed(routes chi.Routes, fs httpkit.Families) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		path := r.URL.RawPath
-		if path == "" {
-			path = r.URL.Path
-		}
-		allowed := Allowed(routes, path)
+		allowed := Allowed(routes, routePath(r))
 		if len(allowed) == 0 {
 			fs.NotFound(w, r)
 			return

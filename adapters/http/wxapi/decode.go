@@ -79,9 +79,15 @@ func idParam(r *http.Request, name string) (int64, error) {
 
 func parseID(form map[string][]string, name string, required bool) (int64, error) {
 	vs := form[name]
-	if len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+	if len(vs) == 0 {
 		if !required {
 			return 0, nil
+		}
+		return 0, shared.Invalid(name, "%s is required", name)
+	}
+	if strings.TrimSpace(vs[0]) == "" {
+		if !required {
+			return 0, shared.Invalid(name, "%s is empty: give an id or leave the parameter out", name)
 		}
 		return 0, shared.Invalid(name, "%s is required", name)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appwx "github.com/campushub/campushub/app/wxrelay"
+	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/domain/wxrelay"
 	"github.com/campushub/campushub/ports"
 )
@@ -96,7 +97,7 @@ func decodeUpdate(_ context.Context, r *http.Request) (any, error) {
 		return nil, httpkit.Required("id", "")
 	}
 	if *b.ID <= 0 {
-		return nil, ErrFormat.WithMessage("id must be a positive whole number")
+		return nil, shared.Invalid("id", "id must be a positive whole number, got %d", *b.ID)
 	}
 	return appwx.UpdateInput{ID: *b.ID, URL: b.URL, Name: b.Project, Status: b.Statu}, nil
 }
@@ -116,6 +117,9 @@ func decodeListDeliveries(_ context.Context, r *http.Request) (any, error) {
 	}
 	projectID, err := parseID(form, "project_id", false)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := httpkit.QueryValue(r.URL.Query(), "status"); err != nil {
 		return nil, err
 	}
 	status := wxrelay.DeliveryStatus(strings.TrimSpace(r.URL.Query().Get("status")))

@@ -17,11 +17,18 @@ type WXProjects interface {
 	List(ctx context.Context) ([]wxrelay.Project, error)
 	// ActiveIDs lists the projects that receive deliveries.
 	ActiveIDs(ctx context.Context) ([]int64, error)
+	// Update writes a project's url, name, secret and status.
 	Update(ctx context.Context, p wxrelay.Project) error
-	// SetHealth writes only a project's failure count and status, so the
-	// dispatcher never overwrites a manager's concurrent change of url,
+	// SetHealth writes only a project's health (breaker) and status, so
+	// the dispatcher never overwrites a manager's concurrent change of url,
 	// name or secret.
-	SetHealth(ctx context.Context, id int64, failures int, status wxrelay.Status) error
+	SetHealth(ctx context.Context, p wxrelay.Project) error
+	// Paused lists the valid projects whose breaker is open.
+	Paused(ctx context.Context) ([]wxrelay.Project, error)
+	// TakeProbe reserves a paused project's next probe: it moves
+	// next_probe_at to next if it was due at now and reports whether this
+	// caller won; of replicas racing for one probe exactly one wins.
+	TakeProbe(ctx context.Context, id int64, now, next time.Time) (bool, error)
 	Delete(ctx context.Context, id int64) error
 }
 
@@ -46,9 +53,10 @@ type DeliveryFilter struct {
 
 // WXDeliveries stores deliveries and their attempts.
 type WXDeliveries interface {
-	// CreateForActive creates a pending delivery, due at now, of each event
-	// to each valid project, and returns how many it created.
-	CreateForActive(ctx context.Context, eventIDs []int64, now time.Time) (int, error)
+	// CreateForProjects creates a delivery of each event to each project:
+	// pending and due at now for valid projects, held for invalid ones. It
+	// returns how many it created.
+	CreateForProjects(ctx context.Context, eventIDs []int64, now time.Time) (int, error)
 	ByID(ctx context.Context, id int64) (wxrelay.Delivery, error)
 	List(ctx context.Context, f DeliveryFilter) ([]wxrelay.Delivery, int64, error)
 	Attempts(ctx context.Context, deliveryID int64) ([]wxrelay.Attempt, error)
@@ -58,6 +66,10 @@ type WXDeliveries interface {
 	// may come back with NextAttemptAt moved to leaseUntil: when it is due
 	// again should its outcome never be written.
 	Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error)
+	// ClaimProbe leases to owner the oldest pending delivery of a project
+	// that no lease holds, whenever it is due: the probe of a paused
+	// project. It returns none when there is nothing to probe with.
+	ClaimProbe(ctx context.Context, owner string, projectID int64, now, leaseUntil time.Time) ([]wxrelay.Delivery, error)
 	// Release gives up owner's lease on ids without recording anything;
 	// they are due again at now.
 	Release(ctx context.Context, owner string, ids []int64, now time.Time) error
@@ -75,6 +87,31 @@ type WXDeliveries interface {
 	// ReplayFailed restarts every failed delivery of a project and returns
 	// how many.
 	ReplayFailed(ctx context.Context, projectID int64, now time.Time) (int, error)
+	// ReplaySince makes a project receive every event received at or after
+	// since: it restarts the failed deliveries of those events, releases
+	// the held ones and creates the deliveries that do not exist (events
+	// received before the project existed, or lost), due at now. It
+	// returns how many it restarted or released, and how many it created.
+	ReplaySince(ctx context.Context, projectID int64, since, now time.Time) (replayed, created int, err error)
+	// HoldPending holds every pending delivery of a project, leased or not
+	// (an attempt in flight loses its lease), and returns how many.
+	HoldPending(ctx context.Context, projectID int64, now time.Time) (int, error)
+	// ReleaseHeld makes a project's held deliveries pending, due at now
+	// with a fresh run, and returns how many.
+	ReleaseHeld(ctx context.Context, projectID int64, now time.Time) (int, error)
+	// ExpireHeld fails, with reason, up to limit held deliveries created
+	// before before (of one project, or all when projectID is 0), and
+	// returns them as failed.
+	ExpireHeld(ctx context.Context, projectID int64, before, now time.Time, reason string, limit int) ([]wxrelay.Delivery, error)
+	// Backlog counts each project's pending and held deliveries and the
+	// creation time of its oldest one.
+	Backlog(ctx context.Context) (map[int64]Backlog, error)
+}
+
+// Backlog is what a project has not received yet.
+type Backlog struct {
+	Pending, Held int
+	Oldest        time.Time
 }
 
 // WebhookRequest is one signed POST to a project.

@@ -23,6 +23,7 @@ type wxProjectRow struct {
 	Failures      int       `bun:"failures,notnull"`
 	CreatedAt     time.Time `bun:"created_at,notnull"`
 	UpdatedAt     time.Time `bun:"updated_at,notnull"`
+	wxHealthColumns
 }
 
 type wxEventRow struct {
@@ -93,12 +94,14 @@ func NewWXEvents(db *DB) *WXEvents { return &WXEvents{db: db} }
 func toWXProjectRow(p wxrelay.Project) wxProjectRow {
 	return wxProjectRow{ID: p.ID, URL: p.URL, Name: p.Name, URLHash: wxrelay.HashBody([]byte(p.URL)),
 		Status: int(p.Status), Secret: p.Secret, Failures: p.Failures,
-		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), wxHealthColumns: toHealthColumns(p.Health)}
 }
 
 func (r wxProjectRow) domain() wxrelay.Project {
-	return wxrelay.Project{ID: r.ID, URL: r.URL, Name: r.Name, Status: wxrelay.Status(r.Status), Secret: r.Secret,
-		Failures: r.Failures, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	p := wxrelay.Project{ID: r.ID, URL: r.URL, Name: r.Name, Status: wxrelay.Status(r.Status), Secret: r.Secret,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Health: r.health()}
+	p.Failures = r.Failures
+	return p
 }
 
 // Create inserts p and sets its ID.
@@ -155,17 +158,21 @@ func (r *WXProjects) ActiveIDs(ctx context.Context) ([]int64, error) {
 	return ids, err
 }
 
-// Update writes p.
+// Update writes what a manager changes — url, name, secret, status — and
+// leaves the health columns to SetHealth.
 func (r *WXProjects) Update(ctx context.Context, p wxrelay.Project) error {
 	row := toWXProjectRow(p)
-	res, err := r.db.IDB(ctx).NewUpdate().Model(&row).ExcludeColumn("created_at").WherePK().Exec(ctx)
+	res, err := r.db.IDB(ctx).NewUpdate().Model(&row).
+		Column("url", "project", "url_hash", "statu", "secret", "updated_at").WherePK().Exec(ctx)
 	return wxAffected(res, err)
 }
 
-// SetHealth writes a project's failure count and status.
-func (r *WXProjects) SetHealth(ctx context.Context, id int64, failures int, status wxrelay.Status) error {
-	res, err := r.db.IDB(ctx).NewUpdate().Model((*wxProjectRow)(nil)).
-		Set("failures = ?", failures).Set("statu = ?", int(status)).Where("id = ?", id).Exec(ctx)
+// SetHealth writes a project's health columns and status.
+func (r *WXProjects) SetHealth(ctx context.Context, p wxrelay.Project) error {
+	row := toWXProjectRow(p)
+	res, err := r.db.IDB(ctx).NewUpdate().Model(&row).
+		Column("failures", "statu", "failing_since", "paused_at", "next_probe_at", "probe_interval_ms", "disabled_at").
+		WherePK().Exec(ctx)
 	return wxAffected(res, err)
 }
 

@@ -83,10 +83,10 @@ func (r *WXDeliveries) Create(ctx context.Context, ds []wxrelay.Delivery) error 
 	return MapError(err)
 }
 
-// CreateForActive creates, in one INSERT … SELECT, a pending delivery due
-// at now for each event of eventIDs and each valid project, and returns how
-// many it created.
-func (r *WXDeliveries) CreateForActive(ctx context.Context, eventIDs []int64, now time.Time) (int, error) {
+// CreateForProjects creates, in one INSERT … SELECT, a delivery for each
+// event of eventIDs and each project — pending and due at now for a valid
+// project, held for an invalid one — and returns how many it created.
+func (r *WXDeliveries) CreateForProjects(ctx context.Context, eventIDs []int64, now time.Time) (int, error) {
 	if len(eventIDs) == 0 {
 		return 0, nil
 	}
@@ -98,7 +98,7 @@ func (r *WXDeliveries) CreateForActive(ctx context.Context, eventIDs []int64, no
 			return 0, err
 		}
 		t := sqliteTime(at)
-		res, err := st.ExecContext(ctx, string(wxrelay.DeliveryPending), t, t, t, t, param, int(wxrelay.StatusActive))
+		res, err := st.ExecContext(ctx, int(wxrelay.StatusActive), string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld), t, t, t, t, param)
 		if err != nil {
 			return 0, MapError(err)
 		}
@@ -107,9 +107,9 @@ func (r *WXDeliveries) CreateForActive(ctx context.Context, eventIDs []int64, no
 	}
 	res, err := r.db.IDB(ctx).NewRaw(`INSERT INTO wx_deliveries
 		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at)
-		SELECT e.id, p.id, ?, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
-		WHERE e.id IN (?) AND p.statu = ? ORDER BY e.id, p.id`,
-		string(wxrelay.DeliveryPending), at, at, at, at, bun.In(eventIDs), int(wxrelay.StatusActive)).Exec(ctx)
+		SELECT e.id, p.id, CASE WHEN p.statu = ? THEN ? ELSE ? END, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
+		WHERE e.id IN (?) ORDER BY e.id, p.id`,
+		int(wxrelay.StatusActive), string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld), at, at, at, at, bun.In(eventIDs)).Exec(ctx)
 	if err != nil {
 		return 0, MapError(err)
 	}

@@ -34,11 +34,12 @@ const (
 	sqliteEvents = `INSERT INTO wx_events (app_key, school_code, event, raw_data, data, body_hash, received_at)
 		SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, ? FROM jsonb_each(?)
 		RETURNING id, body_hash`
-	// sqliteFanOut creates a delivery of each event to each valid project.
+	// sqliteFanOut creates a delivery of each event to each project:
+	// pending for a valid one, held for an invalid one.
 	sqliteFanOut = `INSERT INTO wx_deliveries
 		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at)
-		SELECT e.id, p.id, ?, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
-		WHERE e.id IN (SELECT value FROM json_each(?)) AND p.statu = ? ORDER BY e.id, p.id`
+		SELECT e.id, p.id, CASE WHEN p.statu = ? THEN ? ELSE ? END, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
+		WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id, p.id`
 )
 
 // stmtCache prepares statements once and hands them out bound to the

@@ -32,12 +32,52 @@ func TestWXProjectsRepository(t *testing.T) {
 		if ids, err := repo.ActiveIDs(ctx); err != nil || !slices.Equal(ids, []int64{p.ID}) {
 			t.Fatalf("ActiveIDs = %v, %v", ids, err)
 		}
-		if err := repo.SetHealth(ctx, p.ID, 7, wxrelay.StatusInactive); err != nil {
+		sick := p
+		sick.Health = wxrelay.Health{Failures: 7, FailingSince: at, PausedAt: at.Add(time.Second), NextProbeAt: at.Add(3 * time.Second), ProbeInterval: 2 * time.Second}
+		if err := repo.SetHealth(ctx, sick); err != nil {
 			t.Fatal(err)
 		}
 		got, err := repo.ByID(ctx, p.ID)
-		if err != nil || got.Failures != 7 || got.Status != wxrelay.StatusInactive || got.Secret != "whsec_x" || !got.CreatedAt.Equal(at) {
-			t.Fatalf("ByID = %+v, %v", got, err)
+		if err != nil || got.Health != sick.Health || got.Status != wxrelay.StatusActive || got.Secret != "whsec_x" || !got.CreatedAt.Equal(at) {
+			t.Fatalf("ByID = %+v, %v; want health %+v", got, err, sick.Health)
+		}
+		if paused, err := repo.Paused(ctx); err != nil || len(paused) != 1 || paused[0].ID != p.ID {
+			t.Fatalf("Paused = %+v, %v", paused, err)
+		}
+		// A manager's update leaves the health alone.
+		renamed := got
+		renamed.Name, renamed.Health = "alpha2", wxrelay.Health{}
+		if err := repo.Update(ctx, renamed); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := repo.ByID(ctx, p.ID); got.Name != "alpha2" || got.Health != sick.Health {
+			t.Fatalf("after Update: %+v", got)
+		}
+		// Of two callers racing for a due probe, one wins; an early one loses.
+		if won, err := repo.TakeProbe(ctx, p.ID, at.Add(2*time.Second), at.Add(time.Hour)); err != nil || won {
+			t.Fatalf("TakeProbe before it is due = %v, %v", won, err)
+		}
+		var wins int
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				won, err := repo.TakeProbe(ctx, p.ID, at.Add(3*time.Second), at.Add(time.Hour))
+				if err != nil {
+					t.Error(err)
+				}
+				if won {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if wins != 1 {
+			t.Fatalf("%d racing callers won the probe, want 1", wins)
 		}
 		if err := repo.Delete(ctx, 999); !errors.Is(err, shared.ErrNotFound) {
 			t.Fatalf("Delete unknown: %v", err)
@@ -194,7 +234,7 @@ func TestWXDeliveriesClaim(t *testing.T) {
 	})
 }
 
-func TestWXDeliveriesCreateForActive(t *testing.T) {
+func TestWXDeliveriesCreateForProjects(t *testing.T) {
 	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
 		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
 		var active []int64
@@ -211,14 +251,17 @@ func TestWXDeliveriesCreateForActive(t *testing.T) {
 		if err := events.CreateAll(ctx, es); err != nil {
 			t.Fatal(err)
 		}
-		n, err := repo.CreateForActive(ctx, []int64{es[0].ID, es[1].ID}, at)
-		if err != nil || n != 4 {
-			t.Fatalf("CreateForActive = %d, %v; want 4 (2 events × 2 valid projects)", n, err)
+		n, err := repo.CreateForProjects(ctx, []int64{es[0].ID, es[1].ID}, at)
+		if err != nil || n != 6 {
+			t.Fatalf("CreateForProjects = %d, %v; want 6 (2 events × 3 projects)", n, err)
 		}
 		for _, e := range es {
-			ds, total, err := repo.List(ctx, ports.DeliveryFilter{EventID: e.ID, Limit: 10})
+			ds, total, err := repo.List(ctx, ports.DeliveryFilter{EventID: e.ID, Status: wxrelay.DeliveryPending, Limit: 10})
 			if err != nil || total != 2 {
-				t.Fatalf("event %d: %d deliveries, %v", e.ID, total, err)
+				t.Fatalf("event %d: %d pending deliveries, %v", e.ID, total, err)
+			}
+			if _, held, err := repo.List(ctx, ports.DeliveryFilter{EventID: e.ID, Status: wxrelay.DeliveryHeld, Limit: 10}); err != nil || held != 1 {
+				t.Fatalf("event %d: %d held deliveries, %v; want 1 for the invalid project", e.ID, held, err)
 			}
 			for _, d := range ds {
 				if !slices.Contains(active, d.ProjectID) || d.Status != wxrelay.DeliveryPending || d.Attempts != 0 ||
@@ -251,6 +294,67 @@ func TestWXDeliveriesCreateForActive(t *testing.T) {
 		expired, err := repo.Claim(ctx, "q", at.Add(2*time.Minute), at.Add(3*time.Minute), 10, nil)
 		if err != nil || len(expired) != 4 {
 			t.Fatalf("claim after the leases ran out = %d, %v; want 4", len(expired), err)
+		}
+	})
+}
+
+// TestWXDeliveriesHoldReleaseExpire: pending deliveries of a disabled
+// project are held (leases cleared), released in id order with a fresh
+// run, or failed once older than the retention; the backlog counts them;
+// ReplaySince restarts failed ones and creates the missing ones.
+func TestWXDeliveriesHoldReleaseExpire(t *testing.T) {
+	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
+		p := wxrelay.Project{URL: "https://h.example.org", Name: "h", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}
+		if err := projects.Create(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for i, when := range []time.Time{at, at.Add(time.Hour), at.Add(2 * time.Hour)} {
+			es := []wxrelay.Event{{AppKey: "a", Name: "addUser", BodyHash: "hold" + string(rune('a'+i)), ReceivedAt: when}}
+			if err := events.CreateAll(ctx, es); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := repo.CreateForProjects(ctx, []int64{es[0].ID}, when); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, es[0].ID)
+		}
+		if _, err := repo.Claim(ctx, "o", at.Add(3*time.Hour), at.Add(4*time.Hour), 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := repo.HoldPending(ctx, p.ID, at.Add(3*time.Hour)); err != nil || n != 3 {
+			t.Fatalf("HoldPending = %d, %v; want 3", n, err)
+		}
+		backlog, err := repo.Backlog(ctx)
+		if b := backlog[p.ID]; err != nil || b.Held != 3 || b.Pending != 0 || !b.Oldest.Equal(at) {
+			t.Fatalf("Backlog = %+v, %v", backlog, err)
+		}
+		expired, err := repo.ExpireHeld(ctx, 0, at.Add(90*time.Minute), at.Add(3*time.Hour), "too old", 10)
+		if err != nil || len(expired) != 2 || expired[0].Status != wxrelay.DeliveryFailed || expired[0].LastError != "too old" {
+			t.Fatalf("ExpireHeld = %+v, %v; want the two older ones failed", expired, err)
+		}
+		if n, err := repo.ReleaseHeld(ctx, p.ID, at.Add(4*time.Hour)); err != nil || n != 1 {
+			t.Fatalf("ReleaseHeld = %d, %v; want 1", n, err)
+		}
+		got, err := repo.Claim(ctx, "p", at.Add(4*time.Hour), at.Add(5*time.Hour), 10, nil)
+		if err != nil || len(got) != 1 || got[0].EventID != ids[2] || !got[0].RunStartedAt.Equal(at.Add(4*time.Hour)) || got[0].Attempts != 0 {
+			t.Fatalf("claim after release = %+v, %v", got, err)
+		}
+		late := wxrelay.Project{URL: "https://late.example.org", Name: "late", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}
+		if err := projects.Create(ctx, &late); err != nil {
+			t.Fatal(err)
+		}
+		replayed, created, err := repo.ReplaySince(ctx, late.ID, at.Add(time.Hour), at.Add(5*time.Hour))
+		if err != nil || replayed != 0 || created != 2 {
+			t.Fatalf("ReplaySince for a new project = %d, %d, %v; want 2 created", replayed, created, err)
+		}
+		replayed, created, err = repo.ReplaySince(ctx, p.ID, at.Add(time.Hour), at.Add(5*time.Hour))
+		if err != nil || replayed != 1 || created != 0 {
+			t.Fatalf("ReplaySince = %d, %d, %v; want the failed delivery of the second event restarted", replayed, created, err)
+		}
+		if _, total, _ := repo.List(ctx, ports.DeliveryFilter{ProjectID: late.ID, Status: wxrelay.DeliveryPending, Limit: 10}); total != 2 {
+			t.Fatalf("%d pending deliveries for the late project, want 2", total)
 		}
 	})
 }

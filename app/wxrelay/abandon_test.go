@@ -9,8 +9,8 @@ import (
 	"github.com/campushub/campushub/ports"
 )
 
-// Deliveries abandoned because their project went away or was set invalid
-// end with a delivery_failed event each, giving the reason; finished
+// Deliveries abandoned because their project went away end with a
+// delivery_failed event each, giving the reason; finished
 // deliveries and other projects' deliveries are left alone.
 func TestAbandonedDeliveriesPublishDeliveryFailed(t *testing.T) {
 	cases := []struct {
@@ -18,10 +18,6 @@ func TestAbandonedDeliveriesPublishDeliveryFailed(t *testing.T) {
 		act    func(ctx context.Context, s *Service, id int64) error
 		reason wxrelay.FailureReason
 	}{
-		{"project set invalid", func(ctx context.Context, s *Service, id int64) error {
-			_, err := s.UpdateProject(ctx, UpdateInput{ID: id, Status: ptr(int64(wxrelay.StatusInactive))})
-			return err
-		}, wxrelay.FailedProjectDisabled},
 		{"project deleted", func(ctx context.Context, s *Service, id int64) error {
 			return s.DeleteProject(ctx, id)
 		}, wxrelay.FailedProjectDeleted},

@@ -20,10 +20,8 @@ func (s *Service) ListDeliveries(ctx context.Context, f ports.DeliveryFilter) ([
 	if f.EventID == 0 && f.ProjectID == 0 {
 		return nil, 0, shared.Invalid("event_id", "event_id or project_id is required")
 	}
-	switch f.Status {
-	case "", wxrelay.DeliveryPending, wxrelay.DeliverySucceeded, wxrelay.DeliveryFailed:
-	default:
-		return nil, 0, shared.Invalid("status", "status must be pending, succeeded or failed")
+	if _, ok := wxrelay.ParseDeliveryStatus(string(f.Status)); !ok && f.Status != "" {
+		return nil, 0, shared.Invalid("status", "status must be pending, held, succeeded or failed")
 	}
 	return s.Deliveries.List(ctx, f)
 }
@@ -111,4 +109,88 @@ func (s *Service) abandon(ctx context.Context, projectID int64, why wxrelay.Fail
 		}
 	}
 	return nil
+}
+
+// release expires a re-enabled project's held deliveries older than the
+// hold retention and makes the others pending, due now, in the
+// transaction carried by ctx. Claims take due deliveries in id order,
+// which is the order of receipt.
+func (s *Service) release(ctx context.Context, projectID int64, now time.Time) error {
+	if err := s.expire(ctx, projectID, now); err != nil {
+		return err
+	}
+	if _, err := s.Deliveries.ReleaseHeld(ctx, projectID, now); err != nil {
+		return fmt.Errorf("release deliveries of project %d: %w", projectID, err)
+	}
+	return nil
+}
+
+// expireChunk bounds the deliveries one expiry statement fails.
+const expireChunk = 500
+
+// expire fails the held deliveries (of one project, or of all when
+// projectID is 0) created before the hold retention, publishing
+// delivery_failed with reason hold_expired for each.
+func (s *Service) expire(ctx context.Context, projectID int64, now time.Time) error {
+	before := now.Add(-s.cfg.HoldRetention)
+	reason := fmt.Sprintf("held for longer than the hold retention (%s) while the project was invalid", s.cfg.HoldRetention)
+	for {
+		ds, err := s.Deliveries.ExpireHeld(ctx, projectID, before, now, reason, expireChunk)
+		if err != nil {
+			return fmt.Errorf("expire held deliveries: %w", err)
+		}
+		if err := s.Outbox.Append(ctx, wxrelay.FailedEvents(ds, wxrelay.FailedHoldExpired)...); err != nil {
+			return err
+		}
+		if len(ds) < expireChunk {
+			return nil
+		}
+	}
+}
+
+// ExpireHeld fails every held delivery older than the hold retention, in
+// one transaction per chunk, and returns how many it failed.
+func (s *Service) ExpireHeld(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var n int
+		err := s.UoW.Do(ctx, func(ctx context.Context) error {
+			now := s.Clock.Now()
+			reason := fmt.Sprintf("held for longer than the hold retention (%s) while the project was invalid", s.cfg.HoldRetention)
+			ds, err := s.Deliveries.ExpireHeld(ctx, 0, now.Add(-s.cfg.HoldRetention), now, reason, expireChunk)
+			if err != nil {
+				return err
+			}
+			n = len(ds)
+			return s.Outbox.Append(ctx, wxrelay.FailedEvents(ds, wxrelay.FailedHoldExpired)...)
+		})
+		total += n
+		if err != nil || n < expireChunk {
+			return total, err
+		}
+	}
+}
+
+// ReplaySince makes a project receive every event received at or after
+// since that it has not received: failed deliveries start again, held ones
+// are released, and deliveries that never existed (events received before
+// the project was added, or while no delivery was made for it) are
+// created. The project must be valid. It returns how many deliveries it
+// restarted and how many it created.
+func (s *Service) ReplaySince(ctx context.Context, projectID int64, since time.Time) (replayed, created int, err error) {
+	if since.After(s.Clock.Now()) {
+		return 0, 0, shared.Invalid("since", "since is in the future")
+	}
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
+		if err := s.requireActive(ctx, projectID); err != nil {
+			return err
+		}
+		var err error
+		replayed, created, err = s.Deliveries.ReplaySince(ctx, projectID, since, s.Clock.Now())
+		return err
+	})
+	if err == nil && replayed+created > 0 && s.notify != nil {
+		s.notify()
+	}
+	return replayed, created, err
 }

@@ -25,6 +25,8 @@ type DispatcherConfig struct {
 	// Poll is how often due deliveries are looked for when idle.
 	Poll   time.Duration
 	Policy wxrelay.RetryPolicy
+	// Breaker pauses, probes and finally disables failing projects.
+	Breaker wxrelay.BreakerPolicy
 	// Location renders received_at in payloads.
 	Location *time.Location
 }
@@ -67,6 +69,18 @@ type Dispatcher struct {
 	queue []queued
 	// failing counts, per project, failed attempts not yet written.
 	failing map[int64]int
+	// paused holds the projects whose breaker is open, as last read;
+	// probing, those with a probe claimed by this dispatcher.
+	paused  map[int64]wxrelay.Project
+	probing map[int64]bool
+
+	// pausedRead is when paused was last read and pausedStale says it
+	// must be read again; nextSweep is when held deliveries are next
+	// checked for expiry. Only Run's goroutine uses them.
+	pausedRead  time.Time
+	pausedStale bool
+	nextSweep   time.Time
+	failures    failLog
 
 	// payloads caches rendered event bodies; only Run's goroutine uses it.
 	payloads map[int64][]byte
@@ -77,6 +91,7 @@ type job struct {
 	d       wxrelay.Delivery
 	p       wxrelay.Project
 	found   bool   // the project still exists
+	probe   bool   // the single probe of a paused project
 	body    []byte // the event's payload; nil when the event is gone
 	bodyErr error  // why the payload could not be rendered
 }
@@ -86,6 +101,7 @@ type result struct {
 	d       wxrelay.Delivery
 	attempt *wxrelay.Attempt // nil when no attempt was made
 	release bool             // give the lease back without recording anything
+	probe   bool             // the attempt was a paused project's probe
 	why     wxrelay.FailureReason
 }
 
@@ -110,6 +126,7 @@ func NewDispatcher(svc *Service, hook ports.WebhookDeliverer, cfg DispatcherConf
 		svc: svc, hook: hook, cfg: cfg, log: log, observer: obs,
 		wake: make(chan struct{}, 1), results: make(chan result, cfg.Concurrency),
 		perProject: map[int64]int{}, failing: map[int64]int{}, payloads: map[int64][]byte{},
+		paused: map[int64]wxrelay.Project{}, probing: map[int64]bool{},
 	}
 }
 
@@ -136,6 +153,7 @@ func (x *Dispatcher) Run(ctx context.Context) {
 		if len(batch) > 0 {
 			x.flush(batch)
 		}
+		x.maintain(ctx)
 		started, err := x.fill(ctx)
 		if err != nil && ctx.Err() == nil {
 			x.log.Error("wxrelay: claim deliveries", "error", err)
@@ -199,7 +217,7 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 	case !j.found:
 		return result{d: j.d.Abandon("project was deleted", now), why: wxrelay.FailedProjectDeleted}
 	case !j.p.Active():
-		return result{d: j.d.Abandon("project is invalid (statu 1)", now), why: wxrelay.FailedProjectDisabled}
+		return result{d: j.d.Hold(now)}
 	case j.bodyErr != nil:
 		return result{d: j.d.Abandon(fmt.Sprintf("render payload: %v", j.bodyErr), now), why: wxrelay.FailedUndeliverable}
 	case j.body == nil:
@@ -219,7 +237,7 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 		a.Error = "HTTP " + strconv.Itoa(res.StatusCode)
 	}
 	d := j.d.Record(a, x.cfg.Policy, rand.Float64())
-	r := result{d: d, attempt: &a, why: wxrelay.FailedAttempts}
+	r := result{d: d, attempt: &a, probe: j.probe, why: wxrelay.FailedAttempts}
 	if x.observer != nil {
 		outcome := string(d.Status)
 		if d.Status == wxrelay.DeliveryPending {

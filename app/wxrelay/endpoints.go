@@ -2,6 +2,7 @@ package wxrelay
 
 import (
 	"context"
+	"time"
 
 	"github.com/go-kit/kit/endpoint"
 
@@ -79,7 +80,7 @@ func (r ProjectResponse) Failed() error { return r.Err }
 
 // ProjectsResponse carries the project list.
 type ProjectsResponse struct {
-	Projects []wxrelay.Project
+	Projects []ProjectStatus
 	Err      error
 }
 
@@ -115,15 +116,6 @@ type AttemptsResponse struct {
 // Failed implements endpoint.Failer.
 func (r AttemptsResponse) Failed() error { return r.Err }
 
-// CountResponse carries how many items a use case touched.
-type CountResponse struct {
-	Count int
-	Err   error
-}
-
-// Failed implements endpoint.Failer.
-func (r CountResponse) Failed() error { return r.Err }
-
 // MakeReceiveEndpoint wraps Service.Receive.
 func MakeReceiveEndpoint(s *Service) endpoint.Endpoint {
 	return func(ctx context.Context, request any) (any, error) {
@@ -134,7 +126,7 @@ func MakeReceiveEndpoint(s *Service) endpoint.Endpoint {
 // MakeListProjectsEndpoint wraps Service.ListProjects.
 func MakeListProjectsEndpoint(s *Service) endpoint.Endpoint {
 	return func(ctx context.Context, _ any) (any, error) {
-		ps, err := s.ListProjects(ctx)
+		ps, err := s.ProjectStatuses(ctx)
 		return ProjectsResponse{Projects: ps, Err: err}, nil
 	}
 }
@@ -198,10 +190,33 @@ func MakeReplayEndpoint(s *Service) endpoint.Endpoint {
 	}
 }
 
-// MakeReplayFailedEndpoint wraps Service.ReplayFailed.
+// ReplayFailedRequest restarts a project's failed deliveries or, with
+// Since, makes it receive every event received since then.
+type ReplayFailedRequest struct {
+	ProjectID int64
+	Since     time.Time // zero: the failed deliveries only
+}
+
+// ReplayedResponse says how many deliveries a replay restarted and how
+// many it created.
+type ReplayedResponse struct {
+	Replayed, Created int
+	Err               error
+}
+
+// Failed implements endpoint.Failer.
+func (r ReplayedResponse) Failed() error { return r.Err }
+
+// MakeReplayFailedEndpoint wraps Service.ReplayFailed and
+// Service.ReplaySince.
 func MakeReplayFailedEndpoint(s *Service) endpoint.Endpoint {
 	return func(ctx context.Context, request any) (any, error) {
-		n, err := s.ReplayFailed(ctx, request.(IDRequest).ID)
-		return CountResponse{Count: n, Err: err}, nil
+		req := request.(ReplayFailedRequest)
+		if req.Since.IsZero() {
+			n, err := s.ReplayFailed(ctx, req.ProjectID)
+			return ReplayedResponse{Replayed: n, Err: err}, nil
+		}
+		n, c, err := s.ReplaySince(ctx, req.ProjectID, req.Since)
+		return ReplayedResponse{Replayed: n, Created: c, Err: err}, nil
 	}
 }

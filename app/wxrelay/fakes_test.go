@@ -119,20 +119,45 @@ func (m memProjects) ActiveIDs(ctx context.Context) ([]int64, error) {
 func (m memProjects) Update(_ context.Context, p wxrelay.Project) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.projects[p.ID]; !ok {
+	old, ok := m.projects[p.ID]
+	if !ok {
 		return shared.ErrNotFound
 	}
+	p.Health = old.Health // Update leaves health to SetHealth
 	m.projects[p.ID] = p
 	return nil
 }
 
-func (m memProjects) SetHealth(_ context.Context, id int64, failures int, st wxrelay.Status) error {
+func (m memProjects) SetHealth(_ context.Context, p wxrelay.Project) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.projects[p.ID]
+	old.Health, old.Status = p.Health, p.Status
+	m.projects[p.ID] = old
+	return nil
+}
+
+func (m memProjects) Paused(ctx context.Context) ([]wxrelay.Project, error) {
+	ps, _ := m.List(ctx)
+	var out []wxrelay.Project
+	for _, p := range ps {
+		if p.Paused() {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (m memProjects) TakeProbe(_ context.Context, id int64, now, next time.Time) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	p := m.projects[id]
-	p.Failures, p.Status = failures, st
+	if !p.ProbeDue(now) {
+		return false, nil
+	}
+	p.NextProbeAt = next
 	m.projects[id] = p
-	return nil
+	return true, nil
 }
 
 func (m memProjects) Delete(_ context.Context, id int64) error {
@@ -188,16 +213,124 @@ func (m memDeliveries) Create(_ context.Context, ds []wxrelay.Delivery) error {
 	return nil
 }
 
-func (m memDeliveries) CreateForActive(ctx context.Context, eventIDs []int64, now time.Time) (int, error) {
-	active, _ := memProjects(m).ActiveIDs(ctx)
+func (m memDeliveries) CreateForProjects(ctx context.Context, eventIDs []int64, now time.Time) (int, error) {
+	ps, _ := memProjects(m).List(ctx)
 	var ds []wxrelay.Delivery
 	for _, e := range eventIDs {
-		for _, p := range active {
-			ds = append(ds, wxrelay.Delivery{EventID: e, ProjectID: p, Status: wxrelay.DeliveryPending,
+		for _, p := range ps {
+			st := wxrelay.DeliveryPending
+			if !p.Active() {
+				st = wxrelay.DeliveryHeld
+			}
+			ds = append(ds, wxrelay.Delivery{EventID: e, ProjectID: p.ID, Status: st,
 				NextAttemptAt: now, RunStartedAt: now, CreatedAt: now, UpdatedAt: now})
 		}
 	}
 	return len(ds), m.Create(ctx, ds)
+}
+
+func (m memDeliveries) ClaimProbe(_ context.Context, owner string, projectID int64, _, _ time.Time) ([]wxrelay.Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var best *wxrelay.Delivery
+	for _, d := range m.deliveries {
+		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryPending && m.leases[d.ID] == "" && (best == nil || d.ID < best.ID) {
+			d := d
+			best = &d
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	m.leases[best.ID] = owner
+	return []wxrelay.Delivery{*best}, nil
+}
+
+func (m memDeliveries) HoldPending(_ context.Context, projectID int64, now time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, d := range m.deliveries {
+		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryPending {
+			m.deliveries[id] = d.Hold(now)
+			delete(m.leases, id)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (m memDeliveries) ReleaseHeld(_ context.Context, projectID int64, now time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, d := range m.deliveries {
+		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryHeld {
+			m.deliveries[id] = d.Replay(now)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (m memDeliveries) ExpireHeld(_ context.Context, projectID int64, before, now time.Time, reason string, limit int) ([]wxrelay.Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []wxrelay.Delivery
+	for id, d := range m.deliveries {
+		if len(out) < limit && d.Status == wxrelay.DeliveryHeld && d.CreatedAt.Before(before) && (projectID == 0 || d.ProjectID == projectID) {
+			m.deliveries[id] = d.Abandon(reason, now)
+			out = append(out, m.deliveries[id])
+		}
+	}
+	return out, nil
+}
+
+func (m memDeliveries) ReplaySince(ctx context.Context, projectID int64, since, now time.Time) (int, int, error) {
+	m.mu.Lock()
+	have := map[int64]bool{}
+	replayed := 0
+	for id, d := range m.deliveries {
+		if d.ProjectID != projectID {
+			continue
+		}
+		have[d.EventID] = true
+		if e := m.events[d.EventID]; !e.ReceivedAt.Before(since) && (d.Status == wxrelay.DeliveryFailed || d.Status == wxrelay.DeliveryHeld) {
+			m.deliveries[id] = d.Replay(now)
+			replayed++
+		}
+	}
+	var ds []wxrelay.Delivery
+	for id, e := range m.events {
+		if !have[id] && !e.ReceivedAt.Before(since) {
+			ds = append(ds, wxrelay.Delivery{EventID: id, ProjectID: projectID, Status: wxrelay.DeliveryPending,
+				NextAttemptAt: now, RunStartedAt: now, CreatedAt: now, UpdatedAt: now})
+		}
+	}
+	m.mu.Unlock()
+	return replayed, len(ds), m.Create(ctx, ds)
+}
+
+func (m memDeliveries) Backlog(context.Context) (map[int64]ports.Backlog, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[int64]ports.Backlog{}
+	for _, d := range m.deliveries {
+		if d.Status != wxrelay.DeliveryPending && d.Status != wxrelay.DeliveryHeld {
+			continue
+		}
+		b := out[d.ProjectID]
+		if d.Status == wxrelay.DeliveryHeld {
+			b.Held++
+		} else {
+			b.Pending++
+		}
+		if b.Oldest.IsZero() || d.CreatedAt.Before(b.Oldest) {
+			b.Oldest = d.CreatedAt
+		}
+		out[d.ProjectID] = b
+	}
+	return out, nil
 }
 
 func (m memDeliveries) ByID(_ context.Context, id int64) (wxrelay.Delivery, error) {
@@ -242,12 +375,21 @@ func (m memDeliveries) Claim(_ context.Context, owner string, now, _ time.Time, 
 	for _, id := range skip {
 		skipped[id] = true
 	}
-	var out []wxrelay.Delivery
+	var due []wxrelay.Delivery
 	for _, d := range m.deliveries {
-		if len(out) < limit && d.Status == wxrelay.DeliveryPending && !d.NextAttemptAt.After(now) && m.leases[d.ID] == "" && !skipped[d.ProjectID] {
-			m.leases[d.ID] = owner
-			out = append(out, d)
+		if d.Status == wxrelay.DeliveryPending && !d.NextAttemptAt.After(now) && m.leases[d.ID] == "" && !skipped[d.ProjectID] {
+			due = append(due, d)
 		}
+	}
+	sort.Slice(due, func(i, j int) bool { // as the repositories claim: due order, then id
+		if !due[i].NextAttemptAt.Equal(due[j].NextAttemptAt) {
+			return due[i].NextAttemptAt.Before(due[j].NextAttemptAt)
+		}
+		return due[i].ID < due[j].ID
+	})
+	out := due[:min(limit, len(due))]
+	for _, d := range out {
+		m.leases[d.ID] = owner
 	}
 	return out, nil
 }

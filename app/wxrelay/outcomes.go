@@ -13,33 +13,42 @@ import (
 // maxBatch bounds how many outcomes one transaction writes.
 const maxBatch = 1024
 
-// flush writes a batch of outcomes, the projects' failure counts and the
-// events they cause in one transaction. When it fails, the leases run out
-// and the deliveries are attempted again: delivery is at least once.
+// changes are the breaker transitions a batch of outcomes caused.
+type changes struct {
+	paused, recovered, disabled []int64
+}
+
+// flush writes a batch of outcomes, the projects' health and the events
+// they cause in one transaction. When it fails, the leases run out and the
+// deliveries are attempted again: delivery is at least once.
 func (x *Dispatcher) flush(batch []result) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var release, disabled []int64
+	var release []int64
+	var ch changes
 	err := x.svc.UoW.Do(ctx, func(ctx context.Context) error {
-		release, disabled = release[:0], disabled[:0]
-		return x.write(ctx, batch, &release, &disabled)
+		release, ch = release[:0], changes{}
+		return x.write(ctx, batch, &release, &ch)
 	})
 	if err != nil {
 		x.log.Error("wxrelay: write delivery outcomes", "error", err, "deliveries", len(batch))
-		disabled = nil
+		ch = changes{}
 	}
 	if len(release) > 0 {
 		if err := x.svc.Deliveries.Release(ctx, x.cfg.Owner, release, x.svc.Clock.Now()); err != nil {
 			x.log.Error("wxrelay: release deliveries", "error", err)
 		}
 	}
-	x.settle(batch, disabled)
+	x.failures.note(x.log, batch, x.svc.Clock.Now())
+	x.settle(batch, ch)
 }
 
 // settle lets queued deliveries of projects whose failed attempts are now
-// counted start again, and drops those of projects just disabled: their
-// deliveries were abandoned, leases included.
-func (x *Dispatcher) settle(batch []result, disabled []int64) {
+// counted start again, ends the probes whose outcome is written, and gives
+// back the queued deliveries of projects just paused or disabled.
+func (x *Dispatcher) settle(batch []result, ch changes) {
+	stop := append(append([]int64(nil), ch.paused...), ch.disabled...)
+	var back []wxrelay.Delivery
 	x.mu.Lock()
 	for _, r := range batch {
 		if r.attempt != nil && !r.attempt.Succeeded() {
@@ -47,11 +56,22 @@ func (x *Dispatcher) settle(batch []result, disabled []int64) {
 				delete(x.failing, r.d.ProjectID)
 			}
 		}
+		if r.probe {
+			delete(x.probing, r.d.ProjectID)
+		}
 	}
-	if len(disabled) > 0 {
+	for _, id := range ch.recovered {
+		delete(x.paused, id)
+	}
+	for _, id := range ch.disabled {
+		delete(x.paused, id)
+	}
+	if len(stop) > 0 {
 		kept := x.queue[:0]
 		for _, q := range x.queue {
-			if !slices.Contains(disabled, q.j.d.ProjectID) {
+			if slices.Contains(stop, q.j.d.ProjectID) {
+				back = append(back, q.j.d)
+			} else {
 				kept = append(kept, q)
 			}
 		}
@@ -59,10 +79,13 @@ func (x *Dispatcher) settle(batch []result, disabled []int64) {
 		x.queue = kept
 	}
 	x.mu.Unlock()
-	x.releaseAll(x.startQueued())
+	if len(ch.paused)+len(ch.recovered)+len(ch.disabled) > 0 {
+		x.pausedStale = true
+	}
+	x.releaseAll(append(back, x.startQueued()...))
 }
 
-func (x *Dispatcher) write(ctx context.Context, batch []result, release, disabled *[]int64) error {
+func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64, ch *changes) error {
 	var attempts []wxrelay.Attempt
 	pids := map[int64]bool{}
 	for _, r := range batch {
@@ -116,27 +139,35 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release, disable
 		if !ok {
 			continue
 		}
-		if r.attempt.Succeeded() {
-			p.Failures = 0
-		} else {
-			p.Failures++
-		}
-		if p.Active() && x.cfg.Policy.DisableAfter > 0 && p.Failures >= x.cfg.Policy.DisableAfter {
-			p.Status = wxrelay.StatusInactive
-			events = append(events, wxrelay.ProjectDisabled(p, p.Failures, r.attempt.At))
-			*disabled = append(*disabled, p.ID)
-			reason := fmt.Sprintf("project was disabled after %d consecutive failed attempts", p.Failures)
-			if err := x.svc.abandon(ctx, p.ID, wxrelay.FailedProjectDisabled, reason, r.attempt.At); err != nil {
-				return err
+		pausedAt := p.PausedAt
+		p, tr := p.Record(r.attempt.Succeeded(), r.probe, r.attempt.At, x.cfg.Breaker)
+		switch tr {
+		case wxrelay.Paused:
+			events = append(events, wxrelay.ProjectPaused(p))
+			ch.paused = append(ch.paused, p.ID)
+			x.log.Warn("wxrelay: project paused after consecutive failed attempts; probing it with one delivery at a time",
+				"project_id", p.ID, "consecutive_failures", p.Failures, "next_probe_at", p.NextProbeAt)
+		case wxrelay.Recovered:
+			events = append(events, wxrelay.ProjectRecovered(p, pausedAt, r.attempt.At))
+			ch.recovered = append(ch.recovered, p.ID)
+			x.log.Info("wxrelay: project recovered; its queue drains", "project_id", p.ID, "paused_at", pausedAt)
+		case wxrelay.Disabled:
+			n, err := x.svc.Deliveries.HoldPending(ctx, p.ID, r.attempt.At)
+			if err != nil {
+				return fmt.Errorf("hold deliveries of project %d: %w", p.ID, err)
 			}
+			events = append(events, wxrelay.ProjectDisabled(p, n, r.attempt.At))
+			ch.disabled = append(ch.disabled, p.ID)
+			x.log.Warn("wxrelay: project disabled after failing continuously; its deliveries are held until it is enabled again",
+				"project_id", p.ID, "failing_since", p.FailingSince, "held", n, "hold_retention", x.svc.cfg.HoldRetention.String())
 		}
 		projects[p.ID] = p
 	}
 	for id, p := range projects {
-		if b := before[id]; b.Failures == p.Failures && b.Status == p.Status {
+		if b := before[id]; b.Health == p.Health && b.Status == p.Status {
 			continue // the common case: a healthy project stays healthy
 		}
-		if err := x.svc.Projects.SetHealth(ctx, p.ID, p.Failures, p.Status); err != nil {
+		if err := x.svc.Projects.SetHealth(ctx, p); err != nil {
 			return fmt.Errorf("set project %d health: %w", p.ID, err)
 		}
 	}

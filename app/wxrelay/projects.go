@@ -3,9 +3,11 @@ package wxrelay
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/domain/wxrelay"
+	"github.com/campushub/campushub/ports"
 )
 
 // checkURL normalises a project URL and applies the egress policy.
@@ -51,8 +53,10 @@ type UpdateInput struct {
 	Status *int64
 }
 
-// UpdateProject changes a project. Switching it to invalid (statu 1) fails
-// its pending deliveries; they can be replayed once it is valid again.
+// UpdateProject changes a project. Switching it to invalid (statu 1) holds
+// its pending deliveries, and events received while it is invalid are held
+// for it too; switching it back to valid releases them in order of
+// receipt, except those older than the hold retention, which fail.
 func (s *Service) UpdateProject(ctx context.Context, in UpdateInput) (wxrelay.Project, error) {
 	var c wxrelay.Change
 	if in.URL != nil {
@@ -90,8 +94,18 @@ func (s *Service) UpdateProject(ctx context.Context, in UpdateInput) (wxrelay.Pr
 			}
 			return err
 		}
-		if p.Active() && !out.Active() {
-			if err := s.abandon(ctx, p.ID, wxrelay.FailedProjectDisabled, "project was set invalid", now); err != nil {
+		if p.Active() != out.Active() {
+			if err := s.Projects.SetHealth(ctx, out); err != nil {
+				return err
+			}
+		}
+		switch {
+		case p.Active() && !out.Active():
+			if _, err := s.Deliveries.HoldPending(ctx, p.ID, now); err != nil {
+				return fmt.Errorf("hold deliveries of project %d: %w", p.ID, err)
+			}
+		case !p.Active() && out.Active():
+			if err := s.release(ctx, p.ID, now); err != nil {
 				return err
 			}
 		}
@@ -138,8 +152,32 @@ func (s *Service) RotateSecret(ctx context.Context, id int64) (wxrelay.Project, 
 	return out, err
 }
 
+// ProjectStatus is a project with what it has not received yet.
+type ProjectStatus struct {
+	wxrelay.Project
+	ports.Backlog
+}
+
 // ListProjects returns every project, oldest first. Callers must not show
 // the secrets.
 func (s *Service) ListProjects(ctx context.Context) ([]wxrelay.Project, error) {
 	return s.Projects.List(ctx)
+}
+
+// ProjectStatuses returns every project, oldest first, with its backlog.
+// Callers must not show the secrets.
+func (s *Service) ProjectStatuses(ctx context.Context) ([]ProjectStatus, error) {
+	ps, err := s.Projects.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	backlog, err := s.Deliveries.Backlog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProjectStatus, len(ps))
+	for i, p := range ps {
+		out[i] = ProjectStatus{Project: p, Backlog: backlog[p.ID]}
+	}
+	return out, nil
 }

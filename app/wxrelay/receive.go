@@ -19,8 +19,8 @@ type ReceiveInput struct {
 	Body []byte
 }
 
-// Receive checks and stores a push and creates one delivery per active
-// project in one transaction (shared with the pushes arriving at the same
+// Receive checks and stores a push and creates one delivery per project
+// (pending for a valid one, held for an invalid one) in one transaction (shared with the pushes arriving at the same
 // moment: group commit), and returns once it has committed; delivery
 // happens later. A body already
 // received within the deduplication window is accepted again without a new
@@ -94,7 +94,7 @@ func (s *Service) storeOnce(ctx context.Context, batch []wxrelay.Event) ([]bool,
 		for i, e := range fresh {
 			ids[i] = e.ID
 		}
-		n, err := s.Deliveries.CreateForActive(ctx, ids, now)
+		n, err := s.Deliveries.CreateForProjects(ctx, ids, now)
 		if err != nil {
 			return err
 		}

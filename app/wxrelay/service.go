@@ -35,7 +35,13 @@ type Config struct {
 	Apps map[string]string
 	// DedupWindow is how long a received body is remembered.
 	DedupWindow time.Duration
+	// HoldRetention is how long deliveries are held for a disabled
+	// project; older ones fail with reason hold_expired (0: 7 days).
+	HoldRetention time.Duration
 }
+
+// DefaultHoldRetention is the hold retention when none is configured.
+const DefaultHoldRetention = 7 * 24 * time.Hour
 
 // Service runs the relay's use cases.
 type Service struct {
@@ -52,6 +58,9 @@ type Service struct {
 func NewService(d Deps, cfg Config) *Service {
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}
+	}
+	if cfg.HoldRetention <= 0 {
+		cfg.HoldRetention = DefaultHoldRetention
 	}
 	return &Service{Deps: d, cfg: cfg}
 }

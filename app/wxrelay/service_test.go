@@ -3,8 +3,6 @@ package wxrelay
 import (
 	"context"
 	"errors"
-	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -64,8 +62,13 @@ func TestReceiveDeduplicatesWithinTheWindow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(m.events) != 1 || len(m.deliveries) != 1 {
-		t.Fatalf("after a repeated body: %d events, %d deliveries; want 1 and 1 (project 2 is invalid)", len(m.events), len(m.deliveries))
+	if len(m.events) != 1 || len(m.deliveries) != 2 {
+		t.Fatalf("after a repeated body: %d events, %d deliveries; want 1 and 2", len(m.events), len(m.deliveries))
+	}
+	for _, d := range m.deliveries {
+		if want := map[int64]wxrelay.DeliveryStatus{1: wxrelay.DeliveryPending, 2: wxrelay.DeliveryHeld}[d.ProjectID]; d.Status != want {
+			t.Fatalf("delivery to project %d is %s, want %s (project 2 is invalid: held)", d.ProjectID, d.Status, want)
+		}
 	}
 	c.advance(2 * time.Hour)
 	if err := s.Receive(ctx, in); err != nil {
@@ -134,68 +137,6 @@ func (h *hook) Deliver(_ context.Context, req ports.WebhookRequest) ports.Webhoo
 	defer h.mu.Unlock()
 	h.calls[req.URL]++
 	return ports.WebhookResult{StatusCode: h.status[req.URL], Latency: time.Millisecond}
-}
-
-func TestDispatcherDisablesAFailingProject(t *testing.T) {
-	s, m, c := newTestService()
-	ctx := context.Background()
-	good, _ := s.AddProject(ctx, "https://good.example.org", "good")
-	bad, _ := s.AddProject(ctx, "https://bad.example.org", "bad")
-	h := &hook{status: map[string]int{good.URL: http.StatusOK, bad.URL: http.StatusInternalServerError}, calls: map[string]int{}}
-	for i := 0; i < 3; i++ {
-		if err := s.Receive(ctx, ReceiveInput{AppKey: "plain", Event: "e", RawData: "r", Body: []byte{byte(i)}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d := NewDispatcher(s, h, DispatcherConfig{Owner: "t", Concurrency: 4, PerProject: 2, Timeout: time.Second, Poll: time.Millisecond,
-		Policy: wxrelay.RetryPolicy{MaxAttempts: 10, MaxAge: time.Hour, Base: time.Second, DisableAfter: 5}}, nil, nil)
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { d.Run(runCtx); close(done) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		p, _ := s.Projects.ByID(ctx, bad.ID)
-		failed, _, _ := s.Deliveries.List(ctx, ports.DeliveryFilter{ProjectID: bad.ID, Status: wxrelay.DeliveryFailed})
-		if !p.Active() && len(failed) == 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("bad project still active or its deliveries not all failed after %d calls", h.calls[bad.URL])
-		}
-		c.advance(time.Minute) // every retry comes due
-		time.Sleep(time.Millisecond)
-	}
-	stop()
-	<-done
-	ok, _, _ := s.Deliveries.List(ctx, ports.DeliveryFilter{ProjectID: good.ID, Status: wxrelay.DeliverySucceeded})
-	failed, _, _ := s.Deliveries.List(ctx, ports.DeliveryFilter{ProjectID: bad.ID, Status: wxrelay.DeliveryFailed})
-	if len(ok) != 3 || len(failed) != 3 {
-		t.Fatalf("%d succeeded for the good project, %d failed for the bad one; want 3 and 3", len(ok), len(failed))
-	}
-	// DisableAfter=5, and at most PerProject-1 more attempts were in flight.
-	if n := h.calls[bad.URL]; n < 5 || n > 6 {
-		t.Fatalf("bad project called %d times, want 5 or 6", n)
-	}
-	if !slices.Contains(m.types(), "project_disabled") || !slices.Contains(m.types(), "delivery_succeeded") {
-		t.Fatalf("events: %v", m.types())
-	}
-	reasons := map[int64]any{}
-	for _, e := range m.published {
-		if e.Type == "delivery_failed" {
-			reasons[e.Payload["id"].(int64)] = e.Payload["reason"]
-		}
-	}
-	for _, d := range failed {
-		if r := reasons[d.ID]; r != string(wxrelay.FailedProjectDisabled) && r != string(wxrelay.FailedAttempts) {
-			t.Fatalf("failed delivery %d has delivery_failed reason %v", d.ID, r)
-		}
-	}
-	if len(reasons) != 3 || !slices.Contains(slices.Collect(maps.Values(reasons)), any(string(wxrelay.FailedProjectDisabled))) {
-		t.Fatalf("delivery_failed reasons %v, want one per failed delivery, some project_disabled", reasons)
-	}
-	if _, err := s.Replay(ctx, failed[0].ID); !errors.Is(err, ErrProjectInactive) {
-		t.Fatalf("replay on a disabled project = %v", err)
-	}
 }
 
 func ptr[T any](v T) *T { return &v }

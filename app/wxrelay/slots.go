@@ -21,6 +21,10 @@ type queued struct {
 // taken are left out of the claim; deliveries beyond a project's share are
 // given back.
 func (x *Dispatcher) fill(ctx context.Context) (int, error) {
+	now := x.svc.Clock.Now()
+	if err := x.readPaused(ctx, now); err != nil && ctx.Err() == nil {
+		x.log.Error("wxrelay: read paused projects", "error", err)
+	}
 	x.mu.Lock()
 	room := 2*x.cfg.Concurrency - x.inflight - len(x.queue)
 	held := x.heldPerProject()
@@ -30,25 +34,44 @@ func (x *Dispatcher) fill(ctx context.Context) (int, error) {
 			skip = append(skip, id)
 		}
 	}
+	var probes []wxrelay.Project
+	for id, p := range x.paused {
+		skip = append(skip, id)
+		if p.ProbeDue(now) && !x.probing[id] {
+			probes = append(probes, p)
+		}
+	}
 	x.mu.Unlock()
 	if room <= 0 {
 		return 0, nil
 	}
-	now := x.svc.Clock.Now()
 	ds, err := x.svc.Deliveries.Claim(ctx, x.cfg.Owner, now, now.Add(x.cfg.Lease()), room, skip)
-	if err != nil || len(ds) == 0 {
+	if err != nil {
 		return 0, err
 	}
+	probed := x.claimProbes(ctx, probes, now)
+	if len(ds)+len(probed) == 0 {
+		return 0, nil
+	}
+	ds = append(ds, probed...)
 	jobs, err := x.load(ctx, ds)
 	if err != nil {
 		x.releaseAll(ds)
+		x.mu.Lock()
+		for _, d := range probed {
+			delete(x.probing, d.ProjectID)
+		}
+		x.mu.Unlock()
 		return 0, err
+	}
+	for i := len(jobs) - len(probed); i < len(jobs); i++ {
+		jobs[i].probe = true
 	}
 	startBy := now.Add(x.cfg.Lease() - x.cfg.Timeout - x.cfg.Timeout/2)
 	var back []wxrelay.Delivery
 	x.mu.Lock()
 	for _, j := range jobs {
-		if held[j.d.ProjectID] >= 2*x.cfg.PerProject {
+		if held[j.d.ProjectID] >= 2*x.cfg.PerProject && !j.probe {
 			back = append(back, j.d)
 			continue
 		}
@@ -88,6 +111,11 @@ func (x *Dispatcher) startQueued() []wxrelay.Delivery {
 		switch {
 		case x.ctx.Err() != nil || now.After(q.startBy):
 			back = append(back, q.j.d)
+			if q.j.probe {
+				delete(x.probing, pid)
+			}
+		case !q.j.probe && x.paused[pid].ID != 0:
+			back = append(back, q.j.d) // its project was paused after the claim
 		case x.inflight < x.cfg.Concurrency && x.perProject[pid] < x.cfg.PerProject && x.failing[pid] == 0:
 			x.inflight++
 			x.perProject[pid]++
@@ -113,6 +141,9 @@ func (x *Dispatcher) takeQueued() []wxrelay.Delivery {
 	out := make([]wxrelay.Delivery, len(x.queue))
 	for i, q := range x.queue {
 		out[i] = q.j.d
+		if q.j.probe {
+			delete(x.probing, q.j.d.ProjectID)
+		}
 	}
 	x.queue = nil
 	return out

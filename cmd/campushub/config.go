@@ -65,7 +65,11 @@ type Config struct {
 	WebhookMaxAttempts  int           `env:"WEBHOOK_MAX_ATTEMPTS" envDefault:"10" doc:"attempts before a delivery fails for good"`
 	WebhookBackoffBase  time.Duration `env:"WEBHOOK_BACKOFF_BASE" envDefault:"5s" doc:"delay before the first retry of a delivery; each next retry waits twice as long (with jitter), at most 1h"`
 	WebhookMaxAge       time.Duration `env:"WEBHOOK_MAX_AGE" envDefault:"24h" doc:"a delivery older than this is not retried again"`
-	WebhookDisableAfter int           `env:"WEBHOOK_DISABLE_AFTER" envDefault:"20" doc:"consecutive failed attempts after which a project is disabled"`
+	WebhookPauseAfter   int           `env:"WEBHOOK_PAUSE_AFTER" envDefault:"5" doc:"consecutive failed attempts after which a project is paused and probed with one delivery at a time"`
+	WebhookProbeBase    time.Duration `env:"WEBHOOK_PROBE_INTERVAL" envDefault:"5s" doc:"wait before the first probe of a paused project; each failed probe doubles it"`
+	WebhookProbeMax     time.Duration `env:"WEBHOOK_PROBE_MAX" envDefault:"1m" doc:"longest wait between two probes of a paused project"`
+	WebhookDisableAfter time.Duration `env:"WEBHOOK_DISABLE_AFTER" envDefault:"72h" doc:"a project failing continuously for this long is disabled (${0s}: never); its deliveries are then held"`
+	WebhookHoldFor      time.Duration `env:"WEBHOOK_HOLD_RETENTION" envDefault:"168h" doc:"deliveries held for a disabled project fail after this long"`
 	WebhookConcurrency  int           `env:"WEBHOOK_CONCURRENCY" envDefault:"256" doc:"deliveries in flight at once, overall"`
 	WebhookPerProject   int           `env:"WEBHOOK_PER_PROJECT" envDefault:"64" doc:"deliveries in flight at once to one project"`
 
@@ -283,6 +287,9 @@ func (c Config) validate() []string {
 		p = append(p, "KAFKA_BROKERS: required when EVENTS_BROKER=kafka")
 	}
 	p = append(p, c.validateNATS()...)
+	if c.WebhookPauseAfter < 1 || c.WebhookProbeBase <= 0 || c.WebhookProbeMax < c.WebhookProbeBase || c.WebhookDisableAfter < 0 || c.WebhookHoldFor <= 0 {
+		p = append(p, "WEBHOOK_PAUSE_AFTER, WEBHOOK_PROBE_INTERVAL, WEBHOOK_PROBE_MAX, WEBHOOK_DISABLE_AFTER, WEBHOOK_HOLD_RETENTION: need at least 1 failure, positive intervals with PROBE_MAX >= PROBE_INTERVAL, and a positive retention")
+	}
 	return p
 }
 

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,7 +30,7 @@ func wireWXRelay(w *wiring, out *wired) error {
 		UoW: w.db, Outbox: w.outbox,
 		Projects: storage.NewWXProjects(w.db), Events: storage.NewWXEvents(w.db), Deliveries: storage.NewWXDeliveries(w.db),
 		Egress: egress, Cipher: wxcrypto.Cipher{}, Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, appwx.Config{Apps: apps, DedupWindow: w.cfg.WXDedupWindow})
+	}, appwx.Config{Apps: apps, DedupWindow: w.cfg.WXDedupWindow, HoldRetention: w.cfg.WebhookHoldFor})
 	w.console.Relay = svc
 
 	hook := webhook.New(webhook.Config{Egress: egress, Timeout: w.cfg.WebhookTimeout,
@@ -40,11 +42,18 @@ func wireWXRelay(w *wiring, out *wired) error {
 		Timeout:     w.cfg.WebhookTimeout,
 		Policy: wxrelay.RetryPolicy{
 			MaxAttempts: w.cfg.WebhookMaxAttempts, MaxAge: w.cfg.WebhookMaxAge,
-			Base: w.cfg.WebhookBackoffBase, Cap: time.Hour, DisableAfter: w.cfg.WebhookDisableAfter,
+			Base: w.cfg.WebhookBackoffBase, Cap: time.Hour,
+		},
+		Breaker: wxrelay.BreakerPolicy{
+			OpenAfter: w.cfg.WebhookPauseAfter, ProbeBase: w.cfg.WebhookProbeBase, ProbeCap: w.cfg.WebhookProbeMax,
+			DisableAfter: w.cfg.WebhookDisableAfter,
 		},
 		Location: w.cfg.Timezone,
 	}, w.log, newDeliveryMetrics(w.reg))
 	svc.OnReceived(dispatcher.Notify)
+	if w.reg != nil {
+		w.reg.MustRegister(newProjectCollector(svc, w.log))
+	}
 
 	srv := wxapi.NewServer(w.log, w.clock)
 	ep := appwx.MakeEndpoints(svc, w.accounts)
@@ -88,4 +97,69 @@ func newDeliveryMetrics(reg prometheus.Registerer) *deliveryMetrics {
 func (m *deliveryMetrics) Attempted(outcome string, latency time.Duration) {
 	m.attempts.WithLabelValues(outcome).Inc()
 	m.latency.Observe(latency.Seconds())
+}
+
+// projectCollector exports each push project's delivery state, read from
+// the database when /metrics is scraped.
+type projectCollector struct {
+	svc                                       *appwx.Service
+	log                                       interface{ Warn(string, ...any) }
+	state, since, failures, depth, oldestDesc *prometheus.Desc
+}
+
+func newProjectCollector(svc *appwx.Service, log interface{ Warn(string, ...any) }) *projectCollector {
+	return &projectCollector{svc: svc, log: log,
+		state:      prometheus.NewDesc("campushub_webhook_project_state", "1 for a push project's delivery state (ok, paused, disabled), 0 for the others.", []string{"project_id", "state"}, nil),
+		since:      prometheus.NewDesc("campushub_webhook_project_state_since_seconds", "How long a push project has been paused or disabled; 0 when ok.", []string{"project_id"}, nil),
+		failures:   prometheus.NewDesc("campushub_webhook_project_consecutive_failures", "Consecutive failed attempts of a push project.", []string{"project_id"}, nil),
+		depth:      prometheus.NewDesc("campushub_webhook_project_queue_depth", "Deliveries a push project has not received yet, by status (pending, held).", []string{"project_id", "status"}, nil),
+		oldestDesc: prometheus.NewDesc("campushub_webhook_project_oldest_pending_seconds", "Age of a push project's oldest pending or held delivery; 0 when none.", []string{"project_id"}, nil),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c *projectCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.state, c.since, c.failures, c.depth, c.oldestDesc} {
+		ch <- d
+	}
+}
+
+// Collect implements prometheus.Collector.
+func (c *projectCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ps, err := c.svc.ProjectStatuses(ctx)
+	if err != nil {
+		c.log.Warn("wxrelay: project metrics unavailable", "error", err)
+		return
+	}
+	now := time.Now()
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	for _, p := range ps {
+		id := strconv.FormatInt(p.ID, 10)
+		for _, st := range []wxrelay.ProjectState{wxrelay.StateOK, wxrelay.StatePaused, wxrelay.StateDisabled} {
+			gauge(c.state, map[bool]float64{true: 1}[p.State() == st], id, string(st))
+		}
+		var since time.Time
+		switch p.State() {
+		case wxrelay.StatePaused:
+			since = p.PausedAt
+		case wxrelay.StateDisabled:
+			since = p.DisabledAt
+		}
+		gauge(c.since, ageSeconds(now, since), id)
+		gauge(c.failures, float64(p.Failures), id)
+		gauge(c.depth, float64(p.Pending), id, "pending")
+		gauge(c.depth, float64(p.Held), id, "held")
+		gauge(c.oldestDesc, ageSeconds(now, p.Oldest), id)
+	}
+}
+
+func ageSeconds(now, t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return max(now.Sub(t).Seconds(), 0)
 }

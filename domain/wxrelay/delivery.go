@@ -13,7 +13,20 @@ const (
 	DeliveryPending   DeliveryStatus = "pending"   // waiting for its next attempt
 	DeliverySucceeded DeliveryStatus = "succeeded" // a 2xx answer was received
 	DeliveryFailed    DeliveryStatus = "failed"    // failed for good; a manager may replay it
+	// DeliveryHeld waits, unattempted, while its project is disabled; it is
+	// released when the project is enabled again, or fails once it is
+	// older than the hold retention.
+	DeliveryHeld DeliveryStatus = "held"
 )
+
+// ParseDeliveryStatus checks a status filter.
+func ParseDeliveryStatus(s string) (DeliveryStatus, bool) {
+	switch st := DeliveryStatus(s); st {
+	case DeliveryPending, DeliverySucceeded, DeliveryFailed, DeliveryHeld:
+		return st, true
+	}
+	return "", false
+}
 
 // Delivery carries one event to one project.
 type Delivery struct {
@@ -55,8 +68,6 @@ type RetryPolicy struct {
 	MaxAge      time.Duration // no retry is scheduled past RunStartedAt+MaxAge
 	Base        time.Duration // first retry delay
 	Cap         time.Duration // longest retry delay
-	// DisableAfter consecutive failed attempts disable a project (0: never).
-	DisableAfter int
 }
 
 // Backoff is the delay before retry n (1 for the first retry): Base·2^(n-1)
@@ -102,5 +113,11 @@ func (d Delivery) Abandon(reason string, now time.Time) Delivery {
 func (d Delivery) Replay(now time.Time) Delivery {
 	d.Status, d.Attempts, d.NextAttemptAt, d.RunStartedAt = DeliveryPending, 0, now, now
 	d.LastError, d.UpdatedAt, d.CompletedAt = "", now, time.Time{}
+	return d
+}
+
+// Hold sets d aside, unattempted, while its project is invalid.
+func (d Delivery) Hold(now time.Time) Delivery {
+	d.Status, d.UpdatedAt = DeliveryHeld, now
 	return d
 }

@@ -38,12 +38,27 @@ func ProjectDeleted(p Project, by int64, at time.Time) shared.Event {
 	return shared.NewEvent(Module, "project_deleted", projectID(p.ID), at, pl)
 }
 
-// ProjectDisabled is published when a run of failed attempts disables a
-// project.
-func ProjectDisabled(p Project, failures int, at time.Time) shared.Event {
+// ProjectDisabled is published when a project that failed continuously
+// for the breaker's DisableAfter is disabled; held counts the deliveries
+// now held for it.
+func ProjectDisabled(p Project, held int, at time.Time) shared.Event {
 	pl := projectPayload(p)
-	pl["consecutive_failures"] = failures
+	pl["consecutive_failures"], pl["failing_since"], pl["held"] = p.Failures, p.FailingSince.UTC(), held
 	return shared.NewEvent(Module, "project_disabled", projectID(p.ID), at, pl)
+}
+
+// ProjectPaused is published when a project's breaker opens.
+func ProjectPaused(p Project) shared.Event {
+	pl := projectPayload(p)
+	pl["consecutive_failures"], pl["next_probe_at"] = p.Failures, p.NextProbeAt.UTC()
+	return shared.NewEvent(Module, "project_paused", projectID(p.ID), p.PausedAt, pl)
+}
+
+// ProjectRecovered is published when a paused project's breaker closes.
+func ProjectRecovered(p Project, pausedAt, at time.Time) shared.Event {
+	pl := projectPayload(p)
+	pl["paused_at"] = pausedAt.UTC()
+	return shared.NewEvent(Module, "project_recovered", projectID(p.ID), at, pl)
 }
 
 // EventReceived is published when a push is accepted; deliveries counts the
@@ -71,13 +86,13 @@ const (
 	// FailedAttempts: out of attempts, or the next retry would come past
 	// the maximum age.
 	FailedAttempts FailureReason = "attempts_exhausted"
-	// FailedProjectDisabled: the project was set invalid, by a manager or
-	// after a run of failed attempts.
-	FailedProjectDisabled FailureReason = "project_disabled"
 	// FailedProjectDeleted: the project was deleted.
 	FailedProjectDeleted FailureReason = "project_deleted"
 	// FailedUndeliverable: the event is gone or its body cannot be rendered.
 	FailedUndeliverable FailureReason = "undeliverable"
+	// FailedHoldExpired: held while its project was disabled for longer
+	// than the hold retention.
+	FailedHoldExpired FailureReason = "hold_expired"
 )
 
 // FailedEvent is published when a delivery fails for good.

@@ -33,8 +33,8 @@ type Project struct {
 	// Secret signs deliveries (whsec_…); it is shown once, at creation or
 	// rotation.
 	Secret string
-	// Failures counts consecutive failed attempts; a success resets it.
-	Failures  int
+	// Health is the breaker's state; the dispatcher changes it.
+	Health
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -102,8 +102,9 @@ type Change struct {
 	Status *Status
 }
 
-// Apply returns p with the change applied. A project switched back to
-// active starts with a clean failure count.
+// Apply returns p with the change applied. A project switched to invalid
+// records when; one switched back to valid starts with a clean failure
+// count and a closed breaker.
 func (p Project) Apply(c Change, now time.Time) Project {
 	if c.URL != nil {
 		p.URL = *c.URL
@@ -112,8 +113,11 @@ func (p Project) Apply(c Change, now time.Time) Project {
 		p.Name = *c.Name
 	}
 	if c.Status != nil {
-		if *c.Status == StatusActive && p.Status != StatusActive {
-			p.Failures = 0
+		switch {
+		case *c.Status == StatusActive && p.Status != StatusActive:
+			p.Health = Health{}
+		case *c.Status != StatusActive && p.Status == StatusActive:
+			p.PausedAt, p.NextProbeAt, p.ProbeInterval, p.DisabledAt = time.Time{}, time.Time{}, 0, now
 		}
 		p.Status = *c.Status
 	}

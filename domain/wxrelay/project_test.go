@@ -47,12 +47,12 @@ func TestParseStatus(t *testing.T) {
 func TestApplyReenablingClearsFailures(t *testing.T) {
 	now := time.Now()
 	active, inactive := StatusActive, StatusInactive
-	p := Project{Status: StatusInactive, Failures: 20}
-	if got := p.Apply(Change{Status: &active}, now); got.Failures != 0 || !got.Active() {
+	p := Project{Status: StatusInactive, Health: Health{Failures: 20, DisabledAt: now}}
+	if got := p.Apply(Change{Status: &active}, now); got.Health != (Health{}) || !got.Active() {
 		t.Fatalf("re-enabled project = %+v", got)
 	}
-	p = Project{Status: StatusActive, Failures: 3}
-	if got := p.Apply(Change{Status: &inactive}, now); got.Failures != 3 || got.Active() {
+	p = Project{Status: StatusActive, Health: Health{Failures: 3}}
+	if got := p.Apply(Change{Status: &inactive}, now); got.Failures != 3 || got.Active() || !got.DisabledAt.Equal(now) {
 		t.Fatalf("disabled project = %+v", got)
 	}
 }

@@ -22,8 +22,6 @@ func TestAbandonedDeliveriesReachTheOutbox(t *testing.T) {
 		body   func(id int64) string
 		reason string
 	}{
-		{"set invalid", http.MethodPut, "/wx/push/updatePushProject",
-			func(id int64) string { return fmt.Sprintf(`{"id":%d,"statu":1}`, id) }, "project_disabled"},
 		{"deleted", http.MethodDelete, "/wx/push/deletePushProject?id=%d", nil, "project_deleted"},
 	}
 	for _, tc := range cases {

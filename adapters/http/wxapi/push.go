@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -31,7 +32,7 @@ func (m Push) Mount(r chi.Router) {
 	r.Method(http.MethodGet, "/wx/push/queryDeliveries", s.Handler(m.EP.ListDeliveries, decodeListDeliveries, s.deliveries))
 	r.Method(http.MethodGet, "/wx/push/queryDeliveryAttempts", s.Handler(m.EP.ListAttempts, decodeID("id"), s.attempts))
 	r.Method(http.MethodPost, "/wx/push/replayDelivery", s.Handler(m.EP.Replay, decodeID("id"), s.delivery))
-	r.Method(http.MethodPost, "/wx/push/replayFailedDeliveries", s.Handler(m.EP.ReplayFailed, decodeID("project_id"), replayed))
+	r.Method(http.MethodPost, "/wx/push/replayFailedDeliveries", s.Handler(m.EP.ReplayFailed, s.decodeReplayFailed, replayed))
 }
 
 func noBody(req any) func(context.Context, *http.Request) (any, error) {
@@ -137,11 +138,30 @@ type projectDTO struct {
 	Secret    string `json:"secret,omitempty"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
+	// The delivery state: ok, paused (breaker open) or disabled.
+	State         string `json:"state"`
+	FailingSince  string `json:"failing_since"`
+	PausedSince   string `json:"paused_since"`
+	NextProbeAt   string `json:"next_probe_at"`
+	DisabledSince string `json:"disabled_since"`
+}
+
+// projectStatusDTO adds what a listed project has not received yet.
+type projectStatusDTO struct {
+	projectDTO
+	QueueDepth       int    `json:"queue_depth"`
+	Held             int    `json:"held"`
+	OldestPendingAt  string `json:"oldest_pending_at"`
+	OldestPendingAge int64  `json:"oldest_pending_age_seconds"`
 }
 
 func (s *Server) projectDTO(p wxrelay.Project, secret bool) projectDTO {
 	d := projectDTO{ID: p.ID, URL: p.URL, Project: p.Name, Statu: int(p.Status), Failures: p.Failures,
-		CreatedAt: s.clock.Format(p.CreatedAt), UpdatedAt: s.clock.Format(p.UpdatedAt)}
+		CreatedAt: s.clock.Format(p.CreatedAt), UpdatedAt: s.clock.Format(p.UpdatedAt),
+		State: string(p.State()), FailingSince: s.clock.Format(p.FailingSince), DisabledSince: s.clock.Format(p.DisabledAt)}
+	if p.Paused() {
+		d.PausedSince, d.NextProbeAt = s.clock.Format(p.PausedAt), s.clock.Format(p.NextProbeAt)
+	}
 	if secret {
 		d.Secret = p.Secret
 	}
@@ -155,13 +175,45 @@ func (s *Server) project(resp any) any {
 
 func (s *Server) projects(resp any) any {
 	ps := resp.(appwx.ProjectsResponse).Projects
-	list := make([]projectDTO, len(ps))
+	now := time.Now()
+	list := make([]projectStatusDTO, len(ps))
 	for i, p := range ps {
-		list[i] = s.projectDTO(p, false)
+		list[i] = projectStatusDTO{projectDTO: s.projectDTO(p.Project, false), QueueDepth: p.Pending, Held: p.Held,
+			OldestPendingAt: s.clock.Format(p.Oldest)}
+		if !p.Oldest.IsZero() {
+			list[i].OldestPendingAge = int64(max(now.Sub(p.Oldest), 0) / time.Second)
+		}
 	}
 	return map[string]any{"total": len(list), "list": list}
 }
 
 func replayed(resp any) any {
-	return map[string]int{"replayed": resp.(appwx.CountResponse).Count}
+	r := resp.(appwx.ReplayedResponse)
+	return map[string]int{"replayed": r.Replayed, "created": r.Created}
+}
+
+// decodeReplayFailed reads project_id and the optional since, written as
+// the API writes times ("2006-01-02 15:04:05" in its time zone) or as
+// RFC 3339.
+func (s *Server) decodeReplayFailed(_ context.Context, r *http.Request) (any, error) {
+	form, err := formValues(r)
+	if err != nil {
+		return nil, err
+	}
+	id, err := parseID(form, "project_id", true)
+	if err != nil {
+		return nil, err
+	}
+	req := appwx.ReplayFailedRequest{ProjectID: id}
+	if vs := form["since"]; len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+		v := strings.TrimSpace(vs[0])
+		t, err := s.clock.Parse(v)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339Nano, v); err != nil {
+				return nil, ErrFormat.WithMessage("since must be a time like %q or RFC 3339, got %q", httpkit.TimeLayout, v)
+			}
+		}
+		req.Since = t.UTC()
+	}
+	return req, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	appcontent "github.com/campushub/campushub/app/content"
 	appwx "github.com/campushub/campushub/app/wxrelay"
@@ -250,13 +251,22 @@ func TestRelayProjects(t *testing.T) {
 	dpath := "/console/relay/deliveries/" + id(ds[0].ID)
 	expect(t, "delivery", b.get(dpath), http.StatusOK, "尚无尝试", "待投递")
 
-	// Disable: pending deliveries fail; replay is refused with the reason.
+	// Disable: pending deliveries are held; replay is refused with the reason.
 	expect(t, "disable", b.post(path, url.Values{"url": {"http://127.0.0.1:9/hook"}, "project": {"sink"}, "statu": {"1"}}), http.StatusSeeOther)
-	expect(t, "disabled", b.get(path), http.StatusOK, "无效", `data-status="failed"`)
+	expect(t, "disabled", b.get(path), http.StatusOK, "无效", `data-status="held"`, "暂存")
 	a = b.post(path+"/replay-failed", nil)
 	expect(t, "replay while invalid", a, http.StatusConflict, "statu 0")
 	expect(t, "replay one while invalid", b.post(dpath+"/replay", nil), http.StatusConflict)
+	// Enable: the held delivery is released; fail it to replay it.
 	expect(t, "enable", b.post(path, url.Values{"url": {"http://127.0.0.1:9/hook"}, "project": {"sink"}, "statu": {"0"}}), http.StatusSeeOther)
+	expect(t, "released", b.get(path), http.StatusOK, `data-status="pending"`)
+	released, _, err := h.svc.Relay.ListDeliveries(h.managerCtx(), ports.DeliveryFilter{ProjectID: ps[0].ID, Limit: 10})
+	if err != nil || len(released) != 1 || released[0].Status != "pending" {
+		t.Fatalf("after enabling: %v %v", released, err)
+	}
+	if err := h.svc.Relay.Deliveries.Update(h.managerCtx(), released[0].Abandon("HTTP 500", time.Now())); err != nil {
+		t.Fatal(err)
+	}
 	a = b.post(path+"/replay-failed", nil)
 	if a.Status != http.StatusSeeOther || !strings.Contains(a.Location, "replayed=1") {
 		t.Fatalf("replay failed: %d %q", a.Status, a.Location)

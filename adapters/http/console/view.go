@@ -69,7 +69,7 @@ func parseTemplates(clock httpkit.Clock) (*template.Template, error) {
 	funcs := template.FuncMap{
 		"time":             clock.Format,
 		"feedbackStatuses": func() []int { return []int{0, 1, 2} },
-		"deliveryStatuses": func() []string { return []string{"pending", "succeeded", "failed"} },
+		"deliveryStatuses": func() []string { return []string{"pending", "held", "succeeded", "failed"} },
 		"activityKinds":    func() []string { return []string{"signin", "message", "lottery"} },
 		"has":              func(f url.Values, key, val string) bool { return slices.Contains(f[key], val) },
 	}

@@ -82,7 +82,7 @@ type Config struct {
 	EventsBroker          string        `env:"EVENTS_BROKER" envDefault:"embedded" doc:"where outbox events go: ${embedded} (a NATS JetStream server inside the process, on 127.0.0.1 only), ${nats} (NATS_URL), ${kafka} (KAFKA_BROKERS) or ${none} (they stay in the outbox table)"`
 	KafkaBrokers          []string      `env:"KAFKA_BROKERS" envDefault:"localhost:9092" doc:"comma-separated Kafka bootstrap brokers (EVENTS_BROKER=kafka)"`
 	KafkaClientID         string        `env:"KAFKA_CLIENT_ID" envDefault:"campushub" doc:"Kafka client id"`
-	KafkaCreateTopics     bool          `env:"KAFKA_CREATE_TOPICS" envDefault:"true" doc:"create the campushub.<module>.v1 topics at start if missing"`
+	KafkaCreateTopics     bool          `env:"KAFKA_CREATE_TOPICS" envDefault:"true" doc:"create the campushub.<module>.v1 topics if missing, as soon as the brokers answer"`
 	KafkaTopicPartitions  int           `env:"KAFKA_TOPIC_PARTITIONS" envDefault:"6" doc:"partitions of topics the service creates"`
 	KafkaTopicReplication int           `env:"KAFKA_TOPIC_REPLICATION" envDefault:"1" doc:"replication factor of topics the service creates"`
 	EventsSource          string        `env:"EVENTS_SOURCE" envDefault:"/campushub" doc:"CloudEvents ${ce_source} of published events"`

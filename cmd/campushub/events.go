@@ -17,6 +17,7 @@ import (
 	"github.com/campushub/campushub/adapters/events"
 	"github.com/campushub/campushub/adapters/events/kafka"
 	"github.com/campushub/campushub/adapters/events/nats"
+	"github.com/campushub/campushub/adapters/http/server"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/ports"
 )
@@ -35,12 +36,17 @@ func eventTopics() []string {
 
 // startRelay starts the outbox relay in the background and returns the
 // function that stops it and waits (then closes the publisher and stops the
-// embedded broker), and the broker's readiness check. With
-// EVENTS_BROKER=none nothing runs: rows stay in the outbox.
-func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registerer) (stop func(), ready func(context.Context) error, err error) {
+// embedded broker), and the readiness checks of the broker and the outbox.
+// With EVENTS_BROKER=none nothing runs: rows stay in the outbox. Nothing
+// here waits for Kafka: the service serves while it is unreachable, the
+// outbox keeps the changes, and the topics are created when it answers.
+func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registerer) (stop func(), checks []server.Check, err error) {
 	if cfg.EventsBroker == "none" {
 		log.Info("outbox relay off; events stay in the outbox table", "events_broker", cfg.EventsBroker)
-		return func() {}, func(context.Context) error { return nil }, nil
+		off := func(context.Context) (any, bool) {
+			return map[string]any{"status": "off", "events_broker": "none"}, true
+		}
+		return func() {}, []server.Check{{Name: "broker", Report: off}}, nil
 	}
 	b, err := openBroker(ctx, cfg, log)
 	if err != nil {
@@ -54,26 +60,31 @@ func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logge
 	log.Info("outbox relay publishing", "events_broker", cfg.EventsBroker, "to", b.describe, "owner", relay.Owner())
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		_ = relay.Run(runCtx)
-	}()
+	for _, run := range append([]func(context.Context){func(ctx context.Context) { _ = relay.Run(ctx) }}, b.workers...) {
+		wg.Add(1)
+		go func() { defer wg.Done(); run(runCtx) }()
+	}
 	var once sync.Once
+	brokerCheck := server.Check{Name: "broker", Run: b.ready, Report: b.report}
 	return func() {
 		once.Do(func() {
 			cancel()
 			wg.Wait()
 			b.close()
 		})
-	}, b.ready, nil
+	}, []server.Check{brokerCheck, {Name: "outbox", Report: events.OutboxReport(storage.NewRelayStore(db, nil), nil)}}, nil
 }
 
-// broker is the configured publisher with its readiness check and what
-// must be closed after the relay stopped.
+// broker is the configured publisher with its readiness check, the
+// workers that run beside the relay, and what must be closed after the
+// relay stopped.
 type broker struct {
-	pub      ports.Publisher
-	ready    func(context.Context) error
+	pub   ports.Publisher
+	ready func(context.Context) error
+	// report, when set, replaces ready: the broker's state for /readyz,
+	// which a broker outage does not make unready.
+	report   func(context.Context) (any, bool)
+	workers  []func(context.Context)
 	close    func()
 	describe string
 }
@@ -82,15 +93,21 @@ type broker struct {
 func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, error) {
 	switch cfg.EventsBroker {
 	case "kafka":
-		pub, err := newKafkaPublisher(ctx, cfg)
+		pub, err := newKafkaPublisher(cfg)
 		if err != nil {
 			return nil, err
 		}
-		return &broker{pub: pub, ready: kafkaReady(cfg), describe: strings.Join(cfg.KafkaBrokers, ","), close: func() {
-			if err := pub.Close(); err != nil {
-				log.Warn("closing the Kafka publisher", "err", err)
-			}
-		}}, nil
+		brokers := append([]string(nil), cfg.KafkaBrokers...)
+		health := events.NewBrokerHealth(func(ctx context.Context) error { return kafka.Ping(ctx, brokers) }, events.HealthConfig{Logger: log})
+		return &broker{
+			pub: pub, report: health.Report, describe: strings.Join(cfg.KafkaBrokers, ","),
+			workers: []func(context.Context){health.Run, func(ctx context.Context) { pub.PrepareTopics(ctx, log) }},
+			close: func() {
+				if err := pub.Close(); err != nil {
+					log.Warn("closing the Kafka publisher", "err", err)
+				}
+			},
+		}, nil
 	case "nats", "embedded":
 		nb, err := openNATS(cfg, log)
 		if err != nil {
@@ -106,23 +123,20 @@ func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, err
 	}
 }
 
-// newKafkaPublisher creates the topics when configured to and returns a
-// publisher to Kafka.
-func newKafkaPublisher(ctx context.Context, cfg Config) (*kafka.Publisher, error) {
-	if cfg.KafkaCreateTopics {
-		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := kafka.EnsureTopics(tctx, cfg.KafkaBrokers, eventTopics(), cfg.KafkaTopicPartitions, cfg.KafkaTopicReplication)
-		cancel()
-		if err != nil {
-			return nil, fmt.Errorf("KAFKA_CREATE_TOPICS: %w", err)
-		}
-	}
-	return kafka.NewPublisher(kafka.Config{
+// newKafkaPublisher returns a publisher to Kafka that creates the topics,
+// when configured to, before its first publish. It does not connect yet.
+func newKafkaPublisher(cfg Config) (*kafka.Publisher, error) {
+	pcfg := kafka.Config{
 		Brokers:   cfg.KafkaBrokers,
 		ClientID:  cfg.KafkaClientID,
 		Source:    cfg.EventsSource,
 		BatchSize: max(cfg.OutboxBatchSize, 1),
-	})
+	}
+	if cfg.KafkaCreateTopics {
+		pcfg.Topics = eventTopics()
+		pcfg.TopicPartitions, pcfg.TopicReplication = cfg.KafkaTopicPartitions, cfg.KafkaTopicReplication
+	}
+	return kafka.NewPublisher(pcfg)
 }
 
 // newRelay builds the relay from the outbox to pub.
@@ -134,16 +148,6 @@ func newRelay(cfg Config, db *storage.DB, pub ports.Publisher, log *slog.Logger,
 		Logger:       log,
 		Registerer:   reg,
 	})
-}
-
-// kafkaReady is Kafka's /readyz check: a metadata round trip.
-func kafkaReady(cfg Config) func(ctx context.Context) error {
-	brokers := append([]string(nil), cfg.KafkaBrokers...)
-	return func(ctx context.Context) error {
-		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		defer cancel()
-		return kafka.Ping(ctx, brokers)
-	}
 }
 
 // eventsCommand is `campushub events relay|tail|list`.

@@ -77,7 +77,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	stopRelay, brokerReady, err := startRelay(ctx, cfg, db, log, reg)
+	stopRelay, eventChecks, err := startRelay(ctx, cfg, db, log, reg)
 	if err != nil {
 		return err
 	}
@@ -94,10 +94,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	handler := server.New(server.Options{
 		Logger: log, Registry: reg, BodyLimit: cfg.BodyLimit, OpenAPI: docs.OpenAPI,
 		Families: w.families, Mounts: w.mounts,
-		Ready: []server.Check{
-			{Name: "database", Run: db.PingContext},
-			{Name: "broker", Run: brokerReady},
-		},
+		Ready: append([]server.Check{{Name: "database", Run: db.PingContext}}, eventChecks...),
 	})
 	srv := &http.Server{
 		Handler:           handler,

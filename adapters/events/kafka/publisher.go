@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -264,4 +265,41 @@ func (p *Publisher) Close() error {
 	err := p.w.Close()
 	p.transport.CloseIdleConnections()
 	return err
+}
+
+// PrepareTopics creates the configured topics as soon as the brokers
+// answer: it tries at once, then again after a wait growing from 1s to 30s,
+// until the topics are ready or ctx ends. It logs when it starts waiting
+// and when the topics are ready. Publish creates them too; this creates
+// them even while nothing is published.
+func (p *Publisher) PrepareTopics(ctx context.Context, log *slog.Logger) {
+	if p.TopicsReady() {
+		return
+	}
+	wait, waiting := time.Second, false
+	for {
+		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := p.EnsureTopics(tctx)
+		cancel()
+		if err == nil {
+			log.Info("kafka: topics ready", "topics", p.cfg.Topics)
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if !waiting {
+			waiting = true
+			log.Warn("kafka: cannot create the topics yet; retrying until the brokers answer, changes wait in the outbox meanwhile",
+				"err", clip(err.Error(), 300))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
 }

@@ -30,10 +30,16 @@ type MountFunc func(r chi.Router)
 // Mount calls f.
 func (f MountFunc) Mount(r chi.Router) { f(r) }
 
-// Check is one readiness check (database, broker).
+// Check is one readiness check (database, broker, outbox).
 type Check struct {
 	Name string
-	Run  func(ctx context.Context) error
+	// Run reports "ok", or the error, which makes the service unready.
+	Run func(ctx context.Context) error
+	// Report, when set, is used instead of Run: it returns the
+	// dependency's state for the body and whether the service is ready
+	// with it (a dependency the service can do without reports its outage
+	// and stays ready).
+	Report func(ctx context.Context) (state any, ready bool)
 }
 
 // Options configure the handler.
@@ -163,8 +169,16 @@ func readyz(checks []Check) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		status, result := http.StatusOK, map[string]string{}
+		status, result := http.StatusOK, map[string]any{}
 		for _, c := range checks {
+			if c.Report != nil {
+				state, ready := c.Report(ctx)
+				if !ready {
+					status = http.StatusServiceUnavailable
+				}
+				result[c.Name] = state
+				continue
+			}
 			if err := c.Run(ctx); err != nil {
 				status, result[c.Name] = http.StatusServiceUnavailable, err.Error()
 				continue

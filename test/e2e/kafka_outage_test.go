@@ -1,0 +1,263 @@
+package e2e
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/campushub/campushub/test/testenv"
+)
+
+// privateKafka is an Apache Kafka broker of the test's own, run by
+// test/services/kafka/kafka.sh in a temporary state directory on a port
+// chosen up front, so that the test can point the service at it before it
+// runs and stop and start it without disturbing any other test.
+type privateKafka struct {
+	addr string
+	dir  string
+	port string
+}
+
+// newPrivateKafka prepares (but does not start) a broker. It needs what the
+// script needs (Java; Maven or the cached jars), so it runs where the shared
+// test broker is configured and Java is installed, and skips elsewhere.
+func newPrivateKafka(t *testing.T) *privateKafka {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped in -short mode: starts a Kafka broker of its own")
+	}
+	testenv.KafkaBrokers(t) // skips with the usual line when no Kafka is configured
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("skipped: a broker of the test's own needs Java (test/services/kafka/kafka.sh)")
+	}
+	addr := freeAddr(t)
+	_, port, _ := strings.Cut(addr, ":")
+	b := &privateKafka{addr: addr, dir: t.TempDir(), port: port}
+	t.Cleanup(func() { b.run(t, "clean") })
+	return b
+}
+
+func (b *privateKafka) run(t *testing.T, cmd string) {
+	t.Helper()
+	c := exec.Command("bash", filepath.Join(repoRoot(), "test", "services", "kafka", "kafka.sh"), cmd)
+	c.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "KAFKA_PORT=") || strings.HasPrefix(kv, "SERVICES_DIR=")
+	}), "SERVICES_DIR="+b.dir, "KAFKA_PORT="+b.port)
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("kafka.sh %s: %v\n%s", cmd, err, out)
+	}
+	if cmd == "start" && !strings.Contains(string(out), "CAMPUSHUB_TEST_KAFKA_BROKERS="+b.addr) {
+		t.Fatalf("kafka.sh start did not start the broker on %s:\n%s", b.addr, out)
+	}
+}
+
+func (b *privateKafka) start(t *testing.T) { t.Helper(); b.run(t, "start") }
+func (b *privateKafka) stop(t *testing.T)  { t.Helper(); b.run(t, "stop") }
+
+// readiness is the body of /readyz.
+type readiness struct {
+	HTTPStatus int
+	Ready      bool `json:"ready"`
+	Checks     struct {
+		Database string `json:"database"`
+		Broker   struct {
+			Status string `json:"status"`
+			Since  string `json:"since"`
+			For    string `json:"for"`
+			Error  string `json:"error"`
+		} `json:"broker"`
+		Outbox struct {
+			Status      string `json:"status"`
+			Unpublished int64  `json:"unpublished"`
+			OldestAt    string `json:"oldest_at"`
+			OldestAge   string `json:"oldest_age"`
+		} `json:"outbox"`
+	} `json:"checks"`
+	Raw string
+}
+
+func readyz(t *testing.T, base string) readiness {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatalf("GET /readyz: %v", err)
+	}
+	defer resp.Body.Close()
+	var r readiness
+	raw := new(strings.Builder)
+	if err := json.NewDecoder(io.TeeReader(resp.Body, raw)).Decode(&r); err != nil {
+		t.Fatalf("GET /readyz: HTTP %d, %v", resp.StatusCode, err)
+	}
+	r.HTTPStatus, r.Raw = resp.StatusCode, raw.String()
+	return r
+}
+
+// waitReady polls /readyz until cond holds and returns the last answer.
+func waitReady(t *testing.T, s *service, timeout time.Duration, what string, cond func(readiness) bool) readiness {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		r := readyz(t, s.URL)
+		if cond(r) {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for /readyz to show %s; last answer HTTP %d %s\nlog:\n%s", what, r.HTTPStatus, r.Raw, tail(s.log(), 4000))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+func uniqueSource() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "/campushub/e2e-" + hex.EncodeToString(b)
+}
+
+// TestServesWhileKafkaIsDown starts the service while its broker is not
+// running yet: it must serve, keep the changes in the outbox, say so in the
+// log and in /readyz (ready, broker unreachable, the backlog), create the
+// topics and publish once the broker answers, and tell the truth again when
+// the broker goes away after it had answered.
+func TestServesWhileKafkaIsDown(t *testing.T) {
+	broker := newPrivateKafka(t)
+	dbURL := testenv.PostgresURL(t)
+	source := uniqueSource()
+	s := startService(t, map[string]string{
+		"DATABASE_URL":           dbURL,
+		"EVENTS_BROKER":          "kafka",
+		"KAFKA_BROKERS":          broker.addr,
+		"KAFKA_TOPIC_PARTITIONS": "2",
+		"EVENTS_SOURCE":          source,
+		"OUTBOX_POLL_INTERVAL":   "20ms",
+	})
+
+	// Down from the start: the API works and the change waits.
+	registerUser(t, s, "18656660961")
+	r := waitReady(t, s, 30*time.Second, "the broker unreachable and the registration waiting", func(r readiness) bool {
+		return r.Checks.Broker.Status == "unreachable" && r.Checks.Outbox.Unpublished >= 1
+	})
+	if r.HTTPStatus != http.StatusOK || !r.Ready {
+		t.Errorf("/readyz while the broker is down: HTTP %d %s; want 200 and ready (the outbox holds the changes)", r.HTTPStatus, r.Raw)
+	}
+	if _, err := time.Parse(time.RFC3339, r.Checks.Broker.Since); err != nil || r.Checks.Broker.Error == "" || r.Checks.Broker.For == "" {
+		t.Errorf("/readyz broker entry %s: want since, for and error", r.Raw)
+	}
+	if _, err := time.Parse(time.RFC3339, r.Checks.Outbox.OldestAt); err != nil || r.Checks.Outbox.OldestAge == "" || r.Checks.Outbox.Status != "backlog" {
+		t.Errorf("/readyz outbox entry %s: want status backlog, oldest_at and oldest_age", r.Raw)
+	}
+	for _, msg := range []string{
+		"events broker unreachable; serving on, changes wait in the outbox until it answers",
+		"kafka: cannot create the topics yet; retrying until the brokers answer, changes wait in the outbox meanwhile",
+	} {
+		if len(s.logLines(map[string]string{"msg": msg})) != 1 {
+			t.Errorf("want the log line %q once; log:\n%s", msg, tail(s.log(), 4000))
+		}
+	}
+
+	// The broker starts: topics are created, the backlog drains.
+	broker.start(t)
+	waitReady(t, s, 90*time.Second, "the broker reachable and the outbox drained", func(r readiness) bool {
+		return r.Checks.Broker.Status == "ok" && r.Checks.Outbox.Unpublished == 0
+	})
+	eventually(t, 30*time.Second, "the topics ready log line", func() bool {
+		return len(s.logLines(map[string]string{"msg": "kafka: topics ready"})) == 1
+	})
+	firstEvent := readEvents(t, []string{broker.addr}, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool { return len(evs) >= 1 })[0]
+
+	// Down after it was up: the answer must not come from cached metadata.
+	broker.stop(t)
+	registerUser(t, s, "18656660962")
+	r = waitReady(t, s, 30*time.Second, "the broker unreachable again and the second registration waiting", func(r readiness) bool {
+		return r.Checks.Broker.Status == "unreachable" && r.Checks.Outbox.Unpublished >= 1
+	})
+	if r.HTTPStatus != http.StatusOK {
+		t.Errorf("/readyz: HTTP %d %s, want 200", r.HTTPStatus, r.Raw)
+	}
+
+	broker.start(t)
+	waitReady(t, s, 90*time.Second, "the outbox drained after the restart", func(r readiness) bool {
+		return r.Checks.Broker.Status == "ok" && r.Checks.Outbox.Unpublished == 0
+	})
+	// The same consumer group reads on after the first registration.
+	evs := readEvents(t, []string{broker.addr}, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool {
+		return slices.ContainsFunc(evs, func(e kafkaEvent) bool { return e.ID != firstEvent.ID })
+	})
+	if !slices.ContainsFunc(evs, func(e kafkaEvent) bool { return e.ID > firstEvent.ID }) {
+		t.Fatalf("events %+v: want the second registration after %d", evs, firstEvent.ID)
+	}
+	if len(s.logLines(map[string]string{"msg": "events broker reachable again"})) < 2 {
+		t.Errorf("want a line each time the broker answered again; log:\n%s", tail(s.log(), 4000))
+	}
+}
+
+// TestReplicaPublishesSoonAfterTheHolderIsKilled runs two replicas on one
+// PostgreSQL database and the shared broker, kills the one that publishes
+// with SIGKILL, and measures how long the other takes to publish a change
+// made after the kill. The target is 10 s (the leases last 5 s).
+func TestReplicaPublishesSoonAfterTheHolderIsKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped in -short mode")
+	}
+	brokers := testenv.KafkaBrokers(t)
+	dbURL := testenv.PostgresURL(t)
+	source := uniqueSource()
+	env := map[string]string{
+		"DATABASE_URL":         dbURL,
+		"EVENTS_BROKER":        "kafka",
+		"KAFKA_BROKERS":        strings.Join(brokers, ","),
+		"EVENTS_SOURCE":        source,
+		"OUTBOX_POLL_INTERVAL": "20ms",
+	}
+	first := startService(t, env)
+	eventually(t, 30*time.Second, "the first replica to take the lease", func() bool {
+		return len(first.logLines(map[string]string{"msg": "outbox relay: took the lease; publishing"})) > 0
+	})
+	holder, _ := first.logLines(map[string]string{"msg": "outbox relay: took the lease; publishing"})[0]["owner"].(string)
+	registerUser(t, first, "18656660971")
+	waitReady(t, first, 30*time.Second, "the first registration published", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
+
+	second := startService(t, env)
+	eventually(t, 30*time.Second, "the second replica to say whose lease it waits for", func() bool {
+		return len(second.logLines(map[string]string{"msg": "outbox relay: another relay holds the lease; waiting", "holder": holder})) > 0
+	})
+
+	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown, nothing released
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	<-first.exited
+	registerUser(t, second, "18656660972")
+	waitReady(t, second, 60*time.Second, "the second replica to publish", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
+	took := time.Since(killed)
+	t.Logf("published again %.1fs after the publishing replica was killed", took.Seconds())
+	if took > 10*time.Second {
+		t.Errorf("the second replica published %.1fs after the kill; the target is 10s", took.Seconds())
+	}
+	evs := readEvents(t, brokers, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool { return len(distinct(evs)) >= 2 })
+	ids := map[string]bool{}
+	for _, e := range distinct(evs) {
+		ids[strconv.FormatInt(e.ID, 10)] = true
+	}
+	if len(ids) != 2 {
+		t.Fatalf("%d distinct registration events, want 2", len(ids))
+	}
+}

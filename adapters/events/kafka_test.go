@@ -79,13 +79,13 @@ func realRestartable(t testing.TB, partitions int, topic string) *restartable {
 	if testing.Short() {
 		t.Skip("broker restart on real Kafka skipped in -short mode (it starts a broker of its own)")
 	}
-	shared := testenv.KafkaBrokers(t)
+	testenv.KafkaBrokers(t) // skips with the usual line when no Kafka is configured
 	script, err := filepath.Abs(filepath.Join("..", "..", "test", "services", "kafka", "kafka.sh"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("bash", script, "env").Output(); err != nil || !strings.Contains(string(out), strings.Join(shared, ",")) {
-		t.Skip("broker restart on real Kafka skipped: the test broker was not started by test/services/kafka/kafka.sh")
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("broker restart on real Kafka skipped: a broker of the test's own needs Java (test/services/kafka/kafka.sh)")
 	}
 	dir := t.TempDir()
 	run := func(t testing.TB, cmd string) string {

@@ -1,6 +1,8 @@
 # The entry point to every habit: build, run, test, lint, bench, services.
 GO ?= go
 BIN ?= bin/campushub
+# staticcheck at a pinned version; `go run` fetches it through the module proxy.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: build run test test-short lint bench fuzz services-up services-down clean
 
@@ -19,6 +21,8 @@ test-short:
 lint:
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) mod tidy -diff
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -116,7 +116,7 @@ func (r *Meetings) Delete(ctx context.Context, id int64) error {
 func (r *Meetings) AddUsers(ctx context.Context, meetingID int64, memberIDs []string) ([]string, error) {
 	var have []string
 	err := r.db.IDB(ctx).NewSelect().Model((*meetingUserRow)(nil)).Column("member_id").
-		Where("meeting_id = ? AND member_id IN (?)", meetingID, bun.In(memberIDs)).Scan(ctx, &have)
+		Where("meeting_id = ? AND member_id IN (?)", meetingID, bun.List(memberIDs)).Scan(ctx, &have)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (r *Meetings) FirstAuthorising(ctx context.Context, meetingIDs []int64, mem
 	}
 	var ids []int64
 	err := r.db.IDB(ctx).NewSelect().Model((*meetingUserRow)(nil)).Column("meeting_id").
-		Where("member_id = ? AND meeting_id IN (?)", memberID, bun.In(meetingIDs)).Scan(ctx, &ids)
+		Where("member_id = ? AND meeting_id IN (?)", memberID, bun.List(meetingIDs)).Scan(ctx, &ids)
 	if err != nil {
 		return 0, err
 	}

@@ -189,7 +189,7 @@ func (s *RelayStore) idsIn(ids []int64) (string, any, any, any) {
 	if s.db.Dialect == Postgres {
 		return "id BETWEEN ? AND ? AND id = ANY(?)", lo, hi, pgdialect.Array(ids)
 	}
-	return "id BETWEEN ? AND ? AND id IN (?)", lo, hi, bun.In(ids)
+	return "id BETWEEN ? AND ? AND id IN (?)", lo, hi, bun.List(ids)
 }
 
 // idsNotIn is the condition "id is none of ids".
@@ -197,5 +197,5 @@ func (s *RelayStore) idsNotIn(ids []int64) (string, any) {
 	if s.db.Dialect == Postgres {
 		return "id <> ALL(?)", pgdialect.Array(ids)
 	}
-	return "id NOT IN (?)", bun.In(ids)
+	return "id NOT IN (?)", bun.List(ids)
 }

@@ -141,7 +141,7 @@ func (r *Devices) SwitchedOn(ctx context.Context, userIDs []int64) ([]push.Devic
 		if len(userIDs) == 0 {
 			return nil, nil
 		}
-		q = q.Where("user_id IN (?)", bun.In(userIDs))
+		q = q.Where("user_id IN (?)", bun.List(userIDs))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, err
@@ -222,7 +222,7 @@ func (r *Deliveries) Update(ctx context.Context, ds []push.Delivery) error {
 	for k, ids := range groups {
 		_, err := r.db.IDB(ctx).NewUpdate().Model((*deliveryRow)(nil)).
 			Set("status = ?", k.status).Set("detail = ?", k.detail).Set("updated_at = ?", at.UTC()).
-			Where("id IN (?)", bun.In(ids)).Exec(ctx)
+			Where("id IN (?)", bun.List(ids)).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -136,7 +136,7 @@ func (r *PushLogs) CountUnread(ctx context.Context, userID int64, read []int64) 
 		return 0, err
 	}
 	if len(read) > 0 {
-		q = q.Where("id NOT IN (?)", bun.In(read))
+		q = q.Where("id NOT IN (?)", bun.List(read))
 	}
 	n, err := q.Count(ctx)
 	return int64(n), err

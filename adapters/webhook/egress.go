@@ -337,20 +337,6 @@ func (e Egress) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 	return addrs, err
 }
 
-// lookupCause keeps a DNS error short and free of resolver addresses.
-func lookupCause(err error) string {
-	var dnsErr *net.DNSError
-	switch {
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return "no such host"
-	case errors.As(err, &dnsErr) && dnsErr.IsTimeout, errors.Is(err, context.DeadlineExceeded):
-		return "lookup timed out"
-	case errors.As(err, &dnsErr):
-		return "lookup failed"
-	}
-	return err.Error()
-}
-
 // control is a net.Dialer Control that refuses connections to refused
 // addresses: it sees the address after name resolution, so DNS answers
 // that change between the check and the dial cannot slip through.

@@ -61,8 +61,8 @@ func (s *Service) CheckCode(ctx context.Context, area, acct, guess string) error
 	if guess == "" {
 		return shared.Invalid("code", "code is required")
 	}
-	return s.doKeeping(ctx, func(ctx context.Context, keep func(error) error) error {
-		return keep(s.verifyCode(ctx, id, guess, false))
+	return s.withCommittedFailure(ctx, func(ctx context.Context, failAfterCommit func(error) error) error {
+		return failAfterCommit(s.verifyCode(ctx, id, guess, false))
 	})
 }
 

@@ -27,7 +27,7 @@ type Endpoints struct {
 // MakeEndpoints wires every endpoint to s; the personal ones and
 // destroy_token require a valid access token.
 func MakeEndpoints(s *Service) Endpoints {
-	user := auth.Require(s, false)
+	user := auth.RequireUser(s)
 	return Endpoints{
 		SendCode:   kit.Open(MakeSendCodeEndpoint(s)),
 		CheckCode:  kit.Open(MakeCheckCodeEndpoint(s)),

@@ -76,14 +76,14 @@ func (s *Service) checkPassword(ctx context.Context, area, acct, password string
 	}
 	match := s.Hasher.Compare(a.PasswordHash, password)
 	var signedIn account.Account
-	err = s.doKeeping(ctx, func(ctx context.Context, keep func(error) error) error {
+	err = s.withCommittedFailure(ctx, func(ctx context.Context, failAfterCommit func(error) error) error {
 		a, err := s.Accounts.ByID(ctx, a.ID)
 		if err != nil {
 			return err
 		}
 		now := s.Clock.Now()
 		if a.Locked(now) {
-			return keep(lockedError(a))
+			return failAfterCommit(lockedError(a))
 		}
 		if !match {
 			locked := a.LoginFailed(s.policy.Lock, now)
@@ -94,9 +94,9 @@ func (s *Service) checkPassword(ctx context.Context, area, acct, password string
 				if err := s.Outbox.Append(ctx, a.LoginLocked(now)); err != nil {
 					return err
 				}
-				return keep(lockedError(a))
+				return failAfterCommit(lockedError(a))
 			}
-			return keep(account.ErrWrongPassword)
+			return failAfterCommit(account.ErrWrongPassword)
 		}
 		if a.FailedLogins > 0 || !a.LockedUntil.IsZero() {
 			a.LoginSucceeded(now)
@@ -125,17 +125,17 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (account.Pair, er
 		return account.Pair{}, shared.Invalid("refresh_token", "refresh_token is required")
 	}
 	var pair account.Pair
-	err := s.doKeeping(ctx, func(ctx context.Context, keep func(error) error) error {
+	err := s.withCommittedFailure(ctx, func(ctx context.Context, failAfterCommit func(error) error) error {
 		t, err := s.Tokens.ByHash(ctx, account.HashToken(refresh))
 		if errors.Is(err, shared.ErrNotFound) || (err == nil && t.Kind != account.RefreshToken) {
-			return keep(shared.ErrUnauthenticated.WithMessage("invalid refresh token"))
+			return failAfterCommit(shared.ErrUnauthenticated.WithMessage("invalid refresh token"))
 		}
 		if err != nil {
 			return err
 		}
 		now := s.Clock.Now()
 		if !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
-			return keep(shared.ErrUnauthenticated.WithMessage("refresh token has expired or was revoked; sign in again"))
+			return failAfterCommit(shared.ErrUnauthenticated.WithMessage("refresh token has expired or was revoked; sign in again"))
 		}
 		won, err := s.Tokens.MarkUsed(ctx, t.Hash, now)
 		if err != nil {
@@ -145,7 +145,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (account.Pair, er
 			if err := s.Tokens.RevokeFamily(ctx, t.Family, now); err != nil {
 				return err
 			}
-			return keep(shared.ErrUnauthenticated.WithMessage("refresh token was already used; every token of this sign-in is now revoked"))
+			return failAfterCommit(shared.ErrUnauthenticated.WithMessage("refresh token was already used; every token of this sign-in is now revoked"))
 		}
 		pair, err = s.issue(ctx, t.AccountID, t.Family, now)
 		return err

@@ -32,9 +32,9 @@ func (s *Service) Register(ctx context.Context, area, acct, code, password strin
 		return account.Pair{}, err
 	}
 	var pair account.Pair
-	err = s.doKeeping(ctx, func(ctx context.Context, keep func(error) error) error {
+	err = s.withCommittedFailure(ctx, func(ctx context.Context, failAfterCommit func(error) error) error {
 		if err := s.verifyCode(ctx, id, code, true); err != nil {
-			return keep(err)
+			return failAfterCommit(err)
 		}
 		now := s.Clock.Now()
 		a := account.New(id, account.RoleUser, hash, s.Random.Token(40), now)

@@ -58,24 +58,20 @@ func NewService(d Deps, p Policy) *Service {
 
 var _ auth.Authenticator = (*Service)(nil)
 
-// deferredErr lets a transaction commit what it wrote (a counted wrong
-// guess, a revoked token family) and still report a business error.
-type deferredErr struct{ err error }
-
-func (d *deferredErr) Error() string { return d.err.Error() }
-
-// doKeeping runs fn in a unit of work; when fn returns keep(err) the
-// transaction commits and err is returned.
-func (s *Service) doKeeping(ctx context.Context, fn func(ctx context.Context, keep func(error) error) error) error {
-	var kept error
+// withCommittedFailure runs fn in a unit of work. When fn returns
+// failAfterCommit(err), what fn wrote (a counted wrong guess, a revoked token
+// family) is committed all the same and err is returned after the commit;
+// any other error rolls the work back.
+func (s *Service) withCommittedFailure(ctx context.Context, fn func(ctx context.Context, failAfterCommit func(error) error) error) error {
+	var failure error
 	err := s.UoW.Do(ctx, func(ctx context.Context) error {
-		kept = nil
-		return fn(ctx, func(e error) error { kept = e; return nil })
+		failure = nil // the unit of work may run fn again
+		return fn(ctx, func(e error) error { failure = e; return nil })
 	})
 	if err != nil {
 		return err
 	}
-	return kept
+	return failure
 }
 
 // Authenticate resolves an access token. It is a hash lookup, never a

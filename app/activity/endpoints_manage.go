@@ -59,7 +59,7 @@ type Manage struct {
 // MakeManage wires the manager endpoints behind the account module's
 // authenticator, manager role required.
 func MakeManage(s *Service, accounts auth.Authenticator) Manage {
-	mgr := auth.Require(accounts, true)
+	mgr := auth.RequireManager(accounts)
 	return Manage{
 		CreateOrg: mgr(unary(func(ctx context.Context, r NameRequest) (any, error) { return s.CreateOrg(ctx, r.Name) })),
 		ListOrgs: mgr(unary(func(ctx context.Context, p kit.Page) (any, error) {

@@ -72,11 +72,36 @@ func ParseAuthorization(h string) string {
 	return h
 }
 
-// Require returns endpoint middleware that authenticates the request's token
-// and, when managerOnly, insists on the manager role; only then does it
-// answer a request the transport could not decode (kit.BadInput). Failures
-// are returned as errors for the transport's error encoder.
+// RequireUser returns endpoint middleware that authenticates the request's
+// token: any signed-in account passes; only then does it answer a request
+// the transport could not decode (kit.BadInput). Failures are returned as
+// errors for the transport's error encoder.
+func RequireUser(a Authenticator) endpoint.Middleware {
+	return require(a, func(Principal) error { return nil })
+}
+
+// RequireManager is RequireUser that also insists on the manager role.
+func RequireManager(a Authenticator) endpoint.Middleware {
+	return require(a, func(p Principal) error {
+		if !p.IsManager() {
+			return ErrNotManager
+		}
+		return nil
+	})
+}
+
+// Require is RequireManager when managerOnly, else RequireUser.
 func Require(a Authenticator, managerOnly bool) endpoint.Middleware {
+	if managerOnly {
+		return RequireManager(a)
+	}
+	return RequireUser(a)
+}
+
+// require authenticates the request's token, checks the principal with
+// allowed, then the request's input, and stores the principal in the
+// context for the endpoint.
+func require(a Authenticator, allowed func(Principal) error) endpoint.Middleware {
 	return func(next endpoint.Endpoint) endpoint.Endpoint {
 		return func(ctx context.Context, req any) (any, error) {
 			tok := TokenFrom(ctx)
@@ -87,8 +112,8 @@ func Require(a Authenticator, managerOnly bool) endpoint.Middleware {
 			if err != nil {
 				return nil, err
 			}
-			if managerOnly && !p.IsManager() {
-				return nil, ErrNotManager
+			if err := allowed(p); err != nil {
+				return nil, err
 			}
 			if err := kit.InputError(req); err != nil {
 				return nil, err
@@ -98,8 +123,8 @@ func Require(a Authenticator, managerOnly bool) endpoint.Middleware {
 	}
 }
 
-// Caller returns the principal the Require middleware stored; use cases
-// behind Require can rely on it.
+// Caller returns the principal RequireUser or RequireManager stored; use
+// cases behind them can rely on it.
 func Caller(ctx context.Context) (Principal, error) {
 	p, ok := From(ctx)
 	if !ok {

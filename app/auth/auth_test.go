@@ -59,7 +59,11 @@ func TestRequire(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ep := Require(ts, tc.managerOnly)(next)
+			require := RequireUser
+			if tc.managerOnly {
+				require = RequireManager
+			}
+			ep := require(ts)(next)
 			ctx := context.Background()
 			if tc.token != "" {
 				ctx = WithToken(ctx, tc.token)

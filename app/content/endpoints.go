@@ -35,7 +35,7 @@ type Endpoints struct {
 // MakeEndpoints wires every endpoint to s behind a: the users' endpoints
 // need a valid token, the managers' the manager role.
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
-	user, manager := auth.Require(a, false), auth.Require(a, true)
+	user, manager := auth.RequireUser(a), auth.RequireManager(a)
 	return Endpoints{
 		FAQs:           user(listEndpoint(s.FAQs)),
 		FAQ:            user(MakeFAQEndpoint(s)),

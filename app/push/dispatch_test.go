@@ -3,7 +3,6 @@ package push
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,7 +36,6 @@ func (o *fakeOutbox) Append(ctx context.Context, es ...shared.Event) error {
 
 // memory is an in-memory implementation of the push repositories.
 type memory struct {
-	mu         sync.Mutex
 	devices    []push.Device
 	pushes     map[int64]*push.Push
 	deliveries []push.Delivery

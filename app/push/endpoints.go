@@ -29,7 +29,7 @@ type Endpoints struct {
 // MakeEndpoints wires every endpoint to s behind a, the authenticator: the
 // users' endpoints need a valid token, the managers' the manager role.
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
-	user, manager := auth.Require(a, false), auth.Require(a, true)
+	user, manager := auth.RequireUser(a), auth.RequireManager(a)
 	return Endpoints{
 		Bind:       user(MakeBindEndpoint(s)),
 		Switch:     user(MakeSwitchEndpoint(s)),

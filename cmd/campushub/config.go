@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -249,10 +250,8 @@ func describeParseErrors(err error, vars map[string]string) []string {
 func (c Config) validate() []string {
 	var p []string
 	oneOf := func(name, v string, allowed ...string) {
-		for _, a := range allowed {
-			if v == a {
-				return
-			}
+		if slices.Contains(allowed, v) {
+			return
 		}
 		p = append(p, fmt.Sprintf("%s: %q is not one of %s", name, v, strings.Join(allowed, ", ")))
 	}

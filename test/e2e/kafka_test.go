@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -32,9 +31,7 @@ type kafkaEvent struct {
 func startKafkaService(t *testing.T) (s *service, brokers []string, source string) {
 	t.Helper()
 	brokers = testenv.KafkaBrokers(t)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	source = "/campushub/e2e-" + hex.EncodeToString(b)
+	source = "/campushub/e2e-" + rand.Text()
 	s = startService(t, map[string]string{
 		"EVENTS_BROKER":        "kafka",
 		"KAFKA_BROKERS":        strings.Join(brokers, ","),

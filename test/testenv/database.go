@@ -4,10 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,11 +68,8 @@ func (s *server) get(t testing.TB, find func() (admin, skip string, err error)) 
 
 // uniqueName returns a database name no other test uses.
 func uniqueName() string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return "campushub_test_" + hex.EncodeToString(b)
+	// Lower case: PostgreSQL folds unquoted identifiers.
+	return "campushub_test_" + strings.ToLower(rand.Text())
 }
 
 // withDatabase returns rawURL with its path replaced by the database name.

@@ -3,7 +3,6 @@ package kafka_test
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
@@ -70,9 +69,7 @@ func createTopics(t *testing.T, addrs []string, partitions int, topics ...string
 // unique returns prefix with a random suffix, for topics and groups no other
 // test uses.
 func unique(prefix string) string {
-	b := make([]byte, 5)
-	_, _ = rand.Read(b)
-	return prefix + "." + hex.EncodeToString(b)
+	return prefix + "." + rand.Text()
 }
 
 // consume reads n messages from topics as a member of a fresh consumer group.

@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,8 +88,4 @@ func tailEvent(m kafkago.Message) TailEvent {
 	return e
 }
 
-func randomSuffix() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func randomSuffix() string { return rand.Text() }

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
@@ -32,7 +33,7 @@ func readFields(r *http.Request, allowed ...string) (Fields, error) {
 		return nil, err
 	}
 	for k := range f {
-		if k != "access_token" && k != "access_type" && !contains(allowed, k) {
+		if k != "access_token" && k != "access_type" && !slices.Contains(allowed, k) {
 			return nil, shared.Invalid(k, "unknown field %q", k)
 		}
 	}
@@ -78,15 +79,6 @@ func parseFields(contentType string, body []byte) (Fields, error) {
 type errBody struct{ err error }
 
 func (e errBody) Read([]byte) (int, error) { return 0, e.err }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 func decodeLooseJSON(body []byte, f Fields) error {
 	raw := map[string]any{}

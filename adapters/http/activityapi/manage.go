@@ -62,7 +62,7 @@ func decodeIssue(ctx context.Context, r *http.Request) (any, error) {
 	var b struct {
 		Label string `json:"label"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, true); err != nil {
+	if err := httpkit.DecodeOptionalJSON(r, &b); err != nil {
 		return nil, err
 	}
 	t := req.(appactivity.TokenRequest)

@@ -121,7 +121,7 @@ func (s *Server) decodeDraft(_ context.Context, r *http.Request) (any, error) {
 		}
 	}
 	var b draftBody
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	d := activity.Draft{Name: b.Name, Kind: b.Kind, Background: b.Background, Logo: b.Logo, Music: b.Music, CollectInfo: b.CollectInfo}
@@ -175,7 +175,7 @@ func decodeDraw(_ context.Context, r *http.Request) (any, error) {
 	var b struct {
 		Count *int `json:"count"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	if b.Count == nil {
@@ -188,7 +188,7 @@ func decodeName(_ context.Context, r *http.Request) (any, error) {
 	var b struct {
 		Name string `json:"name"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	return appactivity.NameRequest{Name: b.Name}, nil
@@ -202,7 +202,7 @@ func decodeUsers(_ context.Context, r *http.Request) (any, error) {
 	var b struct {
 		MemberIDs []string `json:"member_ids"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	return appactivity.UsersRequest{ID: id, MemberIDs: b.MemberIDs}, nil

@@ -3,6 +3,7 @@ package appapi
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -42,7 +43,7 @@ type accountBody struct {
 // reported as unknown rather than silently ignored.
 func decodeAccountBody(r *http.Request, allowed ...string) (accountBody, error) {
 	var b accountBody
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return b, err
 	}
 	if err := httpkit.Required("account", b.Account); err != nil {
@@ -52,10 +53,10 @@ func decodeAccountBody(r *http.Request, allowed ...string) (accountBody, error) 
 		return b, err
 	}
 	for field, v := range map[string]string{"code": b.Code, "password": b.Password} {
-		if !contains(allowed, field) && v != "" {
+		if !slices.Contains(allowed, field) && v != "" {
 			return b, unknownField(field)
 		}
-		if contains(allowed, field) {
+		if slices.Contains(allowed, field) {
 			if err := httpkit.Required(field, v); err != nil {
 				return b, err
 			}
@@ -65,15 +66,6 @@ func decodeAccountBody(r *http.Request, allowed ...string) (accountBody, error) 
 		return b, err
 	}
 	return b, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func decodeSendCode(_ context.Context, r *http.Request) (any, error) {
@@ -100,7 +92,7 @@ func decodeRefresh(_ context.Context, r *http.Request) (any, error) {
 	var b struct {
 		RefreshToken string `json:"refresh_token"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	if err := httpkit.Required("refresh_token", b.RefreshToken); err != nil {
@@ -114,7 +106,7 @@ func decodeRefresh(_ context.Context, r *http.Request) (any, error) {
 
 func decodeDestroy(_ context.Context, r *http.Request) (any, error) {
 	var b struct{}
-	return appaccount.DestroyRequest{}, httpkit.DecodeJSON(r, &b, true)
+	return appaccount.DestroyRequest{}, httpkit.DecodeOptionalJSON(r, &b)
 }
 
 func decodeUpdateInfo(_ context.Context, r *http.Request) (any, error) {
@@ -125,7 +117,7 @@ func decodeUpdateInfo(_ context.Context, r *http.Request) (any, error) {
 		Birthday *string `json:"birthday"`
 		Address  *string `json:"address"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	return appaccount.UpdateInfoRequest{Change: account.ProfileChange{

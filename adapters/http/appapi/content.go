@@ -48,7 +48,7 @@ func decodeCreateFeedback(_ context.Context, r *http.Request) (any, error) {
 		CategoryID   *int64 `json:"feedback_category_id"`
 		ContactPhone string `json:"contact_phone"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	in := appcontent.FeedbackInput{Content: b.Content, ContactPhone: b.ContactPhone}

@@ -52,7 +52,7 @@ func decodeSaveFAQ(withID bool) func(context.Context, *http.Request) (any, error
 			Category     string `json:"category"`
 			ExternalLink string `json:"external_link"`
 		}
-		if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+		if err := httpkit.DecodeJSON(r, &b); err != nil {
 			return nil, err
 		}
 		return appcontent.SaveFAQRequest{ID: id, Input: content.FAQInput{
@@ -71,7 +71,7 @@ func decodeSaveCategory(withID bool) func(context.Context, *http.Request) (any, 
 			Name        string `json:"name"`
 			Description string `json:"description"`
 		}
-		if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+		if err := httpkit.DecodeJSON(r, &b); err != nil {
 			return nil, err
 		}
 		return appcontent.SaveCategoryRequest{ID: id, Name: b.Name, Description: b.Description}, nil
@@ -124,7 +124,7 @@ func decodeReply(_ context.Context, r *http.Request) (any, error) {
 		Content string `json:"reply_content"`
 		Status  *int   `json:"feedback_status"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	in := appcontent.ReplyInput{Content: b.Content}

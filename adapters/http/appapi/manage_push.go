@@ -34,7 +34,7 @@ func decodeSendPush(_ context.Context, r *http.Request) (any, error) {
 		Scope   *int    `json:"push_scope"`
 		UserIDs []int64 `json:"user_ids"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	if b.Scope == nil {

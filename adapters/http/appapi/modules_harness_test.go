@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -269,19 +270,10 @@ func hasShape(tb testing.TB, what string, got json.RawMessage, seed string, extr
 		}
 	}
 	for k := range g {
-		if _, ok := w[k]; !ok && !contains(extra, k) {
+		if _, ok := w[k]; !ok && !slices.Contains(extra, k) {
 			tb.Errorf("%s: field %q is not in the seed", what, k)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // page is the seed's pagination envelope.

@@ -38,7 +38,7 @@ func decodeBind(_ context.Context, r *http.Request) (any, error) {
 		ClientID   string `json:"client_id"`
 		ClientType string `json:"client_type"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	if err := httpkit.Required("client_type", b.ClientType); err != nil {
@@ -65,7 +65,7 @@ func decodeSetSwitch(_ context.Context, r *http.Request) (any, error) {
 	var b struct {
 		Switch *bool `json:"switch"`
 	}
-	if err := httpkit.DecodeJSON(r, &b, false); err != nil {
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
 	if b.Switch == nil {
@@ -86,7 +86,7 @@ func decodePushID(_ context.Context, r *http.Request) (any, error) {
 
 func decodeClearLog(_ context.Context, r *http.Request) (any, error) {
 	var b struct{}
-	return apppush.ClearLogRequest{}, httpkit.DecodeJSON(r, &b, true)
+	return apppush.ClearLogRequest{}, httpkit.DecodeOptionalJSON(r, &b)
 }
 
 // decodeCount reads push_ids in any of the spellings clients use:

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -19,9 +18,19 @@ func asError(err error, target **shared.Error) bool { return errors.As(err, targ
 
 // DecodeJSON reads the request body into dst strictly: one JSON object, no
 // unknown fields, types as declared. Every failure is a domain error that
-// names the problem (and the field when there is one). An empty body is an
-// empty object when allowEmpty, else an error.
-func DecodeJSON(r *http.Request, dst any, allowEmpty bool) error {
+// names the problem (and the field when there is one); an empty body is one.
+func DecodeJSON(r *http.Request, dst any) error {
+	return decodeJSON(r, dst, shared.Invalid("body", "request body is empty; send a JSON object"))
+}
+
+// DecodeOptionalJSON is DecodeJSON for a body the client may leave out: an
+// empty body leaves dst as it is.
+func DecodeOptionalJSON(r *http.Request, dst any) error {
+	return decodeJSON(r, dst, nil)
+}
+
+// decodeJSON is DecodeJSON answering an empty body with whenEmpty.
+func decodeJSON(r *http.Request, dst any, whenEmpty error) error {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -31,10 +40,7 @@ func DecodeJSON(r *http.Request, dst any, allowEmpty bool) error {
 		return shared.Invalid("body", "could not read request body")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		if allowEmpty {
-			return nil
-		}
-		return shared.Invalid("body", "request body is empty; send a JSON object")
+		return whenEmpty
 	}
 	if bytes.Contains(body, []byte(`\u0000`)) {
 		return nulError(body)
@@ -198,9 +204,9 @@ func RenderPage[S, D any](p kit.Page, total int64, items []S, render func(S) D) 
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		fmt.Fprint(io.Discard, err)
-	}
+	// The status is on its way: an encoding error can only mean the client
+	// has gone, and there is nobody left to tell.
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // refuseNull refuses a JSON null anywhere in body, naming the top-level

@@ -47,7 +47,11 @@ func TestDecodeJSON(t *testing.T) {
 				r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, tc.limit)
 			}
 			var dst sample
-			err := DecodeJSON(r, &dst, tc.allowEmpty)
+			decode := DecodeJSON
+			if tc.allowEmpty {
+				decode = DecodeOptionalJSON
+			}
+			err := decode(r, &dst)
 			if tc.field == "" && tc.code == "" {
 				if err != nil {
 					t.Fatalf("want success, got %v", err)
@@ -177,7 +181,7 @@ func TestDecodeJSONRefusesNull(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var dst map[string]any
 			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
-			err := DecodeJSON(r, &dst, false)
+			err := DecodeJSON(r, &dst)
 			e, ok := AsError(err)
 			if !ok || e.Field != tc.field || !strings.Contains(e.Error(), "null") {
 				t.Fatalf("DecodeJSON(%s) = %v, want a null refusal naming %s", tc.body, err, tc.field)
@@ -186,7 +190,7 @@ func TestDecodeJSONRefusesNull(t *testing.T) {
 	}
 	var dst map[string]any
 	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"a":"null","b":["nullable"]}`))
-	if err := DecodeJSON(r, &dst, false); err != nil {
+	if err := DecodeJSON(r, &dst); err != nil {
 		t.Fatalf("the text null inside strings was refused: %v", err)
 	}
 }

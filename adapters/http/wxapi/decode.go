@@ -35,7 +35,7 @@ func readBody(r *http.Request) ([]byte, error) {
 func decodeJSON(r *http.Request, body []byte, dst any) error {
 	clone := r.Clone(r.Context())
 	clone.Body = io.NopCloser(bytes.NewReader(body))
-	return asFormat(httpkit.DecodeJSON(clone, dst, false))
+	return asFormat(httpkit.DecodeJSON(clone, dst))
 }
 
 // asFormat turns a decoding error into ErrFormat, keeping its field and

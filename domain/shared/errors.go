@@ -3,6 +3,8 @@ package shared
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"unicode/utf8"
 )
 
 // Kind classifies a domain error. Transports map a kind to a status and a
@@ -53,6 +55,7 @@ func (e *Error) Is(target error) bool {
 // WithMessage returns a copy of e with another message.
 func (e *Error) WithMessage(format string, args ...any) *Error {
 	c := *e
+	clipArgs(args)
 	c.Message = fmt.Sprintf(format, args...)
 	return &c
 }
@@ -64,7 +67,8 @@ func NewError(kind Kind, code, message string) *Error {
 
 // Invalid reports a rule broken by one input field.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Kind: KindInvalid, Code: "invalid", Field: field, Message: fmt.Sprintf(format, args...)}
+	clipArgs(args)
+	return &Error{Kind: KindInvalid, Code: "invalid", Field: clip(field), Message: fmt.Sprintf(format, args...)}
 }
 
 // NotFound reports a missing entity.
@@ -74,11 +78,13 @@ func NotFound(what string) *Error {
 
 // Forbidden reports an action the caller may not take.
 func Forbidden(format string, args ...any) *Error {
+	clipArgs(args)
 	return &Error{Kind: KindForbidden, Code: "forbidden", Message: fmt.Sprintf(format, args...)}
 }
 
 // Conflict reports a collision with existing state.
 func Conflict(code, format string, args ...any) *Error {
+	clipArgs(args)
 	return &Error{Kind: KindConflict, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -110,4 +116,38 @@ func NotFoundAs(err error, as *Error) error {
 		return as
 	}
 	return err
+}
+
+// maxEcho bounds, in bytes of its quoted form, each piece of input a
+// message quotes: a message names the problem; it does not echo a request
+// back, however long.
+const maxEcho = 96
+
+// clipArgs clips each string argument of a message to maxEcho, in place.
+func clipArgs(args []any) {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = clip(s)
+		}
+	}
+}
+
+// clip cuts s to the runes whose quoted form fits maxEcho bytes and marks
+// the cut with "…".
+func clip(s string) string {
+	if len(s) <= maxEcho/4 {
+		return s
+	}
+	n := 0
+	for i, r := range s {
+		w := len(strconv.QuoteRune(r)) - 2
+		if r == utf8.RuneError {
+			w = len(`\xff`)
+		}
+		if n+w > maxEcho {
+			return s[:i] + "…"
+		}
+		n += w
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package shared
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,5 +44,28 @@ func TestNewEvent(t *testing.T) {
 	}
 	if e.OccurredAt.Location() != time.UTC || !e.OccurredAt.Equal(at) || e.Payload == nil {
 		t.Fatalf("event time %v payload %v", e.OccurredAt, e.Payload)
+	}
+}
+
+func TestMessagesQuoteInputBounded(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	cases := []struct {
+		name string
+		err  *Error
+	}{
+		{"invalid", Invalid(long, "%s must be a number, got %q", "page_no", long)},
+		{"with message", ErrNotFound.WithMessage("path %s does not exist", long)},
+		{"forbidden", Forbidden("%s", strings.Repeat("\xff", 1<<16))},
+		{"conflict", Conflict("c", "%q", strings.Repeat("\U0010ffff", 1<<16))},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if n := len(tc.err.Error()); n > 512 || !strings.Contains(tc.err.Error(), "…") {
+				t.Fatalf("a message of %d bytes quoting a long input: %.100s", n, tc.err.Error())
+			}
+		})
+	}
+	if e := Invalid("page_no", "got %q", "12x"); e.Error() != `page_no: got "12x"` {
+		t.Fatalf("a short input must be quoted whole: %s", e)
 	}
 }

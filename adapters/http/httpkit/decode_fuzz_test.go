@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,10 +17,10 @@ import (
 type fuzzBody struct {
 	Name   string   `json:"name"`
 	Count  int      `json:"count"`
-	ID     *int64   `json:"id"`
-	On     *bool    `json:"on"`
-	IDs    []int64  `json:"ids"`
-	Tags   []string `json:"tags"`
+	ID     *int64   `json:"id,omitempty"`
+	On     *bool    `json:"on,omitempty"`
+	IDs    []int64  `json:"ids,omitempty"`
+	Tags   []string `json:"tags,omitempty"`
 	Nested struct {
 		X float64 `json:"x"`
 	} `json:"nested"`
@@ -67,8 +66,8 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err := httpkit.DecodeJSON(httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(again))), &back); err != nil {
 			t.Fatalf("accepted %q, re-encoded as %s, refused: %v", body, again, err)
 		}
-		if !reflect.DeepEqual(got, back) {
-			t.Fatalf("accepted %q as %+v, round trip gives %+v", body, got, back)
+		if twice, _ := json.Marshal(back); string(twice) != string(again) {
+			t.Fatalf("accepted %q as %s, round trip gives %s", body, again, twice)
 		}
 	})
 }

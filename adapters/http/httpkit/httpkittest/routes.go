@@ -17,6 +17,7 @@ import (
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/app/kit"
 )
 
 // Decoded records the request an endpoint was handed, so a route's
@@ -31,8 +32,13 @@ type Decoded struct {
 // errStub is what a stub endpoint answers; tests look at Decoded instead.
 var errStub = errors.New("httpkittest: stub endpoint")
 
-// Endpoint records the request and fails with a transport error.
+// Endpoint answers a request the transport could not decode with its
+// error, as every endpoint does once its guards pass (kit.BadInput);
+// any other request it records, failing with a transport error.
 func (d *Decoded) Endpoint(_ context.Context, req any) (any, error) {
+	if err := kit.InputError(req); err != nil {
+		return nil, err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.req, d.hit = req, true

@@ -66,7 +66,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err := httpkit.DecodeJSON(httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(again))), &back); err != nil {
 			t.Fatalf("accepted %q, re-encoded as %s, refused: %v", body, again, err)
 		}
-		if twice, _ := json.Marshal(back); string(twice) != string(again) {
+		if twice := withoutNulls(t, mustMarshal(t, back)); string(twice) != string(again) {
 			t.Fatalf("accepted %q as %s, round trip gives %s", body, again, twice)
 		}
 	})
@@ -146,4 +146,13 @@ func FuzzParseID(f *testing.F) {
 			t.Fatalf("ParseID(%q) = %d, but its decimal form reads as %d, %v", v, id, back, err)
 		}
 	})
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -8,7 +8,7 @@ ROOT="${SERVICES_ROOT:-$REPO/.services}"
 HERE="$REPO/test/services"
 
 status=0
-for entry in kafka:"$HERE/kafka/kafka.sh" mariadb:"$HERE/mariadb.sh" postgres:"$HERE/postgres.sh"; do
+for entry in nats:"$HERE/nats.sh" kafka:"$HERE/kafka/kafka.sh" mariadb:"$HERE/mariadb.sh" postgres:"$HERE/postgres.sh"; do
 	name="${entry%%:*}"
 	script="${entry#*:}"
 	[ -f "$script" ] || continue

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts every service the integration suites use, without Docker:
-# PostgreSQL, MariaDB and, when its script is present, Apache Kafka. The
+# PostgreSQL, MariaDB, a NATS server and, when its script is present, Apache
+# Kafka. The
 # CAMPUSHUB_TEST_* variables they print are written to $SERVICES_ROOT/env
 # (default <repo>/.services/env), so that
 #
@@ -9,8 +10,8 @@
 # runs the suites against them. `make services-down` stops them again.
 #
 # Services installed from Debian packages start one after another (apt
-# takes one lock); the others (Kafka fetches its jars with Maven) start at
-# the same time beside them.
+# takes one lock); the others (Kafka fetches its jars with Maven, NATS is
+# built with the Go toolchain) start at the same time beside them.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,7 +22,7 @@ ENV_FILE="$ROOT/env"
 # Each entry is name:script. apt_services install Debian packages when
 # missing; side_services do not and start in parallel with them.
 apt_services=(postgres:"$HERE/postgres.sh" mariadb:"$HERE/mariadb.sh")
-side_services=()
+side_services=(nats:"$HERE/nats.sh")
 if [ -f "$HERE/kafka/kafka.sh" ]; then
 	side_services+=(kafka:"$HERE/kafka/kafka.sh")
 else

@@ -117,7 +117,14 @@ func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, err
 		if cfg.EventsBroker == "nats" {
 			describe = strings.Join(cfg.NATSURLs, ",")
 		}
-		return &broker{pub: nb.pub, ready: nb.pub.Ready, describe: describe, close: func() { nb.close(log) }}, nil
+		// The probe is a JetStream API round trip on the publisher's
+		// connection: it asks the servers, and says whether the stream is there.
+		health := events.NewBrokerHealth(nb.pub.Ready, events.HealthConfig{Logger: log})
+		return &broker{
+			pub: nb.pub, report: health.Report, describe: describe,
+			workers: []func(context.Context){health.Run},
+			close:   func() { nb.close(log) },
+		}, nil
 	default:
 		return nil, fmt.Errorf("EVENTS_BROKER=%s publishes nothing", cfg.EventsBroker)
 	}

@@ -84,9 +84,9 @@ type Publisher struct {
 
 var _ ports.Publisher = (*Publisher)(nil)
 
-// NewPublisher connects to the servers in the background and returns at
-// once; the stream is created or checked on the first Publish that reaches
-// a server.
+// NewPublisher connects to the servers and returns without waiting for
+// them: when they answer at once the stream is created (or checked) before
+// it returns, otherwise in the background as soon as they answer.
 func NewPublisher(cfg Config) (*Publisher, error) {
 	cfg.setDefaults()
 	if err := cfg.Stream.Validate(); err != nil {
@@ -114,6 +114,14 @@ func NewPublisher(cfg Config) (*Publisher, error) {
 		return nil, fmt.Errorf("nats: %w", err)
 	}
 	p.nc, p.js = nc, js
+	if nc.IsConnected() {
+		// A server that answers at once (always the embedded one) gets
+		// its stream before the service reports on it; keepStream retries
+		// otherwise.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = p.ensureStream(ctx)
+		cancel()
+	}
 	go p.keepStream()
 	return p, nil
 }

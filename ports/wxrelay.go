@@ -79,7 +79,20 @@ type WXDeliveries interface {
 	SaveAll(ctx context.Context, owner string, ds []wxrelay.Delivery) ([]int64, error)
 	// Update writes d regardless of leases (replays).
 	Update(ctx context.Context, d wxrelay.Delivery) error
+	// AddAttempts inserts finished attempts.
 	AddAttempts(ctx context.Context, as []wxrelay.Attempt) error
+	// OpenAttempts records attempts about to be made — before their
+	// requests leave — with no outcome yet, and sets their IDs.
+	OpenAttempts(ctx context.Context, as []wxrelay.Attempt) error
+	// CloseAttempts writes the outcomes of opened attempts, by ID.
+	CloseAttempts(ctx context.Context, as []wxrelay.Attempt) error
+	// CloseUnknown closes the attempts of deliveryIDs that were opened
+	// and never closed (their process stopped) with reason as their
+	// error, counts each in its delivery's attempts, and returns how many
+	// it closed per delivery.
+	CloseUnknown(ctx context.Context, deliveryIDs []int64, reason string) (map[int64]int, error)
+	// Renew extends owner's leases on ids until until.
+	Renew(ctx context.Context, owner string, ids []int64, until time.Time) error
 	// AbandonPending fails every pending delivery of a project, leased or
 	// not (an attempt in flight then loses its lease, so its outcome is not
 	// written over the abandonment), and returns them as abandoned.

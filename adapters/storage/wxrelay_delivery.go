@@ -37,6 +37,7 @@ type wxAttemptRow struct {
 	LatencyMS     int64     `bun:"latency_ms,notnull"`
 	Error         string    `bun:"error,notnull,type:text"`
 	Response      string    `bun:"response,notnull,type:text"`
+	State         string    `bun:"state,notnull,default:'done',type:varchar(16)"`
 }
 
 // WXDeliveries is the bun repository of deliveries and their attempts.
@@ -153,7 +154,8 @@ func (r *WXDeliveries) Attempts(ctx context.Context, deliveryID int64) ([]wxrela
 	out := make([]wxrelay.Attempt, len(rows))
 	for i, a := range rows {
 		out[i] = wxrelay.Attempt{ID: a.ID, DeliveryID: a.DeliveryID, ProjectID: a.ProjectID, At: a.At.UTC(),
-			StatusCode: a.StatusCode, Latency: time.Duration(a.LatencyMS) * time.Millisecond, Error: a.Error, Response: a.Response}
+			StatusCode: a.StatusCode, Latency: time.Duration(a.LatencyMS) * time.Millisecond, Error: a.Error, Response: a.Response,
+			InFlight: a.State == attemptSending}
 	}
 	return out, nil
 }
@@ -281,8 +283,7 @@ func (r *WXDeliveries) AddAttempts(ctx context.Context, as []wxrelay.Attempt) er
 	}
 	rows := make([]wxAttemptRow, len(as))
 	for i, a := range as {
-		rows[i] = wxAttemptRow{DeliveryID: a.DeliveryID, ProjectID: a.ProjectID, At: a.At.UTC(), StatusCode: a.StatusCode,
-			LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Response: a.Response}
+		rows[i] = toAttemptRow(a, attemptDone)
 	}
 	_, err := r.db.IDB(ctx).NewInsert().Model(&rows).Exec(ctx)
 	return err

@@ -358,3 +358,62 @@ func TestWXDeliveriesHoldReleaseExpire(t *testing.T) {
 		}
 	})
 }
+
+// TestWXAttemptsOpenCloseUnknown: attempts are recorded before their
+// requests leave, closed with their outcome, and those a stopped process
+// left open are closed as outcome unknown and counted.
+func TestWXAttemptsOpenCloseUnknown(t *testing.T) {
+	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
+		p := wxrelay.Project{URL: "https://o.example.org", Name: "o", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}
+		if err := projects.Create(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		es := []wxrelay.Event{{AppKey: "a", Name: "e", BodyHash: "open1", ReceivedAt: at}, {AppKey: "a", Name: "e", BodyHash: "open2", ReceivedAt: at}}
+		if err := events.CreateAll(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := repo.CreateForProjects(ctx, []int64{es[0].ID, es[1].ID}, at); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := repo.Claim(ctx, "o", at, at.Add(time.Second), 10, nil)
+		if err != nil || len(ds) != 2 {
+			t.Fatalf("Claim = %d, %v", len(ds), err)
+		}
+		as := []wxrelay.Attempt{{DeliveryID: ds[0].ID, ProjectID: p.ID, At: at}, {DeliveryID: ds[1].ID, ProjectID: p.ID, At: at}}
+		if err := repo.OpenAttempts(ctx, as); err != nil || as[0].ID == 0 || as[1].ID == 0 || as[0].ID == as[1].ID {
+			t.Fatalf("OpenAttempts = %+v, %v", as, err)
+		}
+		if got, _ := repo.Attempts(ctx, ds[0].ID); len(got) != 1 || !got[0].InFlight {
+			t.Fatalf("open attempt listed as %+v, want one in flight", got)
+		}
+		done := as[0]
+		done.StatusCode, done.Latency, done.Response = 204, 12*time.Millisecond, "ok"
+		if err := repo.CloseAttempts(ctx, []wxrelay.Attempt{done}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := repo.Attempts(ctx, ds[0].ID); len(got) != 1 || got[0].InFlight || got[0].StatusCode != 204 || got[0].Response != "ok" {
+			t.Fatalf("closed attempt %+v", got)
+		}
+		// The lease is renewed, then runs out; the next claimer closes the
+		// attempt left open as unknown and counts it.
+		if err := repo.Renew(ctx, "o", []int64{ds[1].ID}, at.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := repo.Claim(ctx, "p", at.Add(30*time.Second), at.Add(time.Minute), 10, nil); len(again) != 1 || again[0].ID != ds[0].ID {
+			t.Fatalf("claimed %+v; want only delivery %d, whose lease was not renewed", again, ds[0].ID)
+		}
+		counts, err := repo.CloseUnknown(ctx, []int64{ds[0].ID, ds[1].ID}, wxrelay.OutcomeUnknown)
+		if err != nil || len(counts) != 1 || counts[ds[1].ID] != 1 {
+			t.Fatalf("CloseUnknown = %v, %v; want one for delivery %d", counts, err, ds[1].ID)
+		}
+		got, _ := repo.Attempts(ctx, ds[1].ID)
+		d, _ := repo.ByID(ctx, ds[1].ID)
+		if len(got) != 1 || got[0].InFlight || got[0].Error != wxrelay.OutcomeUnknown || d.Attempts != 1 || d.LastError != wxrelay.OutcomeUnknown {
+			t.Fatalf("after CloseUnknown: attempts %+v, delivery %+v", got, d)
+		}
+		if counts, err := repo.CloseUnknown(ctx, []int64{ds[1].ID}, wxrelay.OutcomeUnknown); err != nil || len(counts) != 0 {
+			t.Fatalf("CloseUnknown twice = %v, %v", counts, err)
+		}
+	})
+}

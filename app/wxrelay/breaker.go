@@ -73,10 +73,15 @@ func (x *Dispatcher) claimProbes(ctx context.Context, probes []wxrelay.Project, 
 	return out
 }
 
-// maintain fails held deliveries older than the hold retention, once per
+// maintain renews the leases this dispatcher holds every third of a
+// lease, and fails held deliveries older than the hold retention once per
 // sweepEvery.
 func (x *Dispatcher) maintain(ctx context.Context) {
 	now := x.svc.Clock.Now()
+	if !now.Before(x.nextRenew) {
+		x.nextRenew = now.Add(x.cfg.Lease() / 3)
+		x.renew(ctx, now.Add(x.cfg.Lease()))
+	}
 	if now.Before(x.nextSweep) {
 		return
 	}

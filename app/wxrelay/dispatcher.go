@@ -22,6 +22,11 @@ type DispatcherConfig struct {
 	PerProject  int
 	// Timeout bounds one attempt.
 	Timeout time.Duration
+	// LeaseFor is how long a claim lasts unless renewed (default 6 s):
+	// the dispatcher renews the leases of the deliveries it holds every
+	// third of it, so after a crash another process takes them over
+	// within LeaseFor.
+	LeaseFor time.Duration
 	// Poll is how often due deliveries are looked for when idle.
 	Poll   time.Duration
 	Policy wxrelay.RetryPolicy
@@ -31,10 +36,18 @@ type DispatcherConfig struct {
 	Location *time.Location
 }
 
-// Lease is how long a claimed delivery stays reserved for its owner: long
-// enough for one attempt and the write of its outcome. After a crash the
-// delivery is claimed again once the lease runs out.
-func (c DispatcherConfig) Lease() time.Duration { return 2*c.Timeout + 5*time.Second }
+// DefaultLease is the lease when none is configured.
+const DefaultLease = 6 * time.Second
+
+// Lease is how long a claimed delivery stays reserved for its owner
+// without a renewal. After a crash it is claimed again once the lease
+// runs out.
+func (c DispatcherConfig) Lease() time.Duration {
+	if c.LeaseFor > 0 {
+		return c.LeaseFor
+	}
+	return DefaultLease
+}
 
 // Observer is told about every attempt, e.g. for metrics; outcome is
 // "succeeded", "retrying" or "failed".
@@ -67,6 +80,11 @@ type Dispatcher struct {
 	// queue holds claimed deliveries waiting for a free slot, so a slot
 	// that frees is filled at once, without waiting for the next claim.
 	queue []queued
+	// starting holds deliveries given a slot whose attempts Run's loop
+	// records before their requests leave; running, the deliveries whose
+	// requests are under way.
+	starting []job
+	running  map[int64]bool
 	// failing counts, per project, failed attempts not yet written.
 	failing map[int64]int
 	// paused holds the projects whose breaker is open, as last read;
@@ -80,6 +98,7 @@ type Dispatcher struct {
 	pausedRead  time.Time
 	pausedStale bool
 	nextSweep   time.Time
+	nextRenew   time.Time
 	failures    failLog
 
 	// payloads caches rendered event bodies; only Run's goroutine uses it.
@@ -92,6 +111,9 @@ type job struct {
 	p       wxrelay.Project
 	found   bool   // the project still exists
 	probe   bool   // the single probe of a paused project
+	// attempt is the attempt recorded before the request leaves; zero
+	// when the delivery ends without one.
+	attempt wxrelay.Attempt
 	body    []byte // the event's payload; nil when the event is gone
 	bodyErr error  // why the payload could not be rendered
 }
@@ -126,7 +148,7 @@ func NewDispatcher(svc *Service, hook ports.WebhookDeliverer, cfg DispatcherConf
 		svc: svc, hook: hook, cfg: cfg, log: log, observer: obs,
 		wake: make(chan struct{}, 1), results: make(chan result, cfg.Concurrency),
 		perProject: map[int64]int{}, failing: map[int64]int{}, payloads: map[int64][]byte{},
-		paused: map[int64]wxrelay.Project{}, probing: map[int64]bool{},
+		paused: map[int64]wxrelay.Project{}, probing: map[int64]bool{}, running: map[int64]bool{},
 	}
 }
 
@@ -154,11 +176,13 @@ func (x *Dispatcher) Run(ctx context.Context) {
 			x.flush(batch)
 		}
 		x.maintain(ctx)
+		launched := x.launch()
 		started, err := x.fill(ctx)
 		if err != nil && ctx.Err() == nil {
 			x.log.Error("wxrelay: claim deliveries", "error", err)
 		}
-		if len(batch) > 0 || (started > 0 && err == nil) {
+		launched += x.launch()
+		if len(batch) > 0 || launched > 0 || (started > 0 && err == nil) {
 			continue
 		}
 		timer.Reset(x.cfg.Poll)
@@ -168,7 +192,10 @@ func (x *Dispatcher) Run(ctx context.Context) {
 		case <-timer.C:
 		}
 	}
+	// Stopping: give back what has not started; let the attempts under
+	// way finish (each within Timeout), keeping their leases that long.
 	x.releaseAll(x.takeQueued())
+	x.renew(context.Background(), x.svc.Clock.Now().Add(x.cfg.Timeout+x.cfg.Lease()))
 	go func() { x.wg.Wait(); close(x.results) }()
 	for r := range x.results {
 		batch = x.drain(append(batch[:0], r))
@@ -222,14 +249,17 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 		return result{d: j.d.Abandon(fmt.Sprintf("render payload: %v", j.bodyErr), now), why: wxrelay.FailedUndeliverable}
 	case j.body == nil:
 		return result{d: j.d.Abandon("event no longer exists", now), why: wxrelay.FailedUndeliverable}
+	case j.d.Attempts >= x.cfg.Policy.MaxAttempts:
+		// Attempts whose outcome was lost used up the run.
+		return result{d: j.d.Abandon(j.d.LastError, now), why: wxrelay.FailedAttempts}
 	}
-	actx, cancel := context.WithTimeout(ctx, x.cfg.Timeout)
-	res := x.hook.Deliver(actx, ports.WebhookRequest{URL: j.p.URL, MessageID: MessageID(j.d.ID), Timestamp: now, Body: j.body, Secret: j.p.Secret})
+	// The attempt finishes even when Run is stopping: it is recorded as
+	// made, so its outcome must be too.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), x.cfg.Timeout)
+	res := x.hook.Deliver(actx, ports.WebhookRequest{URL: j.p.URL, MessageID: MessageID(j.d.ID), Timestamp: j.attempt.At, Body: j.body, Secret: j.p.Secret})
 	cancel()
-	if ctx.Err() != nil {
-		return result{d: j.d, release: true}
-	}
-	a := wxrelay.Attempt{DeliveryID: j.d.ID, ProjectID: j.d.ProjectID, At: now, StatusCode: res.StatusCode, Latency: res.Latency, Response: res.Response}
+	a := j.attempt
+	a.InFlight, a.StatusCode, a.Latency, a.Response = false, res.StatusCode, res.Latency, res.Response
 	switch {
 	case res.Err != nil:
 		a.Error = res.Err.Error()

@@ -504,3 +504,50 @@ func newTestService() (*Service, *memory, *clock) {
 		Config{Apps: map[string]string{"plain": "", "secret": "s"}, DedupWindow: time.Hour})
 	return s, m, c
 }
+
+func (m memDeliveries) OpenAttempts(_ context.Context, as []wxrelay.Attempt) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range as {
+		as[i].ID, as[i].InFlight = m.id(), true
+		m.attempts = append(m.attempts, as[i])
+	}
+	return nil
+}
+
+func (m memDeliveries) CloseAttempts(_ context.Context, as []wxrelay.Attempt) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, a := range as {
+		for i := range m.attempts {
+			if m.attempts[i].ID == a.ID {
+				a.InFlight = false
+				m.attempts[i] = a
+			}
+		}
+	}
+	return nil
+}
+
+func (m memDeliveries) CloseUnknown(_ context.Context, ids []int64, reason string) (map[int64]int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	counts := map[int64]int{}
+	for _, id := range ids {
+		for i := range m.attempts {
+			if a := &m.attempts[i]; a.DeliveryID == id && a.InFlight {
+				a.InFlight, a.Error = false, reason
+				counts[id]++
+			}
+		}
+		if n := counts[id]; n > 0 {
+			d := m.deliveries[id]
+			d.Attempts += n
+			d.LastError = reason
+			m.deliveries[id] = d
+		}
+	}
+	return counts, nil
+}
+
+func (m memDeliveries) Renew(context.Context, string, []int64, time.Time) error { return nil }

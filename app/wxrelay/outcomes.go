@@ -94,8 +94,8 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 			pids[r.d.ProjectID] = true
 		}
 	}
-	if err := x.svc.Deliveries.AddAttempts(ctx, attempts); err != nil {
-		return fmt.Errorf("add attempts: %w", err)
+	if err := x.svc.Deliveries.CloseAttempts(ctx, attempts); err != nil {
+		return fmt.Errorf("write attempt outcomes: %w", err)
 	}
 	projects, err := x.projects(ctx, pids)
 	if err != nil {

@@ -10,9 +10,8 @@ import (
 // queued is a claimed delivery waiting for a slot.
 type queued struct {
 	j job
-	// startBy is the latest start that still ends the attempt (at most
-	// Timeout) well inside the lease; a delivery not started by then is
-	// given back, so no other dispatcher can claim it while it runs.
+	// startBy is the latest start: a delivery that waited a whole lease
+	// (renewed meanwhile) is given back, so claims stay fresh.
 	startBy time.Time
 }
 
@@ -54,6 +53,15 @@ func (x *Dispatcher) fill(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	ds = append(ds, probed...)
+	if err := x.closeUnknown(ctx, ds); err != nil {
+		x.releaseAll(ds)
+		x.mu.Lock()
+		for _, d := range probed {
+			delete(x.probing, d.ProjectID)
+		}
+		x.mu.Unlock()
+		return 0, err
+	}
 	jobs, err := x.load(ctx, ds)
 	if err != nil {
 		x.releaseAll(ds)
@@ -67,7 +75,7 @@ func (x *Dispatcher) fill(ctx context.Context) (int, error) {
 	for i := len(jobs) - len(probed); i < len(jobs); i++ {
 		jobs[i].probe = true
 	}
-	startBy := now.Add(x.cfg.Lease() - x.cfg.Timeout - x.cfg.Timeout/2)
+	startBy := now.Add(x.cfg.Lease())
 	var back []wxrelay.Delivery
 	x.mu.Lock()
 	for _, j := range jobs {
@@ -102,7 +110,7 @@ func (x *Dispatcher) heldPerProject() map[int64]int {
 // waited past their start deadline, or the dispatcher is stopping.
 func (x *Dispatcher) startQueued() []wxrelay.Delivery {
 	now := x.svc.Clock.Now()
-	var start []job
+	var start bool
 	var back []wxrelay.Delivery
 	x.mu.Lock()
 	kept := x.queue[:0]
@@ -119,33 +127,156 @@ func (x *Dispatcher) startQueued() []wxrelay.Delivery {
 		case x.inflight < x.cfg.Concurrency && x.perProject[pid] < x.cfg.PerProject && x.failing[pid] == 0:
 			x.inflight++
 			x.perProject[pid]++
-			start = append(start, q.j)
+			x.starting = append(x.starting, q.j)
+			start = true
 		default:
 			kept = append(kept, q)
 		}
 	}
 	clear(x.queue[len(kept):])
 	x.queue = kept
-	x.wg.Add(len(start))
 	x.mu.Unlock()
-	for _, j := range start {
-		go x.run(j)
+	if start {
+		x.Notify() // Run's loop records their attempts and launches them
 	}
 	return back
 }
+
+// sends reports whether j will make a request (else it ends without one).
+func (x *Dispatcher) sends(j job) bool {
+	return j.found && j.p.Active() && j.bodyErr == nil && j.body != nil && j.d.Attempts < x.cfg.Policy.MaxAttempts
+}
+
+// launch records, in one statement, an attempt for every delivery given a
+// slot — before any of their requests leaves — and starts them. When the
+// attempts cannot be recorded the deliveries are given back. It returns
+// how many it started.
+func (x *Dispatcher) launch() int {
+	x.mu.Lock()
+	js := x.starting
+	x.starting = nil
+	x.mu.Unlock()
+	if len(js) == 0 {
+		return 0
+	}
+	now := x.svc.Clock.Now()
+	var open []wxrelay.Attempt
+	for _, j := range js {
+		if x.sends(j) {
+			open = append(open, wxrelay.Attempt{DeliveryID: j.d.ID, ProjectID: j.d.ProjectID, At: now, InFlight: true})
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err := x.svc.Deliveries.OpenAttempts(ctx, open)
+	cancel()
+	if err != nil {
+		x.log.Error("wxrelay: record attempts", "error", err, "deliveries", len(js))
+		var back []wxrelay.Delivery
+		x.mu.Lock()
+		for _, j := range js {
+			x.free(j.d.ProjectID)
+			if j.probe {
+				delete(x.probing, j.d.ProjectID)
+			}
+			back = append(back, j.d)
+		}
+		x.mu.Unlock()
+		x.releaseAll(back)
+		return 0
+	}
+	byDelivery := make(map[int64]wxrelay.Attempt, len(open))
+	for _, a := range open {
+		byDelivery[a.DeliveryID] = a
+	}
+	x.mu.Lock()
+	for i := range js {
+		js[i].attempt = byDelivery[js[i].d.ID]
+		x.running[js[i].d.ID] = true
+	}
+	x.wg.Add(len(js))
+	x.mu.Unlock()
+	for _, j := range js {
+		go x.run(j)
+	}
+	return len(js)
+}
+
+// free gives back a slot of project pid; x.mu is held.
+func (x *Dispatcher) free(pid int64) {
+	x.inflight--
+	if x.perProject[pid]--; x.perProject[pid] <= 0 {
+		delete(x.perProject, pid)
+	}
+}
+
+// closeUnknown closes the attempts of claimed deliveries that a stopped
+// process recorded and never finished, counting them in ds.
+func (x *Dispatcher) closeUnknown(ctx context.Context, ds []wxrelay.Delivery) error {
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	counts, err := x.svc.Deliveries.CloseUnknown(ctx, ids, wxrelay.OutcomeUnknown)
+	if err != nil {
+		return err
+	}
+	for i, d := range ds {
+		if n := counts[d.ID]; n > 0 {
+			ds[i].Attempts += n
+			ds[i].LastError = wxrelay.OutcomeUnknown
+		}
+	}
+	if len(counts) > 0 {
+		x.log.Warn("wxrelay: attempts of a stopped process closed as outcome unknown", "deliveries", len(counts))
+	}
+	return nil
+}
+
+// renew extends the leases of every delivery this dispatcher holds —
+// queued, starting or under way — until until.
+func (x *Dispatcher) renew(ctx context.Context, until time.Time) {
+	x.mu.Lock()
+	ids := make([]int64, 0, len(x.running)+len(x.queue)+len(x.starting))
+	for id := range x.running {
+		ids = append(ids, id)
+	}
+	for _, q := range x.queue {
+		ids = append(ids, q.j.d.ID)
+	}
+	for _, j := range x.starting {
+		ids = append(ids, j.d.ID)
+	}
+	x.mu.Unlock()
+	for start := 0; start < len(ids); start += abandonBatch {
+		if err := x.svc.Deliveries.Renew(ctx, x.cfg.Owner, ids[start:min(start+abandonBatch, len(ids))], until); err != nil {
+			x.log.Error("wxrelay: renew delivery leases", "error", err, "deliveries", len(ids))
+			return
+		}
+	}
+}
+
+// abandonBatch bounds the ids of one lease renewal.
+const abandonBatch = 1000
 
 // takeQueued empties the queue and returns what it held.
 func (x *Dispatcher) takeQueued() []wxrelay.Delivery {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := make([]wxrelay.Delivery, len(x.queue))
-	for i, q := range x.queue {
-		out[i] = q.j.d
+	out := make([]wxrelay.Delivery, 0, len(x.queue)+len(x.starting))
+	for _, q := range x.queue {
+		out = append(out, q.j.d)
 		if q.j.probe {
 			delete(x.probing, q.j.d.ProjectID)
 		}
 	}
-	x.queue = nil
+	for _, j := range x.starting {
+		out = append(out, j.d)
+		x.free(j.d.ProjectID)
+		if j.probe {
+			delete(x.probing, j.d.ProjectID)
+		}
+	}
+	x.queue, x.starting = nil, nil
 	return out
 }
 
@@ -155,10 +286,8 @@ func (x *Dispatcher) run(j job) {
 	defer x.wg.Done()
 	r := x.attempt(x.ctx, j)
 	x.mu.Lock()
-	x.inflight--
-	if x.perProject[j.d.ProjectID]--; x.perProject[j.d.ProjectID] <= 0 {
-		delete(x.perProject, j.d.ProjectID)
-	}
+	x.free(j.d.ProjectID)
+	delete(x.running, j.d.ID)
 	if r.attempt != nil && !r.attempt.Succeeded() {
 		x.failing[j.d.ProjectID]++ // until flush counts it towards disabling
 	}

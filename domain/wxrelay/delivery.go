@@ -57,10 +57,18 @@ type Attempt struct {
 	Latency    time.Duration
 	Error      string // why it failed, "" on success
 	Response   string // the first bytes of the answer
+	// InFlight: recorded before its request left, outcome not yet known.
+	InFlight bool
 }
 
+// OutcomeUnknown is the error of an attempt whose request may have left
+// but whose outcome was never recorded: the process stopped.
+const OutcomeUnknown = "outcome unknown: the process stopped"
+
 // Succeeded reports whether the attempt got a 2xx answer.
-func (a Attempt) Succeeded() bool { return a.Error == "" && a.StatusCode >= 200 && a.StatusCode < 300 }
+func (a Attempt) Succeeded() bool {
+	return !a.InFlight && a.Error == "" && a.StatusCode >= 200 && a.StatusCode < 300
+}
 
 // RetryPolicy decides when a failed delivery is tried again.
 type RetryPolicy struct {

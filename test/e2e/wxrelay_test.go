@@ -192,6 +192,7 @@ type attemptView struct {
 	StatusCode int    `json:"status_code"`
 	Error      string `json:"error"`
 	Response   string `json:"response"`
+	InFlight   bool   `json:"in_flight"`
 }
 
 func attempts(t *testing.T, base, token string, deliveryID int64) []attemptView {

@@ -49,6 +49,8 @@ type attemptDTO struct {
 	LatencyMS   int64  `json:"latency_ms"`
 	Error       string `json:"error"`
 	Response    string `json:"response"`
+	// InFlight: recorded before the request left; no outcome yet.
+	InFlight bool `json:"in_flight"`
 }
 
 func (s *Server) attempts(resp any) any {
@@ -56,7 +58,7 @@ func (s *Server) attempts(resp any) any {
 	list := make([]attemptDTO, len(as))
 	for i, a := range as {
 		list[i] = attemptDTO{ID: a.ID, AttemptedAt: s.clock.Format(a.At), StatusCode: a.StatusCode,
-			LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Response: a.Response}
+			LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Response: a.Response, InFlight: a.InFlight}
 	}
 	return map[string]any{"total": len(list), "list": list}
 }

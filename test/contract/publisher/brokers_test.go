@@ -158,18 +158,17 @@ func realKafka(t *testing.T, topics []string) *Instance {
 }
 
 // ownKafka is an Apache Kafka broker of the test's own, run by
-// test/services/kafka/kafka.sh in a temporary state directory. It needs
-// what that script needs (Java, the broker jars), so it runs only where the
-// script also runs the shared test broker.
+// test/services/kafka/kafka.sh in a temporary state directory; it needs
+// what that script needs (Java, Maven for the jars).
 func ownKafka(t *testing.T, topics []string) *Instance {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("a Kafka broker of the test's own is skipped in -short mode")
 	}
-	shared := testenv.KafkaBrokers(t)
+	testenv.KafkaBrokers(t) // skips with the usual line when no Kafka is configured
 	script := strings.TrimSuffix(testenv.NATSScript(), "nats.sh") + "kafka/kafka.sh"
-	if out, err := exec.Command("bash", script, "env").Output(); err != nil || !strings.Contains(string(out), strings.Join(shared, ",")) {
-		t.Skip("restarting a real Kafka skipped: the test broker was not started by test/services/kafka/kafka.sh")
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("restarting a real Kafka skipped: a broker of the test's own needs Java (test/services/kafka/kafka.sh)")
 	}
 	run := serviceScript(t, script, "KAFKA_PORT=")
 	env := run(t, "start")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts every service the integration suites use, without Docker:
-# PostgreSQL, MariaDB, a NATS server and, when its script is present, Apache
-# Kafka. The
+# PostgreSQL, MariaDB, a NATS server, Chromium (for the console's browser
+# tests) and, when its script is present, Apache Kafka. The
 # CAMPUSHUB_TEST_* variables they print are written to $SERVICES_ROOT/env
 # (default <repo>/.services/env), so that
 #
@@ -21,7 +21,7 @@ ENV_FILE="$ROOT/env"
 
 # Each entry is name:script. apt_services install Debian packages when
 # missing; side_services do not and start in parallel with them.
-apt_services=(postgres:"$HERE/postgres.sh" mariadb:"$HERE/mariadb.sh")
+apt_services=(postgres:"$HERE/postgres.sh" mariadb:"$HERE/mariadb.sh" chromium:"$HERE/chromium.sh")
 side_services=(nats:"$HERE/nats.sh")
 if [ -f "$HERE/kafka/kafka.sh" ]; then
 	side_services+=(kafka:"$HERE/kafka/kafka.sh")

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/campushub/campushub/ports"
 )
@@ -34,26 +35,51 @@ func keyIV(appKey, appSecret string) (key, iv []byte, err error) {
 }
 
 // Decrypt decodes rawData (hex when it is all hex digits and a whole number
-// of blocks, Base64 otherwise), decrypts it and strips the padding.
+// of blocks, Base64 otherwise), decrypts it and strips the padding. The
+// platform encrypts JSON text; a plaintext that is not text (IsText: what
+// a wrong key or IV yields) is an error, not data to store and forward.
+// Base64 text can consist of hex digits only; when such a string does not
+// decrypt to text as hex, it is tried as Base64.
 func (Cipher) Decrypt(appKey, appSecret, rawData string) ([]byte, error) {
 	key, iv, err := keyIV(appKey, appSecret)
 	if err != nil {
 		return nil, err
 	}
-	ct, err := decode(strings.TrimSpace(rawData))
-	if err != nil {
-		return nil, err
-	}
-	if len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
-		return nil, fmt.Errorf("ciphertext of %d bytes is not a whole number of %d-byte blocks", len(ct), aes.BlockSize)
-	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err
 	}
-	plain := make([]byte, len(ct))
-	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, ct)
-	return unpad(plain), nil
+	cts := decodings(strings.TrimSpace(rawData))
+	err = errors.New("raw_data is neither Base64 nor hex")
+	for _, ct := range cts {
+		if len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
+			err = fmt.Errorf("ciphertext of %d bytes is not a whole number of %d-byte blocks", len(ct), aes.BlockSize)
+			continue
+		}
+		plain := make([]byte, len(ct))
+		cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, ct)
+		if plain = unpad(plain); IsText(plain) {
+			return plain, nil
+		}
+		err = errors.New("raw_data decrypts to bytes that are not UTF-8 text: the app_key or app_secret does not match the sender's")
+	}
+	return nil, err
+}
+
+// IsText reports whether b is what the platform encrypts: UTF-8 text
+// without control characters other than tab, line feed and carriage
+// return. A wrong key garbles every block and a wrong IV the first, and
+// garbled bytes are almost never such text.
+func IsText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Encrypt zero-pads plain and encrypts it, Base64-encoded: what the
@@ -77,16 +103,21 @@ func Encrypt(appKey, appSecret string, plain []byte) (string, error) {
 	return base64.StdEncoding.EncodeToString(buf), nil
 }
 
-func decode(s string) ([]byte, error) {
+// decodings are the ciphertexts s may stand for: hex when it looks like
+// hex, then Base64 (standard or URL alphabet, padded or not).
+func decodings(s string) [][]byte {
+	var out [][]byte
 	if len(s) > 0 && len(s)%(2*aes.BlockSize) == 0 && isHex(s) {
-		return hex.DecodeString(s)
+		if b, err := hex.DecodeString(s); err == nil {
+			out = append(out, b)
+		}
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
 		if b, err := enc.DecodeString(s); err == nil {
-			return b, nil
+			return append(out, b)
 		}
 	}
-	return nil, errors.New("raw_data is neither Base64 nor hex")
+	return out
 }
 
 func isHex(s string) bool {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/adapters/http/httpkit/httpkittest"
 )
 
@@ -31,6 +32,9 @@ func FuzzParseFields(f *testing.F) {
 	f.Fuzz(func(t *testing.T, ct uint8, body []byte) {
 		contentType := fieldTypes[int(ct)%len(fieldTypes)]
 		got, err := parseFields(contentType, body)
+		if err == nil {
+			err = httpkit.CheckText(map[string]string(got)) // as every route's decoding ends
+		}
 		if err != nil {
 			httpkittest.WantRefusal(t, "parseFields("+strconv.Quote(contentType)+", "+strconv.Quote(string(body))+")", err)
 			return

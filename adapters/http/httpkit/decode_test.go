@@ -205,3 +205,45 @@ func TestQueryValueRefusesEmpty(t *testing.T) {
 		t.Fatalf("ParsePage(page_size=5) = %+v, %v", p, err)
 	}
 }
+
+func TestCheckText(t *testing.T) {
+	type inner struct{ Tags []string }
+	type req struct {
+		MemberID  string
+		AppKey    *string
+		MemberIDs []string
+		Inner     inner
+		Fields    map[string]string
+		Body      []byte
+	}
+	bad := "a\xffb"
+	cases := []struct {
+		name  string
+		req   any
+		field string // "" means accepted
+	}{
+		{"text", req{MemberID: "张三", Body: []byte("\xff\x00")}, ""},
+		{"invalid UTF-8", req{MemberID: bad}, "member_id"},
+		{"NUL behind a pointer", req{AppKey: &[]string{"a\x00"}[0]}, "app_key"},
+		{"in a slice", req{MemberIDs: []string{"ok", bad}}, "member_ids"},
+		{"nested", req{Inner: inner{Tags: []string{bad}}}, "tags"},
+		{"a map value", req{Fields: map[string]string{"member_phone": bad}}, "member_phone"},
+		{"a map key", req{Fields: map[string]string{bad: "x"}}, "fields"},
+		{"a bare string", bad, "request"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckText(tc.req)
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("want accepted, got %v", err)
+				}
+				return
+			}
+			var e *shared.Error
+			if !errors.As(err, &e) || e.Kind != shared.KindInvalid || e.Field != tc.field {
+				t.Fatalf("want invalid %s, got %v", tc.field, err)
+			}
+		})
+	}
+}

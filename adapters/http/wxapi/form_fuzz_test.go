@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/adapters/http/httpkit/httpkittest"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 )
@@ -26,6 +27,9 @@ func addRequest(query, contentType, body string) (appwx.AddProjectRequest, error
 		r.Body = io.NopCloser(strings.NewReader(body))
 	}
 	req, err := decodeAdd(context.Background(), r)
+	if err == nil {
+		err = httpkit.CheckText(req) // as every route's decoding ends
+	}
 	if err != nil {
 		return appwx.AddProjectRequest{}, err
 	}

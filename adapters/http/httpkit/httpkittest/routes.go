@@ -12,10 +12,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/adapters/http/server"
 	"github.com/campushub/campushub/app/kit"
 )
@@ -186,8 +186,8 @@ func Serve(tb testing.TB, h http.Handler, routes []Route, d *Decoded, in Input) 
 	d.Take()
 	h.ServeHTTP(rec, req)
 	got, decoded := d.Take()
-	if s, bad := BadText(got); decoded && bad {
-		tb.Fatalf("%s %s: the decoder passed on text no database stores, %q, in %#v", req.Method, req.URL, s, got)
+	if err := httpkit.CheckText(got); decoded && err != nil {
+		tb.Fatalf("%s %s: the decoder passed on text no database stores (%v) in %#v", req.Method, req.URL, err, got)
 	}
 	return rec, req, decoded, true
 }
@@ -208,52 +208,4 @@ func recBody(rec *httptest.ResponseRecorder) string {
 		return "not a request"
 	}
 	return fmt.Sprintf("HTTP %d %s", rec.Code, rec.Body.Bytes())
-}
-
-// BadText returns the first string inside v (a decoded request, walked
-// through structs, pointers, slices, maps and interfaces) that no database
-// the service supports would store: one that is not UTF-8 or holds a NUL.
-// Such a string past the decoder would fail in storage as a 500.
-func BadText(v any) (string, bool) {
-	return badText(reflect.ValueOf(v), 0)
-}
-
-func badText(v reflect.Value, depth int) (string, bool) {
-	if !v.IsValid() || depth > 32 {
-		return "", false
-	}
-	switch v.Kind() {
-	case reflect.String:
-		s := v.String()
-		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-			return s, true
-		}
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			return badText(v.Elem(), depth+1)
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if s, bad := badText(v.Field(i), depth+1); bad {
-				return s, true
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			if s, bad := badText(v.Index(i), depth+1); bad {
-				return s, true
-			}
-		}
-	case reflect.Map:
-		it := v.MapRange()
-		for it.Next() {
-			if s, bad := badText(it.Key(), depth+1); bad {
-				return s, true
-			}
-			if s, bad := badText(it.Value(), depth+1); bad {
-				return s, true
-			}
-		}
-	}
-	return "", false
 }

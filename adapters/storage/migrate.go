@@ -209,3 +209,35 @@ func CreateIndex(ctx context.Context, db bun.IDB, dialect Dialect, model any, na
 	_, err := q.Exec(ctx)
 	return err
 }
+
+// ColumnExists reports whether table has column, in the current schema.
+func ColumnExists(ctx context.Context, db bun.IDB, dialect Dialect, table, column string) (bool, error) {
+	var q string
+	switch dialect {
+	case SQLite:
+		q = "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?"
+	case Postgres:
+		q = "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?"
+	default:
+		q = "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+	}
+	var n int
+	if err := db.NewRaw(q, table, column).Scan(ctx, &n); err != nil {
+		return false, fmt.Errorf("look up column %s.%s: %w", table, column, err)
+	}
+	return n > 0, nil
+}
+
+// DropColumn drops column from table if it is there, so that a migration
+// that MySQL interrupted between two implicitly committed drops can run
+// again.
+func DropColumn(ctx context.Context, db bun.IDB, dialect Dialect, table, column string) error {
+	ok, err := ColumnExists(ctx, db, dialect, table, column)
+	if err != nil || !ok {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, "ALTER TABLE ? DROP COLUMN ?", bun.Ident(table), bun.Ident(column)); err != nil {
+		return fmt.Errorf("drop column %s.%s: %w", table, column, err)
+	}
+	return nil
+}

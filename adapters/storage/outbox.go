@@ -22,16 +22,40 @@ type OutboxRow struct {
 	Payload       string     `bun:"payload,notnull,type:text"`
 	OccurredAt    time.Time  `bun:"occurred_at,notnull"`
 	PublishedAt   *time.Time `bun:"published_at,nullzero"`
+}
+
+// outboxRowV1 is the outbox table as migration 0001 creates it, with the
+// per-row lease columns of the first relay. The relay now claims rows
+// through the outbox_claims table (0503), and 0504 drops those columns.
+// The migration keeps a model of its own so that changing OutboxRow never
+// changes what an old migration does.
+type outboxRowV1 struct {
+	bun.BaseModel `bun:"table:outbox"`
+	ID            int64      `bun:"id,pk,autoincrement"`
+	Topic         string     `bun:"topic,notnull,type:varchar(200)"`
+	Type          string     `bun:"type,notnull,type:varchar(200)"`
+	AggregateID   string     `bun:"aggregate_id,notnull,type:varchar(200)"`
+	Payload       string     `bun:"payload,notnull,type:text"`
+	OccurredAt    time.Time  `bun:"occurred_at,notnull"`
+	PublishedAt   *time.Time `bun:"published_at,nullzero"`
 	LeaseOwner    string     `bun:"lease_owner,notnull,default:'',type:varchar(100)"`
 	LeaseUntil    *time.Time `bun:"lease_until,nullzero"`
 }
 
 func init() {
 	Register(Migration{ID: "0001_outbox", Up: func(ctx context.Context, db bun.IDB, d Dialect) error {
-		if err := CreateTables(ctx, db, (*OutboxRow)(nil)); err != nil {
+		if err := CreateTables(ctx, db, (*outboxRowV1)(nil)); err != nil {
 			return err
 		}
-		return CreateIndex(ctx, db, d, (*OutboxRow)(nil), "outbox_unpublished_idx", false, "published_at", "id")
+		return CreateIndex(ctx, db, d, (*outboxRowV1)(nil), "outbox_unpublished_idx", false, "published_at", "id")
+	}})
+	Register(Migration{ID: "0504_outbox_drop_row_leases", Up: func(ctx context.Context, db bun.IDB, d Dialect) error {
+		for _, column := range []string{"lease_owner", "lease_until"} {
+			if err := DropColumn(ctx, db, d, "outbox", column); err != nil {
+				return err
+			}
+		}
+		return nil
 	}})
 }
 

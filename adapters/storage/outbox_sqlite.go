@@ -10,8 +10,8 @@ import (
 
 // sqliteOutbox appends outbox rows given as [topic, type, aggregate_id,
 // payload, occurred_at] arrays, on SQLite, in one prepared statement.
-const sqliteOutbox = `INSERT INTO outbox (topic, type, aggregate_id, payload, occurred_at, lease_owner)
-	SELECT value->>0, value->>1, value->>2, value->>3, value->>4, '' FROM jsonb_each(?)`
+const sqliteOutbox = `INSERT INTO outbox (topic, type, aggregate_id, payload, occurred_at)
+	SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM jsonb_each(?)`
 
 // appendSQLite writes events with one prepared statement whatever their
 // number, which on SQLite saves parsing a statement that grows with the

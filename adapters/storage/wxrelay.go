@@ -127,7 +127,7 @@ func (r *WXProjects) ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Project,
 		return nil, nil
 	}
 	var rows []wxProjectRow
-	if err := r.db.IDB(ctx).NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := r.db.IDB(ctx).NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	return wxProjects(rows), nil
@@ -258,7 +258,7 @@ func (r *WXEvents) claimBySelect(ctx context.Context, rows []wxDedupRow, now, si
 		hashes[i] = row.Hash
 	}
 	var known []wxDedupRow
-	if err := db.NewSelect().Model(&known).Where("body_hash IN (?)", bun.In(hashes)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&known).Where("body_hash IN (?)", bun.List(hashes)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	seen := make(map[string]time.Time, len(known))
@@ -285,7 +285,7 @@ func (r *WXEvents) claimBySelect(ctx context.Context, rows []wxDedupRow, now, si
 		}
 	}
 	if len(stale) > 0 {
-		if _, err := db.NewUpdate().Model((*wxDedupRow)(nil)).Set("seen_at = ?", now.UTC()).Where("body_hash IN (?)", bun.In(stale)).Exec(ctx); err != nil {
+		if _, err := db.NewUpdate().Model((*wxDedupRow)(nil)).Set("seen_at = ?", now.UTC()).Where("body_hash IN (?)", bun.List(stale)).Exec(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -376,7 +376,7 @@ func (r *WXEvents) ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Event, err
 		return nil, nil
 	}
 	var rows []wxEventRow
-	if err := r.db.IDB(ctx).NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := r.db.IDB(ctx).NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	out := make([]wxrelay.Event, len(rows))

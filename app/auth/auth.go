@@ -90,14 +90,6 @@ func RequireManager(a Authenticator) endpoint.Middleware {
 	})
 }
 
-// Require is RequireManager when managerOnly, else RequireUser.
-func Require(a Authenticator, managerOnly bool) endpoint.Middleware {
-	if managerOnly {
-		return RequireManager(a)
-	}
-	return RequireUser(a)
-}
-
 // require authenticates the request's token, checks the principal with
 // allowed, then the request's input, and stores the principal in the
 // context for the endpoint.

@@ -30,7 +30,7 @@ type Endpoints struct {
 
 // MakeEndpoints wires every endpoint to s, authenticating managers with a.
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
-	manager := auth.Require(a, true)
+	manager := auth.RequireManager(a)
 	return Endpoints{
 		Receive:        kit.Open(MakeReceiveEndpoint(s)),
 		ListProjects:   manager(MakeListProjectsEndpoint(s)),

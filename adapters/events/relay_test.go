@@ -396,13 +396,19 @@ func (p *countingPublisher) Publish(ctx context.Context, msgs []ports.OutboxMess
 	return p.Publisher.Publish(ctx, msgs)
 }
 
-func TestNonePublisherKeepsRowsUnpublished(t *testing.T) {
-	if err := (events.None{}).Publish(context.Background(), nil); !errors.Is(err, events.ErrNoBroker) {
-		t.Fatalf("Publish = %v, want ErrNoBroker", err)
-	}
+// refusingPublisher refuses every batch, as a broker that is not there.
+type refusingPublisher struct{}
+
+func (refusingPublisher) Publish(context.Context, []ports.OutboxMessage) error {
+	return errors.New("no broker")
+}
+
+func (refusingPublisher) Close() error { return nil }
+
+func TestRefusedPublishesKeepRowsUnpublished(t *testing.T) {
 	db := openDB(t)
 	n := appendEvents(t, db, 5, "a")
-	pub := &countingPublisher{Publisher: events.None{}}
+	pub := &countingPublisher{Publisher: refusingPublisher{}}
 	_, stop := startRelay(t, db, pub, events.Config{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
 	// Each call was handed the rows and refused them; three of them show
 	// that the refusals did not mark anything published.

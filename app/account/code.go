@@ -18,6 +18,9 @@ func (s *Service) SendCode(ctx context.Context, area, acct string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.policy.Codes.CheckArea(id); err != nil {
+		return err
+	}
 	plain := s.Random.Digits(account.CodeLength)
 	now := s.Clock.Now()
 	var code account.Code

@@ -130,3 +130,19 @@ func CallerID(ctx context.Context) (int64, error) {
 	p, err := Caller(ctx)
 	return p.AccountID, err
 }
+
+type clientKey struct{}
+
+// WithClient stores the address the request came from, as the transport
+// determined it (the connection's address, or the one a trusted proxy
+// reported). Login counts wrong passwords per account and client.
+func WithClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey{}, client)
+}
+
+// ClientFrom returns the caller's address, "" when the transport did not
+// say.
+func ClientFrom(ctx context.Context) string {
+	c, _ := ctx.Value(clientKey{}).(string)
+	return c
+}

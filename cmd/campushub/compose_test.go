@@ -112,6 +112,14 @@ func TestComposeServices(t *testing.T) {
 		if !slices.ContainsFunc(app.Ports, func(p string) bool { return strings.HasSuffix(p, ":8080") }) {
 			t.Errorf("campushub publishes %v, want port 8080", app.Ports)
 		}
+		for _, p := range app.Ports {
+			if strings.HasSuffix(p, ":9090") && !strings.HasPrefix(p, "127.0.0.1:") {
+				t.Errorf("campushub publishes the operations listener as %q, want it on the host's loopback only", p)
+			}
+		}
+		if !slices.Contains(app.Ports, "127.0.0.1:9090:9090") {
+			t.Errorf("campushub publishes %v, want the operations listener on 127.0.0.1:9090", app.Ports)
+		}
 		for _, dep := range []string{"postgres", d.broker} {
 			if got := app.DependsOn[dep].Condition; got != "service_healthy" {
 				t.Errorf("campushub depends on %s with condition %q, want service_healthy", dep, got)

@@ -13,6 +13,8 @@ import (
 	envtags "github.com/caarlos0/env/v11"
 
 	"github.com/campushub/campushub/adapters/codesender"
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/adapters/ratelimit"
 )
 
 // Config is every setting of the service, read from the environment once at
@@ -50,6 +52,21 @@ type Config struct {
 	CodeDailyLimit    int           `env:"CODE_DAILY_LIMIT" envDefault:"10" doc:"most codes sent to one account in 24 hours"`
 	LoginMaxFailures  int           `env:"LOGIN_MAX_FAILURES" envDefault:"5" doc:"wrong passwords in a row before the account is locked"`
 	LoginLockDuration time.Duration `env:"LOGIN_LOCK_DURATION" envDefault:"15m" doc:"how long a locked account stays locked"`
+
+	// abuse limits and operations
+	TrustedProxies   httpkit.TrustedProxies `env:"TRUSTED_PROXIES" doc:"comma-separated addresses or CIDR ranges of reverse proxies whose ${X-Forwarded-For} / ${X-Real-IP} name the client; empty: the connection's address is the client"`
+	RateSendCode     ratelimit.Rate         `env:"RATE_LIMIT_SEND_CODE" envDefault:"20/1h" doc:"send_code requests per client: ${N/DURATION} is a burst of N refilled at N per DURATION; ${off} for none"`
+	RateCheckCode    ratelimit.Rate         `env:"RATE_LIMIT_CHECK_CODE" envDefault:"60/1h" doc:"check_code requests per client"`
+	RateRegister     ratelimit.Rate         `env:"RATE_LIMIT_REGISTER" envDefault:"20/1h" doc:"register requests per client"`
+	RateLogin        ratelimit.Rate         `env:"RATE_LIMIT_LOGIN" envDefault:"30/15m" doc:"password logins (access_token) per client, over all accounts"`
+	RateRefresh      ratelimit.Rate         `env:"RATE_LIMIT_REFRESH" envDefault:"60/1m" doc:"refresh_token requests per client"`
+	RatePerToken     ratelimit.Rate         `env:"RATE_LIMIT_PER_TOKEN" envDefault:"off" doc:"requests per access token on authenticated routes (e.g. ${600/1m}); counted per replica"`
+	RateWXReceive    ratelimit.Rate         `env:"RATE_LIMIT_WX_RECEIVE" envDefault:"off" doc:"微校 receive pushes per app key (e.g. ${6000/1m}); off because the platform's bulk syncs are legitimate bursts; counted per replica"`
+	CodeBudgetMinute int                    `env:"CODE_BUDGET_PER_MINUTE" envDefault:"60" doc:"verification codes the whole service sends in one minute (SMS-pumping guard); 0: no budget"`
+	CodeBudgetDay    int                    `env:"CODE_BUDGET_PER_DAY" envDefault:"5000" doc:"verification codes the whole service sends in one day (midnight to midnight in TIMEZONE); 0: no budget"`
+	CodeAreas        codeAreas              `env:"CODE_AREAS" envDefault:"86" doc:"comma-separated phone area codes verification codes are sent to; ${*} for every area"`
+	OpsAddr          string                 `env:"OPS_ADDR" envDefault:"127.0.0.1:9090" doc:"address of the operations listener (${/metrics}, pprof, ${/healthz}, ${/readyz} with details); ${off} for none. Keep it private"`
+	PprofEnabled     bool                   `env:"PPROF_ENABLED" envDefault:"false" doc:"serve Go's pprof profiles under ${/debug/pprof/} on the operations listener"`
 
 	// push
 	PushProvider     string `env:"PUSH_PROVIDER" envDefault:"log" doc:"push provider: ${log} (writes pushes to the log) or ${getui}"`
@@ -201,7 +218,12 @@ var parsers = map[reflect.Type]envtags.ParserFunc{
 		}
 		return list, nil
 	},
-	reflect.TypeFor[wxApps](): func(v string) (any, error) { return parseWXApps(v) },
+	reflect.TypeFor[wxApps]():         func(v string) (any, error) { return parseWXApps(v) },
+	reflect.TypeFor[ratelimit.Rate](): func(v string) (any, error) { return ratelimit.ParseRate(v) },
+	reflect.TypeFor[httpkit.TrustedProxies](): func(v string) (any, error) {
+		return httpkit.ParseTrustedProxies(v)
+	},
+	reflect.TypeFor[codeAreas](): func(v string) (any, error) { return parseCodeAreas(v) },
 }
 
 // describeParseErrors turns the library's errors, which name Go fields, into
@@ -282,6 +304,12 @@ func (c Config) validate() []string {
 	if c.PushProvider == "getui" && (c.PushAppID == "" || c.PushAppKey == "" || c.PushMasterSecret == "") {
 		p = append(p, "PUSH_PROVIDER=getui needs PUSH_APP_ID, PUSH_APP_KEY and PUSH_MASTER_SECRET")
 	}
+	if c.CodeBudgetMinute < 0 || c.CodeBudgetDay < 0 {
+		p = append(p, "CODE_BUDGET_PER_MINUTE, CODE_BUDGET_PER_DAY: must not be negative")
+	}
+	if c.OpsAddr != "off" && c.OpsAddr == c.HTTPAddr {
+		p = append(p, "OPS_ADDR: must differ from HTTP_ADDR (metrics and profiles stay off the public listener)")
+	}
 	if c.EventsBroker == "kafka" && len(c.KafkaBrokers) == 0 {
 		p = append(p, "KAFKA_BROKERS: required when EVENTS_BROKER=kafka")
 	}
@@ -322,6 +350,28 @@ func parseWXApps(v string) (wxApps, error) {
 		apps[key] = secret
 	}
 	return apps, nil
+}
+
+// codeAreas are the phone areas verification codes are sent to; nil: all.
+type codeAreas []string
+
+// parseCodeAreas reads CODE_AREAS: area codes such as 86,852, or * for all.
+func parseCodeAreas(v string) (codeAreas, error) {
+	if strings.TrimSpace(v) == "*" {
+		return nil, nil
+	}
+	var areas codeAreas
+	for a := range strings.SplitSeq(v, ",") {
+		a = strings.TrimPrefix(strings.TrimSpace(a), "+")
+		if a == "" {
+			continue
+		}
+		if _, err := strconv.ParseUint(a, 10, 16); err != nil || len(a) > 4 {
+			return nil, fmt.Errorf("want area codes such as 86,852 or *, got %q", v)
+		}
+		areas = append(areas, a)
+	}
+	return areas, nil
 }
 
 // quoteDefault shows a default in help output.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/campushub/campushub/adapters/ratelimit"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -53,6 +55,15 @@ func TestLoadConfigDefaults(t *testing.T) {
 		{"NATS_STREAM", c.NATSStream, "CAMPUSHUB"},
 		{"NATS_DUPLICATE_WINDOW", c.NATSDuplicateWindow, 2 * time.Minute},
 		{"KAFKA_BROKERS", c.KafkaBrokers, []string{"localhost:9092"}},
+		{"TRUSTED_PROXIES", len(c.TrustedProxies), 0},
+		{"RATE_LIMIT_SEND_CODE", c.RateSendCode, ratelimit.Rate{Burst: 20, Per: time.Hour}},
+		{"RATE_LIMIT_LOGIN", c.RateLogin, ratelimit.Rate{Burst: 30, Per: 15 * time.Minute}},
+		{"RATE_LIMIT_PER_TOKEN", c.RatePerToken.Off(), true},
+		{"RATE_LIMIT_WX_RECEIVE", c.RateWXReceive.Off(), true},
+		{"CODE_BUDGET_PER_DAY", c.CodeBudgetDay, 5000},
+		{"CODE_AREAS", c.CodeAreas, codeAreas{"86"}},
+		{"OPS_ADDR", c.OpsAddr, "127.0.0.1:9090"},
+		{"PPROF_ENABLED", c.PprofEnabled, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,11 +78,12 @@ func TestLoadConfigReadsTheEnvironment(t *testing.T) {
 	c, err := LoadConfig(env(map[string]string{
 		"HTTP_ADDR": "127.0.0.1:9000", "BCRYPT_COST": "4", "LOGIN_MAX_FAILURES": "3",
 		"CODE_INTERVAL": "2m", "DB_AUTO_MIGRATE": "false", "TIMEZONE": "UTC", "KAFKA_BROKERS": " a:1 , b:2 ,",
+		"TRUSTED_PROXIES": "10.0.0.0/8, 192.168.0.1", "RATE_LIMIT_LOGIN": "5/1m", "CODE_AREAS": "*",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != "127.0.0.1:9000" || c.BcryptCost != 4 || c.LoginMaxFailures != 3 || c.CodeInterval != 2*time.Minute ||
+	if c.HTTPAddr != "127.0.0.1:9000" || len(c.TrustedProxies) != 2 || c.RateLogin != (ratelimit.Rate{Burst: 5, Per: time.Minute}) || c.CodeAreas != nil || c.BcryptCost != 4 || c.LoginMaxFailures != 3 || c.CodeInterval != 2*time.Minute ||
 		c.AutoMigrate || c.Timezone != time.UTC || !reflect.DeepEqual(c.KafkaBrokers, []string{"a:1", "b:2"}) {
 		t.Fatalf("config %+v", c)
 	}
@@ -93,6 +105,11 @@ func TestLoadConfigReportsBadValuesByName(t *testing.T) {
 		{name: "log level", vars: map[string]string{"LOG_LEVEL": "loud"}, names: []string{"LOG_LEVEL"}},
 		{name: "code sender", vars: map[string]string{"CODE_SENDER": "pigeon"}, names: []string{"CODE_SENDER"}},
 		{name: "smtp without host", vars: map[string]string{"CODE_SENDER": "smtp"}, names: []string{"SMTP_HOST"}},
+		{name: "rate", vars: map[string]string{"RATE_LIMIT_SEND_CODE": "20 per hour"}, names: []string{"RATE_LIMIT_SEND_CODE"}},
+		{name: "trusted proxies", vars: map[string]string{"TRUSTED_PROXIES": "lb.internal"}, names: []string{"TRUSTED_PROXIES"}},
+		{name: "code areas", vars: map[string]string{"CODE_AREAS": "86,china"}, names: []string{"CODE_AREAS"}},
+		{name: "negative budget", vars: map[string]string{"CODE_BUDGET_PER_DAY": "-1"}, names: []string{"CODE_BUDGET_PER_DAY"}},
+		{name: "ops on the public address", vars: map[string]string{"OPS_ADDR": ":8080"}, names: []string{"OPS_ADDR"}},
 		{name: "broker", vars: map[string]string{"EVENTS_BROKER": "rabbit"}, names: []string{"EVENTS_BROKER"}},
 		{name: "nats without servers", vars: map[string]string{"EVENTS_BROKER": "nats", "NATS_URL": " , "}, names: []string{"NATS_URL"}},
 		{name: "nats two logins", vars: map[string]string{"EVENTS_BROKER": "nats", "NATS_TOKEN": "t", "NATS_USER": "u"}, names: []string{"NATS_"}},

@@ -24,7 +24,7 @@ import (
 
 // eventModules are the modules whose topics (campushub.<module>.v1) the
 // service creates when KAFKA_CREATE_TOPICS is set.
-var eventModules = []string{"account", "push", "content", "wxrelay", "activity"}
+var eventModules = []string{"account", "push", "content", "wxrelay", "activity", "security"}
 
 func eventTopics() []string {
 	topics := make([]string, len(eventModules))

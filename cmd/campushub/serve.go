@@ -91,11 +91,17 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer func() { stopWork(); workers.Wait() }()
 
+	ready := append([]server.Check{{Name: "database", Run: db.PingContext}}, eventChecks...)
 	handler := server.New(server.Options{
 		Logger: log, Registry: reg, BodyLimit: cfg.BodyLimit, OpenAPI: docs.OpenAPI,
-		Families: w.families, Mounts: w.mounts,
-		Ready: append([]server.Check{{Name: "database", Run: db.PingContext}}, eventChecks...),
+		Families: w.families, Mounts: w.mounts, Ready: ready,
+		TrustedProxies: cfg.TrustedProxies, Middleware: w.middleware,
 	})
+	stopOps, err := startOps(cfg, log, server.Ops(server.OpsOptions{Registry: reg, Ready: ready, Pprof: cfg.PprofEnabled}))
+	if err != nil {
+		return err
+	}
+	defer stopOps()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -124,4 +130,30 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// startOps serves the operations handler on OPS_ADDR ("off": not at all)
+// and returns the function that closes it.
+func startOps(cfg Config, log *slog.Logger, h http.Handler) (stop func(), err error) {
+	if cfg.OpsAddr == "off" {
+		log.Info("operations listener off (OPS_ADDR=off): no /metrics")
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", cfg.OpsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("OPS_ADDR %s: %w", cfg.OpsAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      2 * time.Minute, // CPU profiles and traces take their time
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		log.Warn("the operations listener is reachable beyond this host; keep OPS_ADDR on a private network", "addr", ln.Addr().String())
+	}
+	log.Info("operations listener", "addr", ln.Addr().String(), "pprof", cfg.PprofEnabled)
+	go func() { _ = srv.Serve(ln) }()
+	return func() { _ = srv.Close() }, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/campushub/campushub/adapters/http/console"
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/adapters/ratelimit"
 	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	appaccount "github.com/campushub/campushub/app/account"
@@ -29,6 +31,7 @@ type wiring struct {
 	accounts *appaccount.Service // the authenticator every module uses
 	app      *appapi.Server      // go-kit server builder of the app API family
 	console  console.Services    // the module services the web console calls
+	limiter  *ratelimit.Limiter  // abuse limits
 }
 
 // wired is the result: routes, error families and background workers.
@@ -36,6 +39,8 @@ type wired struct {
 	mounts   []server.Mounter
 	families httpkit.Families
 	workers  []func(ctx context.Context)
+	// middleware runs on every public request (the per-token limit).
+	middleware []func(http.Handler) http.Handler
 }
 
 // moduleWirings are the modules beyond account; each module's wire_*.go adds
@@ -48,10 +53,14 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 		clock:  httpkit.Clock{Loc: cfg.Timezone},
 		outbox: storage.NewOutbox(db),
 	}
-	w.accounts = accountService(cfg, db, log)
-	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
 	out := wired{families: httpkit.Families{appapi.Family{Log: log}}}
-	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts)})
+	var sweep func(context.Context)
+	if w.limiter, sweep = newLimiter(w); sweep != nil {
+		out.workers = append(out.workers, sweep)
+	}
+	w.accounts = accountService(cfg, db, log, func(s ports.CodeSender) ports.CodeSender { return codeBudget(w, s) })
+	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
+	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts), Limit: authLimits(w)})
 	for _, m := range moduleWirings {
 		if err := m(w, &out); err != nil {
 			return out, err
@@ -60,23 +69,28 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 	if err := wireConsole(w, &out); err != nil {
 		return out, err
 	}
+	out.middleware = append(out.middleware, perTokenLimit(w, out.families))
 	return out, nil
 }
 
-// accountService builds the account use cases on db.
-func accountService(cfg Config, db *storage.DB, log *slog.Logger) *appaccount.Service {
+// accountService builds the account use cases on db; decorate wraps the
+// code sender (the serve command adds the code budget).
+func accountService(cfg Config, db *storage.DB, log *slog.Logger, decorate ...func(ports.CodeSender) ports.CodeSender) *appaccount.Service {
 	var sender ports.CodeSender = codesender.Log{Logger: log}
 	if cfg.CodeSender == "smtp" {
 		sender = codesender.NewSMTP(cfg.smtpConfig())
 	} else {
 		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")
 	}
+	for _, d := range decorate {
+		sender = d(sender)
+	}
 	return appaccount.NewService(appaccount.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db),
 		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db),
 		Sender: sender, Hasher: secure.Bcrypt{Cost: cfg.BcryptCost}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.Policy{
-		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit},
+		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit, Areas: cfg.CodeAreas},
 		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration},
 		Tokens: account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
 	})

@@ -31,7 +31,7 @@ func wireConsole(w *wiring, out *wired) error {
 	if err != nil {
 		return err
 	}
-	out.mounts = append(out.mounts, h)
+	out.mounts = append(out.mounts, limitConsoleSignIn(w, h))
 	out.workers = append(out.workers, func(ctx context.Context) { svc.RunSweeper(ctx, 10*time.Minute, w.log) })
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/campushub/campushub/adapters/http/wxapi"
+	"github.com/campushub/campushub/adapters/ratelimit"
 	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/adapters/webhook"
@@ -57,13 +58,29 @@ func wireWXRelay(w *wiring, out *wired) error {
 
 	srv := wxapi.NewServer(w.log, w.clock)
 	ep := appwx.MakeEndpoints(svc, w.accounts)
+	ep.Receive = w.limiter.Endpoint(ratelimit.Limit{Name: "wx_receive", Scope: ratelimit.ScopeAppKey, Rate: w.cfg.RateWXReceive, Local: true},
+		func(req any) string { in, _ := req.(appwx.ReceiveInput); return in.AppKey })(ep.Receive)
 	out.families = append(out.families, wxapi.Family{Log: w.log})
 	out.mounts = append(out.mounts, wxapi.Push{S: srv, EP: ep}, wxapi.Receive{S: srv, EP: ep})
 	out.workers = append(out.workers, dispatcher.Run)
 	if len(apps) == 0 {
 		w.log.Warn("WX_APPS is empty: every push to /wx/wxc/receive will be refused")
 	}
+	for key, secret := range apps {
+		if secret == "" {
+			w.log.Warn("WX_APPS: an app has no secret, so its pushes are authenticated by the app key alone; anyone who learns the key can inject events (configure the app's secret)", "app_key_prefix", maskKey(key))
+		}
+	}
 	return nil
+}
+
+// maskKey shows enough of an app key to recognise it in a log, never all
+// of it: without a secret the key is the app's only credential.
+func maskKey(key string) string {
+	if len(key) <= 8 {
+		return key[:min(2, len(key))] + "…"
+	}
+	return key[:4] + "…"
 }
 
 // dispatcherOwner names this process in delivery leases.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,19 @@ type CodePolicy struct {
 	TTL        time.Duration // how long a code stays valid
 	Interval   time.Duration // shortest gap between two codes to one account
 	DailyLimit int           // most codes to one account in 24 hours
+	// Areas are the phone area codes codes may be sent to (e.g. "86"); empty
+	// allows every area. E-mail accounts are not affected.
+	Areas []string
+}
+
+// CheckArea refuses a phone account outside the served areas: each text
+// message costs money, and numbers in far-away areas are where SMS-pumping
+// fraud sends its traffic.
+func (p CodePolicy) CheckArea(id Identifier) error {
+	if id.Channel != Phone || len(p.Areas) == 0 || slices.Contains(p.Areas, id.Area) {
+		return nil
+	}
+	return ErrAreaNotServed.WithMessage("verification codes are not sent to phone numbers in area %s; served areas: %s", id.Area, strings.Join(p.Areas, ", "))
 }
 
 // Code is a verification code sent to an account. Only its hash is kept.
@@ -47,7 +61,7 @@ func HashCode(key, code string) string {
 func NewCode(p CodePolicy, key, plain string, now, lastSent time.Time, sentToday int) (Code, error) {
 	if !lastSent.IsZero() && now.Sub(lastSent) < p.Interval {
 		wait := p.Interval - now.Sub(lastSent)
-		return Code{}, ErrTooFrequent.WithMessage("a code was sent to this account %d seconds ago; wait %d seconds", int(now.Sub(lastSent).Seconds()), int(wait.Seconds()+0.999))
+		return Code{}, ErrTooFrequent.WithMessage("a code was sent to this account %d seconds ago; wait %d seconds", int(now.Sub(lastSent).Seconds()), int(wait.Seconds()+0.999)).WithRetryAfter(wait)
 	}
 	if p.DailyLimit > 0 && sentToday >= p.DailyLimit {
 		return Code{}, ErrTooFrequent.WithMessage("this account has had %d codes in 24 hours, the most allowed", sentToday)

@@ -11,6 +11,7 @@ var (
 	ErrAlreadyRegistered = shared.NewError(shared.KindConflict, "account.already_registered", "account is already registered")
 	ErrTooFrequent       = shared.NewError(shared.KindRateLimited, "account.code_too_frequent", "verification codes are sent too frequently; try again later")
 	ErrLocked            = shared.NewError(shared.KindLocked, "account.locked", "account is temporarily locked after repeated wrong passwords")
+	ErrAreaNotServed     = shared.NewError(shared.KindInvalid, "account.area_not_served", "verification codes are not sent to this area")
 	ErrInactive          = shared.NewError(shared.KindForbidden, "account.inactive", "account is disabled")
 	ErrSMSArrears        = shared.NewError(shared.KindUnavailable, "sender.sms_arrears", "SMS service account is in arrears")
 	ErrSMSFailed         = shared.NewError(shared.KindUnavailable, "sender.sms_failed", "SMS service refused the message")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -33,6 +34,9 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter says when a refused request may be tried again, for
+	// errors of KindRateLimited and KindLocked; zero when unknown.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -58,6 +62,23 @@ func (e *Error) WithMessage(format string, args ...any) *Error {
 	clipArgs(args)
 	c.Message = fmt.Sprintf(format, args...)
 	return &c
+}
+
+// WithRetryAfter returns a copy of e that says to try again after d.
+func (e *Error) WithRetryAfter(d time.Duration) *Error {
+	c := *e
+	c.RetryAfter = d
+	return &c
+}
+
+// RetryAfterOf returns how long err says to wait before trying again, zero
+// when it does not say.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // NewError builds a domain error.

@@ -79,9 +79,14 @@ func run(t *testing.T, env map[string]string, args ...string) (exitCode int, out
 }
 
 // environ is PATH and HOME plus env, so settings of the machine running the
-// tests do not leak into the service.
+// tests do not leak into the service. The operations listener takes a free
+// port unless env names one, so services started side by side do not
+// compete for the default 127.0.0.1:9090.
 func environ(env map[string]string) []string {
 	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	if _, ok := env["OPS_ADDR"]; !ok {
+		out = append(out, "OPS_ADDR=127.0.0.1:0")
+	}
 	for k, v := range env {
 		out = append(out, k+"="+v)
 	}

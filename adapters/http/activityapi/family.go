@@ -66,6 +66,7 @@ func (f Family) encodeError(ctx context.Context, err error, w http.ResponseWrite
 	if status >= 500 && f.Log != nil {
 		f.Log.ErrorContext(ctx, "request failed", "error", err)
 	}
+	httpkit.SetRetryAfter(w, err)
 	httpkit.WriteJSON(w, status, Envelope{Code: CodeFailed, Msg: msg, Data: nil})
 }
 

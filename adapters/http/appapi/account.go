@@ -16,16 +16,26 @@ import (
 type Account struct {
 	S  *Server
 	EP appaccount.Endpoints
+	// Limit, when set, returns the middleware limiting one unauthenticated
+	// auth route per client, by its limit name: send_code, check_code,
+	// register, login (access_token), refresh.
+	Limit func(name string) func(http.Handler) http.Handler
 }
 
 // Mount implements server.Mounter.
 func (a Account) Mount(r chi.Router) {
 	s := a.S
-	r.Method(http.MethodPost, "/api/auth/send_code", s.Handler(a.EP.SendCode, decodeSendCode, Empty))
-	r.Method(http.MethodPost, "/api/auth/check_code", s.Handler(a.EP.CheckCode, decodeCheckCode, Empty))
-	r.Method(http.MethodPost, "/api/auth/register", s.Handler(a.EP.Register, decodeRegister, s.tokens))
-	r.Method(http.MethodPost, "/api/auth/access_token", s.Handler(a.EP.Login, decodeLogin, s.tokens))
-	r.Method(http.MethodPost, "/api/auth/refresh_token", s.Handler(a.EP.Refresh, decodeRefresh, s.tokens))
+	limit := func(name string, h http.Handler) http.Handler {
+		if a.Limit == nil {
+			return h
+		}
+		return a.Limit(name)(h)
+	}
+	r.Method(http.MethodPost, "/api/auth/send_code", limit("send_code", s.Handler(a.EP.SendCode, decodeSendCode, Empty)))
+	r.Method(http.MethodPost, "/api/auth/check_code", limit("check_code", s.Handler(a.EP.CheckCode, decodeCheckCode, Empty)))
+	r.Method(http.MethodPost, "/api/auth/register", limit("register", s.Handler(a.EP.Register, decodeRegister, s.tokens)))
+	r.Method(http.MethodPost, "/api/auth/access_token", limit("login", s.Handler(a.EP.Login, decodeLogin, s.tokens)))
+	r.Method(http.MethodPost, "/api/auth/refresh_token", limit("refresh", s.Handler(a.EP.Refresh, decodeRefresh, s.tokens)))
 	r.Method(http.MethodPost, "/api/auth/destroy_token", s.Handler(a.EP.Destroy, decodeDestroy, Empty))
 	r.Method(http.MethodGet, "/api/personal/info", s.Handler(a.EP.Info, NoBody(appaccount.InfoRequest{}), s.info))
 	r.Method(http.MethodPut, "/api/personal/info", s.Handler(a.EP.UpdateInfo, decodeUpdateInfo, s.info))

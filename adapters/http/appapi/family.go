@@ -43,6 +43,7 @@ func (f Family) encodeError(ctx context.Context, err error, w http.ResponseWrite
 	if status >= 500 && f.Log != nil {
 		f.Log.ErrorContext(ctx, "request failed", "error", err)
 	}
+	httpkit.SetRetryAfter(w, err)
 	httpkit.WriteJSON(w, status, Envelope{Code: code, Message: msg, Data: struct{}{}})
 }
 

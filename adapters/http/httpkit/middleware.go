@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/campushub/campushub/app/auth"
 )
 
 type requestIDKey struct{}
@@ -119,7 +121,7 @@ func Observe(log *slog.Logger, m *Metrics) func(http.Handler) http.Handler {
 				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
 				slog.Int("status", sw.status), slog.Int("bytes", sw.size),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-				slog.String("remote", r.RemoteAddr))
+				slog.String("remote", r.RemoteAddr), slog.String("client", auth.ClientFrom(r.Context())))
 		})
 	}
 }

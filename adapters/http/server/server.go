@@ -1,13 +1,15 @@
-// Package server assembles the HTTP handler: common middleware, health and
-// readiness probes, Prometheus metrics, the OpenAPI document, and the routes
+// Package server assembles the HTTP handlers: the public one with common
+// middleware, health and readiness probes, the OpenAPI document, and the routes
 // every API family mounts, with unknown paths and methods answered in the
-// owning family's envelope.
+// owning family's envelope; and the private operations one with Prometheus
+// metrics and profiles.
 package server
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -52,22 +54,28 @@ type Options struct {
 	// Families answer errors; the first is the default for unowned paths.
 	Families httpkit.Families
 	Mounts   []Mounter
+	// TrustedProxies may name the client in X-Forwarded-For / X-Real-IP.
+	TrustedProxies httpkit.TrustedProxies
+	// Middleware runs on every request after the common middleware (e.g.
+	// the per-token limit).
+	Middleware []func(http.Handler) http.Handler
 }
 
 // New returns the service's HTTP handler.
 func New(o Options) http.Handler {
 	r := chi.NewRouter()
 	metrics := httpkit.NewMetrics(o.Registry)
-	r.Use(httpkit.RequestIDs, httpkit.Observe(o.Logger, metrics), httpkit.Recover(o.Logger, o.Families), httpkit.LimitBody(o.BodyLimit),
-		middleware.GetHead, concreteFirst(r, o.Families))
+	r.Use(httpkit.RequestIDs, httpkit.ClientAddresses(o.TrustedProxies), httpkit.Observe(o.Logger, metrics), httpkit.Recover(o.Logger, o.Families), httpkit.LimitBody(o.BodyLimit),
+		middleware.GetHead)
+	r.Use(o.Middleware...)
+	r.Use(concreteFirst(r, o.Families))
 	r.NotFound(o.Families.NotFound)
 	r.MethodNotAllowed(methodNotAllowed(r, o.Families))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		httpkit.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	r.Get("/readyz", readyz(o.Ready))
-	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry}))
+	r.Get("/readyz", readyz(o.Ready, false))
 	r.Get("/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 		_, _ = w.Write(o.OpenAPI)
@@ -165,7 +173,38 @@ func methodNotAllowed(routes chi.Routes, fs httpkit.Families) http.HandlerFunc {
 	}
 }
 
-func readyz(checks []Check) http.HandlerFunc {
+// OpsOptions configure the operations handler.
+type OpsOptions struct {
+	Registry *prometheus.Registry
+	Ready    []Check
+	Pprof    bool
+}
+
+// Ops returns the handler of the operations listener: /metrics, /healthz,
+// /readyz with each failing dependency's error, and Go's pprof profiles
+// under /debug/pprof/ when enabled. It belongs on a private address: the
+// public listener serves only /healthz and /readyz without details.
+func Ops(o OpsOptions) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		httpkit.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", readyz(o.Ready, true))
+	if o.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	return mux
+}
+
+// readyz answers each check's state; details adds the error of a failing
+// one (host names, driver messages), which only the operations listener
+// shows.
+func readyz(checks []Check, details bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
@@ -180,7 +219,10 @@ func readyz(checks []Check) http.HandlerFunc {
 				continue
 			}
 			if err := c.Run(ctx); err != nil {
-				status, result[c.Name] = http.StatusServiceUnavailable, err.Error()
+				status, result[c.Name] = http.StatusServiceUnavailable, "unavailable"
+				if details {
+					result[c.Name] = err.Error()
+				}
 				continue
 			}
 			result[c.Name] = "ok"

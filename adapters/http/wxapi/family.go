@@ -64,12 +64,14 @@ func (f Family) logIfInternal(ctx context.Context, status int, err error) {
 func (f Family) encodeError(ctx context.Context, err error, w http.ResponseWriter) {
 	status, code, msg := Code(ctx, err)
 	f.logIfInternal(ctx, status, err)
+	httpkit.SetRetryAfter(w, err)
 	httpkit.WriteJSON(w, status, Envelope{Success: false, Message: msg, Code: strconv.Itoa(code), Data: struct{}{}})
 }
 
 func (f Family) encodeReceiveError(ctx context.Context, err error, w http.ResponseWriter) {
 	status, code, msg := Code(ctx, err)
 	f.logIfInternal(ctx, status, err)
+	httpkit.SetRetryAfter(w, err)
 	httpkit.WriteJSON(w, status, ReceiveEnvelope{Code: code, Message: msg})
 }
 

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/campushub/campushub/adapters/http/appapi"
+	"github.com/campushub/campushub/adapters/http/console"
+	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/adapters/http/server"
+	"github.com/campushub/campushub/adapters/ratelimit"
+	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/ports"
+)
+
+// newLimiter builds the abuse limiter: buckets and budgets in the database
+// on PostgreSQL and MySQL, so they hold across replicas, and in memory on
+// SQLite, which runs one replica.
+func newLimiter(w *wiring) (*ratelimit.Limiter, func(ctx context.Context)) {
+	o := ratelimit.Options{Log: w.log, Registry: w.reg, Outbox: w.outbox}
+	if w.db.Dialect == storage.SQLite {
+		return ratelimit.New(o), nil
+	}
+	shared := storage.NewRateLimits(w.db)
+	o.Store = ratelimit.Shared(shared)
+	return ratelimit.New(o), func(ctx context.Context) { sweepRateLimits(ctx, w, shared) }
+}
+
+// sweepRateLimits deletes full buckets and ended windows once a minute.
+func sweepRateLimits(ctx context.Context, w *wiring, s *storage.RateLimits) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.Sweep(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				w.log.Warn("sweeping rate-limit buckets failed; will retry", "err", err)
+			}
+		}
+	}
+}
+
+// authLimits are the per-client limits of the unauthenticated auth routes,
+// by the names appapi.Account asks for.
+func authLimits(w *wiring) func(name string) func(http.Handler) http.Handler {
+	rates := map[string]ratelimit.Rate{
+		"send_code":  w.cfg.RateSendCode,
+		"check_code": w.cfg.RateCheckCode,
+		"register":   w.cfg.RateRegister,
+		"login":      w.cfg.RateLogin,
+		"refresh":    w.cfg.RateRefresh,
+	}
+	return func(name string) func(http.Handler) http.Handler {
+		return w.limiter.PerClient(ratelimit.Limit{Name: name, Rate: rates[name]}, httpkit.Families{appapi.Family{Log: w.log}})
+	}
+}
+
+// perTokenLimit limits authenticated requests per access token, in memory;
+// fams answer in the family of the route.
+func perTokenLimit(w *wiring, fams httpkit.Families) func(http.Handler) http.Handler {
+	return w.limiter.PerToken(ratelimit.Limit{Name: "per_token", Rate: w.cfg.RatePerToken, Local: true}, fams)
+}
+
+// codeBudget wraps the code sender with the service-wide budget.
+func codeBudget(w *wiring, sender ports.CodeSender) ports.CodeSender {
+	if w.cfg.CodeBudgetMinute == 0 && w.cfg.CodeBudgetDay == 0 {
+		return sender
+	}
+	return ratelimit.NewCodeBudget(sender, w.limiter, ratelimit.BudgetOptions{
+		PerMinute: w.cfg.CodeBudgetMinute, PerDay: w.cfg.CodeBudgetDay, Zone: w.cfg.Timezone, Registry: w.reg,
+	})
+}
+
+// limitConsoleSignIn puts the console's sign-in forms under the same
+// per-client login limit as /api/auth/access_token: one budget of password
+// guesses per client, whichever door it knocks on. Over the limit the
+// browser gets a plain 429 page with Retry-After.
+func limitConsoleSignIn(w *wiring, m server.Mounter) server.Mounter {
+	lim := ratelimit.Limit{Name: "login", Scope: ratelimit.ScopeClient, Rate: w.cfg.RateLogin}
+	return server.MountFunc(func(r chi.Router) {
+		r.Group(func(r chi.Router) {
+			r.Use(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+					if req.Method == http.MethodPost && strings.HasPrefix(req.URL.Path, console.Prefix+"/login") {
+						if err := w.limiter.Allow(req.Context(), lim, auth.ClientFrom(req.Context())); err != nil {
+							httpkit.SetRetryAfter(rw, err)
+							http.Error(rw, err.Error(), http.StatusTooManyRequests)
+							return
+						}
+					}
+					next.ServeHTTP(rw, req)
+				})
+			})
+			m.Mount(r)
+		})
+	})
+}

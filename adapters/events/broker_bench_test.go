@@ -1,0 +1,203 @@
+package events_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/campushub/campushub/adapters/events"
+	"github.com/campushub/campushub/adapters/events/kafka"
+	"github.com/campushub/campushub/adapters/events/nats"
+	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
+)
+
+// brokerSetup is one database + broker pairing of the broker comparison.
+type brokerSetup struct {
+	name  string
+	dbURL func(b *testing.B) string
+	// publisher returns a publisher to a broker holding topic.
+	publisher func(b *testing.B, topic string) ports.Publisher
+}
+
+// brokerSetups pair SQLite and PostgreSQL with every broker, so that one
+// run measures them all on the same machine at the same time.
+func brokerSetups() []brokerSetup {
+	sqlite := func(b *testing.B) string { return testenv.SQLiteURL(b) }
+	postgres := func(b *testing.B) string {
+		if os.Getenv("CAMPUSHUB_TEST_POSTGRES_DSN") == "" {
+			b.Skip("PostgreSQL benchmarks skipped: set CAMPUSHUB_TEST_POSTGRES_DSN")
+		}
+		return testenv.PostgresURL(b)
+	}
+	kafkaPub := func(b *testing.B, addrs []string) ports.Publisher {
+		pub, err := kafka.NewPublisher(kafka.Config{Brokers: addrs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = pub.Close() })
+		return pub
+	}
+	kfakeBroker := func(b *testing.B, topic string) ports.Publisher {
+		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(6, topic))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(c.Close)
+		return kafkaPub(b, c.ListenAddrs())
+	}
+	realKafka := func(b *testing.B, topic string) ports.Publisher {
+		addrs := testenv.KafkaBrokers(b)
+		if err := kafka.EnsureTopics(context.Background(), addrs, []string{topic}, 6, 1); err != nil {
+			b.Fatal(err)
+		}
+		return kafkaPub(b, addrs)
+	}
+	natsPub := func(b *testing.B, conn nats.Conn, topic string) ports.Publisher {
+		pub, err := nats.NewPublisher(nats.Config{Conn: conn, Stream: nats.Stream{
+			Name: "BENCH_" + uniqueModule(), Subjects: []string{topic}, Create: true,
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = pub.Close() })
+		return pub
+	}
+	embedded := func(b *testing.B, topic string) ports.Publisher {
+		s, err := nats.StartServer(nats.ServerConfig{StoreDir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(s.Shutdown)
+		return natsPub(b, nats.Conn{InProcess: s.InProcess()}, topic)
+	}
+	natsServer := func(b *testing.B, topic string) ports.Publisher {
+		return natsPub(b, nats.Conn{URLs: []string{testenv.NATSURL(b)}}, topic)
+	}
+	return []brokerSetup{
+		{name: "sqlite-kfake", dbURL: sqlite, publisher: kfakeBroker},
+		{name: "sqlite-nats-embedded", dbURL: sqlite, publisher: embedded},
+		{name: "postgres-kafka", dbURL: postgres, publisher: realKafka},
+		{name: "postgres-nats-embedded", dbURL: postgres, publisher: embedded},
+		{name: "postgres-nats-server", dbURL: postgres, publisher: natsServer},
+	}
+}
+
+// BenchmarkRelayThroughputByBroker measures events per second from a full
+// outbox to each broker (claim, publish until the broker acknowledged
+// every event, mark published), every broker in the same run.
+func BenchmarkRelayThroughputByBroker(b *testing.B) {
+	for _, s := range brokerSetups() {
+		b.Run(s.name, func(b *testing.B) {
+			module := uniqueModule()
+			pub := s.publisher(b, "campushub."+module+".v1")
+			db := openBenchDB(b, s.dbURL(b))
+			fillOutbox(b, db, module, b.N)
+			reg := prometheus.NewRegistry()
+
+			b.ResetTimer()
+			start := time.Now()
+			_, stop := startRelay(b, db, pub, events.Config{BatchSize: 2000, Registerer: reg})
+			for metricValue(b, reg, "campushub_outbox_published_total") < float64(b.N) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			elapsed := time.Since(start)
+			b.StopTimer()
+			stop()
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkRelayCommitToAckByBroker commits one change per millisecond
+// (1,000 changes/s, from several goroutines) with the relay at its default
+// poll interval, and reports how long each change took from its commit to
+// the broker's acknowledgement, for every broker in the same run.
+func BenchmarkRelayCommitToAckByBroker(b *testing.B) {
+	for _, s := range brokerSetups() {
+		b.Run(s.name, func(b *testing.B) {
+			module := uniqueModule()
+			pub := s.publisher(b, "campushub."+module+".v1")
+			db := openBenchDB(b, s.dbURL(b))
+			acks := &ackClock{inner: pub, at: make(map[int64]time.Time, b.N)}
+			startRelay(b, db, acks, events.Config{})
+
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b.N)*time.Millisecond+2*time.Minute)
+			defer cancel()
+			var mu sync.Mutex
+			committed := make(map[string]time.Time, b.N) // aggregate id → commit
+			out := storage.NewOutbox(db)
+			work := make(chan int, 1000)
+			var wg sync.WaitGroup
+			for w := 0; w < 8; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range work {
+						key := "change-" + strconv.Itoa(i)
+						ev := shared.NewEvent(module, "changed", key, time.Now(), map[string]any{"seq": i})
+						if err := db.Do(ctx, func(ctx context.Context) error { return out.Append(ctx, ev) }); err != nil {
+							b.Error(err)
+							return
+						}
+						at := time.Now()
+						mu.Lock()
+						committed[key] = at
+						mu.Unlock()
+					}
+				}()
+			}
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				<-tick.C
+				work <- i
+			}
+			close(work)
+			wg.Wait()
+			for len(acks.snapshot()) < b.N && ctx.Err() == nil {
+				time.Sleep(time.Millisecond)
+			}
+			b.StopTimer()
+			if ctx.Err() != nil {
+				b.Fatalf("%d of %d changes acknowledged", len(acks.snapshot()), b.N)
+			}
+			keys, err := outboxKeys(ctx, db)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var toAck []time.Duration
+			for id, at := range acks.snapshot() {
+				if c, ok := committed[keys[id]]; ok {
+					toAck = append(toAck, at.Sub(c))
+				}
+			}
+			reportPercentiles(b, "ack-", toAck)
+		})
+	}
+}
+
+// outboxKeys maps every outbox row id to its aggregate id.
+func outboxKeys(ctx context.Context, db *storage.DB) (map[int64]string, error) {
+	var rows []struct {
+		ID          int64  `bun:"id"`
+		AggregateID string `bun:"aggregate_id"`
+	}
+	if err := db.NewRaw("SELECT id, aggregate_id FROM outbox").Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	keys := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		keys[r.ID] = r.AggregateID
+	}
+	return keys, nil
+}

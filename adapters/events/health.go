@@ -41,8 +41,18 @@ type BrokerHealth struct {
 	probe func(context.Context) error
 	cfg   HealthConfig
 
-	mu    sync.Mutex
-	state BrokerState
+	mu          sync.Mutex
+	state       BrokerState
+	onReachable []func()
+}
+
+// OnReachable adds f to the functions called when the broker answers again
+// after it was unreachable (Relay.Wake, so that the backlog goes out at
+// once).
+func (h *BrokerHealth) OnReachable(f func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.onReachable = append(h.onReachable, f)
 }
 
 // NewBrokerHealth returns a BrokerHealth that asks probe.
@@ -86,7 +96,6 @@ func (h *BrokerHealth) Check(ctx context.Context) BrokerState {
 	}
 	now := h.cfg.Now()
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	prev := h.state
 	next := BrokerState{Reachable: err == nil, Since: prev.Since, Checked: now}
 	if err != nil {
@@ -97,11 +106,16 @@ func (h *BrokerHealth) Check(ctx context.Context) BrokerState {
 		next.Since = now
 	}
 	h.state = next
+	notify := h.onReachable
+	h.mu.Unlock()
 	switch {
 	case err != nil && (first || prev.Reachable):
 		h.cfg.Logger.Warn("events broker unreachable; serving on, changes wait in the outbox until it answers", "err", next.Err)
 	case err == nil && !first && !prev.Reachable:
 		h.cfg.Logger.Info("events broker reachable again", "unreachable_for", now.Sub(prev.Since).Round(time.Second).String())
+		for _, f := range notify {
+			f()
+		}
 	}
 	return next
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,9 +61,15 @@ func TestBrokerHealthTellsSinceWhenTheBrokerIsUnreachable(t *testing.T) {
 		t.Errorf("%d unreachable lines for one outage, want 1", n)
 	}
 
+	var woken atomic.Int32
+	h.OnReachable(func() { woken.Add(1) })
 	now = now.Add(time.Second)
 	p.set(nil)
 	h.Check(ctx)
+	h.Check(ctx)
+	if n := woken.Load(); n != 1 {
+		t.Errorf("OnReachable functions called %d times when the broker answered again, want once", n)
+	}
 	if r := report(); r["status"] != "ok" || r["since"] != now.Format(time.RFC3339) {
 		t.Errorf("report after the broker answered = %v", r)
 	}

@@ -14,7 +14,6 @@ type leaseState struct {
 	leaseUntil atomic.Int64 // when the held lease expires unless renewed (Unix ns)
 	claimed    atomic.Bool  // this relay may hold the claim on the outbox
 	claimUntil atomic.Int64 // when that claim expires unless renewed (Unix ns)
-	wake       chan struct{}
 
 	mu           sync.Mutex
 	cancelFlight context.CancelFunc // ends the publish in flight, if any
@@ -70,10 +69,7 @@ func (r *Relay) renew(ctx context.Context) {
 			r.log.Info("outbox relay: took the lease; publishing")
 			r.lease.waitingFor = ""
 			r.metrics.leader.Set(1)
-			select {
-			case r.lease.wake <- struct{}{}:
-			default:
-			}
+			r.Wake()
 		}
 		r.renewClaim(ctx, start)
 	default:
@@ -136,6 +132,7 @@ func (r *Relay) waitForClaim(err error) bool {
 		return false
 	}
 	owner, until := w.ClaimHolder()
+	r.blockedUntil = until
 	if owner != r.blockedBy {
 		r.blockedBy = owner
 		r.log.Info("outbox relay: another relay's claim covers the oldest rows; waiting", "holder", owner,

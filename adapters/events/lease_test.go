@@ -237,3 +237,16 @@ func TestRelayTakesOverFromAFrozenHolder(t *testing.T) {
 	}
 	waitFor(t, 30*time.Second, "the outbox to drain", func() bool { return lag() == 0 })
 }
+
+func TestRelayWakeCutsTheBackoffShort(t *testing.T) {
+	db := openDB(t)
+	n := appendEvents(t, db, 5, "a")
+	pub := &recorder{down: true}
+	r, _ := startRelay(t, db, pub, events.Config{MinBackoff: 5 * time.Minute, MaxBackoff: 10 * time.Minute})
+	waitFor(t, 20*time.Second, "the first failed attempt", func() bool { return len(pub.failures()) >= 1 })
+	// The relay now waits minutes before it tries again; the broker comes
+	// back and the relay is told so.
+	pub.setDown(false)
+	r.Wake()
+	waitFor(t, 20*time.Second, "every row soon after Wake", delivered(pub, n))
+}

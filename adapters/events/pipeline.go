@@ -20,7 +20,8 @@ type batch struct {
 // flight is a batch being published; done receives Publish's result.
 type flight struct {
 	batch
-	done chan error
+	done     chan error
+	launched time.Time
 }
 
 // step moves the pipeline on by one batch and returns the size of the batch
@@ -52,6 +53,7 @@ func (r *Relay) step(ctx context.Context) (int, error) {
 		go func() { marked <- r.mark(ctx, done) }()
 	}
 	claimStart := r.cfg.Now()
+	r.blockedUntil = time.Time{}
 	msgs, err := r.store.ClaimOutbox(ctx, r.cfg.Owner, r.cfg.BatchSize, r.cfg.LeaseTTL, skip)
 	if r.waitForClaim(err) {
 		msgs, err = nil, nil
@@ -86,7 +88,7 @@ func (r *Relay) step(ctx context.Context) (int, error) {
 // finishes even when ctx ends, unless the lease keeper ends it because the
 // claim on its rows could not be renewed.
 func (r *Relay) launch(ctx context.Context, b batch) {
-	f := &flight{batch: b, done: make(chan error, 1)}
+	f := &flight{batch: b, done: make(chan error, 1), launched: time.Now()}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 	r.setFlightCancel(cancel)
 	go func() {
@@ -110,6 +112,7 @@ func (r *Relay) awaitFlight() error {
 	}
 	r.flight = nil
 	if err := <-f.done; err != nil {
+		r.failedLaunch = f.launched
 		return err
 	}
 	r.keep(&f.batch)

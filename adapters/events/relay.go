@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -117,12 +118,17 @@ type Relay struct {
 
 	lease    leaseState
 	failures int
+	wake     chan struct{} // cuts a wait short (see Wake)
+	wokenAt  atomic.Int64  // when Wake was last called (Unix ns)
 
-	serialWrites bool    // the store cannot mark and claim at the same time
-	claiming     bool    // this relay holds (or may hold) the claim on the outbox
-	flight       *flight // the batch being published
-	done         *batch  // the batch acknowledged but not yet marked published
-	blockedBy    string  // whose claim on the outbox this relay last waited for
+	failedLaunch time.Time // when the last failed attempt started
+
+	serialWrites bool      // the store cannot mark and claim at the same time
+	claiming     bool      // this relay holds (or may hold) the claim on the outbox
+	flight       *flight   // the batch being published
+	done         *batch    // the batch acknowledged but not yet marked published
+	blockedBy    string    // whose claim on the outbox this relay last waited for
+	blockedUntil time.Time // when that claim expires, while the last claim found it
 }
 
 // NewRelay returns a relay from store to pub and registers its metrics.
@@ -133,11 +139,22 @@ func NewRelay(store Store, pub ports.Publisher, cfg Config) (*Relay, error) {
 		return nil, err
 	}
 	r := &Relay{cfg: cfg, store: store, pub: pub, metrics: m, log: cfg.Logger.With("owner", cfg.Owner)}
-	r.lease.wake = make(chan struct{}, 1)
+	r.wake = make(chan struct{}, 1)
 	if sw, ok := store.(SerialWriter); ok {
 		r.serialWrites = sw.SerialWrites()
 	}
 	return r, nil
+}
+
+// Wake cuts the relay's current wait short: the backoff after a failure or
+// the poll interval. Call it when the broker answers again, so that the
+// backlog goes out at once rather than after the backoff.
+func (r *Relay) Wake() {
+	r.wokenAt.Store(time.Now().UnixNano())
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
 }
 
 // Owner is the name this relay holds leases under.
@@ -182,7 +199,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
-		case <-r.lease.wake:
+		case <-r.wake:
 			t.Stop()
 		case <-t.C:
 		}
@@ -203,6 +220,12 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 		r.failures++
 		r.metrics.failures.Inc()
 		wait := r.backoff()
+		if r.wokenAt.Load() > r.failedLaunch.UnixNano() {
+			// Woken after the failed attempt started (the broker answered
+			// again meanwhile): try again now.
+			wait = 0
+		}
+		r.failedLaunch = time.Now() // only a later Wake cuts the next wait short
 		r.log.Warn("outbox relay: publish failed; retrying",
 			"attempt", r.failures, "err", brief(err), "retry_in", wait.Round(time.Millisecond).String(),
 			"retry_at", r.cfg.Now().Add(wait).UTC().Format(time.RFC3339Nano))
@@ -213,6 +236,11 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 	}
 	if n == r.cfg.BatchSize {
 		return 0 // more rows wait: claim the next batch while this one is on its way
+	}
+	if !r.blockedUntil.IsZero() {
+		// Another relay's claim blocks the outbox: look again when it
+		// expires, or earlier, in case its holder releases it.
+		return min(max(r.blockedUntil.Sub(r.cfg.Now()), r.cfg.PollInterval), r.renewEvery())
 	}
 	return r.cfg.PollInterval
 }

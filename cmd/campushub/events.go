@@ -58,6 +58,9 @@ func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logge
 		return nil, nil, err
 	}
 	log.Info("outbox relay publishing", "events_broker", cfg.EventsBroker, "to", b.describe, "owner", relay.Owner())
+	if b.health != nil {
+		b.health.OnReachable(relay.Wake) // the backlog goes out at once, not after the backoff
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	for _, run := range append([]func(context.Context){func(ctx context.Context) { _ = relay.Run(ctx) }}, b.workers...) {
@@ -84,6 +87,7 @@ type broker struct {
 	// report, when set, replaces ready: the broker's state for /readyz,
 	// which a broker outage does not make unready.
 	report   func(context.Context) (any, bool)
+	health   *events.BrokerHealth // nil for brokers without one
 	workers  []func(context.Context)
 	close    func()
 	describe string
@@ -100,7 +104,7 @@ func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, err
 		brokers := append([]string(nil), cfg.KafkaBrokers...)
 		health := events.NewBrokerHealth(func(ctx context.Context) error { return kafka.Ping(ctx, brokers) }, events.HealthConfig{Logger: log})
 		return &broker{
-			pub: pub, report: health.Report, describe: strings.Join(cfg.KafkaBrokers, ","),
+			pub: pub, report: health.Report, health: health, describe: strings.Join(cfg.KafkaBrokers, ","),
 			workers: []func(context.Context){health.Run, func(ctx context.Context) { pub.PrepareTopics(ctx, log) }},
 			close: func() {
 				if err := pub.Close(); err != nil {

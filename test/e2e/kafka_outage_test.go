@@ -185,12 +185,39 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 
 	// Down after it was up: the answer must not come from cached metadata.
 	broker.stop(t)
-	registerUser(t, s, "18656660962")
-	r = waitReady(t, s, 30*time.Second, "the broker unreachable again and the second registration waiting", func(r readiness) bool {
-		return r.Checks.Broker.Status == "unreachable" && r.Checks.Outbox.Unpublished >= 1
+	const failed = "outbox relay: publish failed; retrying"
+	failedBefore := len(s.logLines(map[string]string{"msg": failed}))
+	token, _ := registerUser(t, s, "18656660962")
+	// A backlog of many rows: each failed attempt must still log one short
+	// line, not one error per message.
+	const updates = 150
+	for i := 0; i < updates; i++ {
+		s.call(t, "PUT", "/api/personal/info", token, map[string]string{"nickname": "n" + strconv.Itoa(i)}).want(t, "update the nickname", 200, 0)
+	}
+	r = waitReady(t, s, 30*time.Second, "the broker unreachable again and the changes waiting", func(r readiness) bool {
+		return r.Checks.Broker.Status == "unreachable" && r.Checks.Outbox.Unpublished > updates
 	})
 	if r.HTTPStatus != http.StatusOK {
 		t.Errorf("/readyz: HTTP %d %s, want 200", r.HTTPStatus, r.Raw)
+	}
+	eventually(t, 60*time.Second, "two failed attempts with the backlog", func() bool {
+		return len(s.logLines(map[string]string{"msg": failed})) >= failedBefore+2
+	})
+	longest := ""
+	for _, line := range strings.Split(s.log(), "\n") {
+		if strings.Contains(line, failed) && len(line) > len(longest) {
+			longest = line
+		}
+		if len(line) > 1000 {
+			t.Errorf("a log line of %d bytes during the outage: %.300s…", len(line), line)
+		}
+	}
+	t.Logf("longest failed-attempt line, %d bytes: %s", len(longest), longest)
+	for _, rec := range s.logLines(map[string]string{"msg": failed})[failedBefore:] {
+		msg, _ := rec["err"].(string)
+		if _, ok := rec["retry_at"].(string); !ok || rec["attempt"] == nil || !strings.Contains(msg, "messages not written") {
+			t.Errorf("failed attempt logged as %v; want attempt, retry_at and the summary of the failed messages", rec)
+		}
 	}
 
 	broker.start(t)

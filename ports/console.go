@@ -24,11 +24,13 @@ type Overview struct {
 	Users, Devices     int64
 	PushesToday        int64
 	UnansweredFeedback int64
-	ProjectsActive     int64
+	ProjectsActive     int64 // valid and delivering
 	ProjectsInactive   int64
+	ProjectsPaused     int64 // valid, but their breaker is open
 	DeliveriesPending  int64
 	DeliveriesRetrying int64 // pending after at least one failed attempt
 	DeliveriesFailed   int64
+	DeliveriesHeld     int64 // waiting while their project is invalid
 	OutboxBacklog      int64
 	OutboxOldest       time.Time // occurred_at of the oldest unpublished event; zero when none
 }

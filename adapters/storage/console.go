@@ -98,11 +98,13 @@ func (r *ConsoleStats) Overview(ctx context.Context, since time.Time) (ports.Ove
 		{&o.Devices, db.NewSelect().Model((*deviceRow)(nil))},
 		{&o.PushesToday, db.NewSelect().Model((*pushLogRow)(nil)).Where("created_at >= ?", since.UTC())},
 		{&o.UnansweredFeedback, db.NewSelect().Model((*feedbackRow)(nil)).Where("status = ?", int(content.Pending))},
-		{&o.ProjectsActive, db.NewSelect().Model((*wxProjectRow)(nil)).Where("statu = ?", int(wxrelay.StatusActive))},
+		{&o.ProjectsActive, db.NewSelect().Model((*wxProjectRow)(nil)).Where("statu = ? AND paused_at IS NULL", int(wxrelay.StatusActive))},
 		{&o.ProjectsInactive, db.NewSelect().Model((*wxProjectRow)(nil)).Where("statu <> ?", int(wxrelay.StatusActive))},
+		{&o.ProjectsPaused, db.NewSelect().Model((*wxProjectRow)(nil)).Where("statu = ? AND paused_at IS NOT NULL", int(wxrelay.StatusActive))},
 		{&o.DeliveriesPending, db.NewSelect().Model((*wxDeliveryRow)(nil)).Where("status = ?", string(wxrelay.DeliveryPending))},
 		{&o.DeliveriesRetrying, db.NewSelect().Model((*wxDeliveryRow)(nil)).Where("status = ? AND attempts > 0", string(wxrelay.DeliveryPending))},
 		{&o.DeliveriesFailed, db.NewSelect().Model((*wxDeliveryRow)(nil)).Where("status = ?", string(wxrelay.DeliveryFailed))},
+		{&o.DeliveriesHeld, db.NewSelect().Model((*wxDeliveryRow)(nil)).Where("status = ?", string(wxrelay.DeliveryHeld))},
 		{&o.OutboxBacklog, db.NewSelect().Model((*OutboxRow)(nil)).Where("published_at IS NULL")},
 	}
 	for _, c := range counts {

@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/campushub/campushub/adapters/storage"
 	appcontent "github.com/campushub/campushub/app/content"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/activity"
@@ -279,6 +281,17 @@ func TestRelayProjects(t *testing.T) {
 	if strings.Contains(a.Body, ps[0].Secret) {
 		t.Fatal("rotation shows the old secret")
 	}
+	// The breaker's state shows on the list, the project page and the overview.
+	paused := ps[0]
+	now := time.Now().UTC()
+	paused.Failures, paused.FailingSince, paused.PausedAt, paused.NextProbeAt, paused.ProbeInterval = 5, now.Add(-time.Minute), now, now.Add(time.Minute), time.Minute
+	if err := storage.NewWXProjects(h.db).SetHealth(context.Background(), paused); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "paused in the list", b.get("/console/relay"), http.StatusOK, "熔断暂停")
+	expect(t, "paused project", b.get(path), http.StatusOK, "熔断暂停", "下次探测", "暂停于")
+	expect(t, "paused in the overview", b.get("/console/overview"), http.StatusOK, "<b>0 / 1 / 0</b>")
+
 	expect(t, "unknown project", b.get("/console/relay/999"), http.StatusNotFound)
 	expect(t, "unknown delivery", b.get("/console/relay/deliveries/999"), http.StatusNotFound)
 	expect(t, "rotate unknown", b.post("/console/relay/999/rotate", nil), http.StatusNotFound)

@@ -127,11 +127,11 @@ func (r *WXDeliveries) ClaimProbe(ctx context.Context, owner string, projectID i
 		}
 		var rows []wxDeliveryRow
 		_, err := db.NewUpdate().Model((*wxDeliveryRow)(nil)).
-			Set("lease_owner = ?", owner).Set("lease_until = ?", leaseUntil.UTC()).Where("id IN (?)", bun.In(ids)).Exec(ctx)
+			Set("lease_owner = ?", owner).Set("lease_until = ?", leaseUntil.UTC()).Where("id IN (?)", bun.List(ids)).Exec(ctx)
 		if err != nil {
 			return err
 		}
-		if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 			return err
 		}
 		out = wxDeliveries(rows)
@@ -190,7 +190,7 @@ func (r *WXDeliveries) ExpireHeld(ctx context.Context, projectID int64, before, 
 		_, err := db.NewUpdate().Model((*wxDeliveryRow)(nil)).
 			Set("status = ?", string(wxrelay.DeliveryFailed)).Set("last_error = ?", reason).
 			Set("updated_at = ?", now.UTC()).Set("completed_at = ?", now.UTC()).
-			Where("id IN (?)", bun.In(ids)).Exec(ctx)
+			Where("id IN (?)", bun.List(ids)).Exec(ctx)
 		return err
 	})
 	return out, err
@@ -204,7 +204,7 @@ func (r *WXDeliveries) ReplaySince(ctx context.Context, projectID int64, since, 
 		db := r.db.IDB(ctx)
 		events := db.NewSelect().Model((*wxEventRow)(nil)).Column("id").Where("received_at >= ?", since.UTC())
 		res, err := r.restart(ctx, now).Where("project_id = ?", projectID).
-			Where("status IN (?)", bun.In([]string{string(wxrelay.DeliveryFailed), string(wxrelay.DeliveryHeld)})).
+			Where("status IN (?)", bun.List([]string{string(wxrelay.DeliveryFailed), string(wxrelay.DeliveryHeld)})).
 			Where("event_id IN (?)", events).Exec(ctx)
 		if replayed, err = affected(res, err); err != nil {
 			return err
@@ -233,7 +233,7 @@ func (r *WXDeliveries) Backlog(ctx context.Context) (map[int64]ports.Backlog, er
 	}
 	err := r.db.IDB(ctx).NewSelect().Model((*wxDeliveryRow)(nil)).
 		ColumnExpr("project_id, status, COUNT(*) AS n, MIN(created_at) AS oldest").
-		Where("status IN (?)", bun.In([]string{string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld)})).
+		Where("status IN (?)", bun.List([]string{string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld)})).
 		Group("project_id", "status").Scan(ctx, &rows)
 	if err != nil {
 		return nil, err

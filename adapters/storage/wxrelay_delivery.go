@@ -110,7 +110,7 @@ func (r *WXDeliveries) CreateForProjects(ctx context.Context, eventIDs []int64, 
 		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at)
 		SELECT e.id, p.id, CASE WHEN p.statu = ? THEN ? ELSE ? END, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
 		WHERE e.id IN (?) ORDER BY e.id, p.id`,
-		int(wxrelay.StatusActive), string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld), at, at, at, at, bun.In(eventIDs)).Exec(ctx)
+		int(wxrelay.StatusActive), string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld), at, at, at, at, bun.List(eventIDs)).Exec(ctx)
 	if err != nil {
 		return 0, MapError(err)
 	}
@@ -179,7 +179,7 @@ func (r *WXDeliveries) Claim(ctx context.Context, owner string, now, leaseUntil 
 			Where("(lease_until IS NULL OR lease_until < ?)", now.UTC()).
 			Order("next_attempt_at", "id").Limit(int64(limit))
 		if len(skip) > 0 {
-			q = q.Where("project_id NOT IN (?)", bun.In(skip))
+			q = q.Where("project_id NOT IN (?)", bun.List(skip))
 		}
 		if r.db.Dialect != SQLite {
 			q = q.For("UPDATE SKIP LOCKED")
@@ -189,12 +189,12 @@ func (r *WXDeliveries) Claim(ctx context.Context, owner string, now, leaseUntil 
 		}
 		_, err := db.NewUpdate().Model((*wxDeliveryRow)(nil)).
 			Set("lease_owner = ?", owner).Set("lease_until = ?", leaseUntil.UTC()).
-			Where("id IN (?)", bun.In(ids)).Exec(ctx)
+			Where("id IN (?)", bun.List(ids)).Exec(ctx)
 		if err != nil {
 			return err
 		}
 		var rows []wxDeliveryRow
-		if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Order("next_attempt_at", "id").Scan(ctx); err != nil {
+		if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Order("next_attempt_at", "id").Scan(ctx); err != nil {
 			return err
 		}
 		out = wxDeliveries(rows)
@@ -210,7 +210,7 @@ func (r *WXDeliveries) Release(ctx context.Context, owner string, ids []int64, n
 	}
 	_, err := r.db.IDB(ctx).NewUpdate().Model((*wxDeliveryRow)(nil)).
 		Set("lease_owner = ''").Set("lease_until = NULL").Set("next_attempt_at = ?", now.UTC()).
-		Where("id IN (?)", bun.In(ids)).Where("lease_owner = ?", owner).Exec(ctx)
+		Where("id IN (?)", bun.List(ids)).Where("lease_owner = ?", owner).Exec(ctx)
 	return err
 }
 
@@ -232,7 +232,7 @@ func (r *WXDeliveries) SaveAll(ctx context.Context, owner string, ds []wxrelay.D
 	}
 	var held []int64
 	q := db.NewSelect().Model((*wxDeliveryRow)(nil)).Column("id").
-		Where("id IN (?)", bun.In(ids)).Where("lease_owner = ?", owner)
+		Where("id IN (?)", bun.List(ids)).Where("lease_owner = ?", owner)
 	if r.db.Dialect != SQLite {
 		q = q.For("UPDATE")
 	}
@@ -319,7 +319,7 @@ func (r *WXDeliveries) AbandonPending(ctx context.Context, projectID int64, reas
 				Set("status = ?", string(wxrelay.DeliveryFailed)).Set("last_error = ?", reason).
 				Set("updated_at = ?", now.UTC()).Set("completed_at = ?", now.UTC()).
 				Set("lease_owner = ''").Set("lease_until = NULL").
-				Where("id IN (?)", bun.In(chunk)).Exec(ctx)
+				Where("id IN (?)", bun.List(chunk)).Exec(ctx)
 			if err != nil {
 				return err
 			}

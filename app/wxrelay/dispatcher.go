@@ -107,10 +107,10 @@ type Dispatcher struct {
 
 // job is one claimed delivery with what its attempt needs.
 type job struct {
-	d       wxrelay.Delivery
-	p       wxrelay.Project
-	found   bool   // the project still exists
-	probe   bool   // the single probe of a paused project
+	d     wxrelay.Delivery
+	p     wxrelay.Project
+	found bool // the project still exists
+	probe bool // the single probe of a paused project
 	// attempt is the attempt recorded before the request leaves; zero
 	// when the delivery ends without one.
 	attempt wxrelay.Attempt

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -123,20 +122,6 @@ func TestProjects(t *testing.T) {
 	if got := m.types(); !slices.Equal(got, want) {
 		t.Fatalf("events %v, want %v", got, want)
 	}
-}
-
-// hook answers from a per-URL script and counts calls.
-type hook struct {
-	mu     sync.Mutex
-	status map[string]int
-	calls  map[string]int
-}
-
-func (h *hook) Deliver(_ context.Context, req ports.WebhookRequest) ports.WebhookResult {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.calls[req.URL]++
-	return ports.WebhookResult{StatusCode: h.status[req.URL], Latency: time.Millisecond}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -66,9 +66,12 @@ type WXDeliveries interface {
 	// may come back with NextAttemptAt moved to leaseUntil: when it is due
 	// again should its outcome never be written.
 	Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error)
-	// ClaimProbe leases to owner the oldest pending delivery of a project
-	// that no lease holds, whenever it is due: the probe of a paused
-	// project. It returns none when there is nothing to probe with.
+	// ClaimProbe leases to owner the pending delivery of a project that no
+	// lease holds with the fewest attempts, oldest first, whenever it is
+	// due: the probe of a paused project. A delivery that fails on its own
+	// (one key's endpoint, one payload) thus cannot keep the project
+	// paused for the others. It returns none when there is nothing to
+	// probe with.
 	ClaimProbe(ctx context.Context, owner string, projectID int64, now, leaseUntil time.Time) ([]wxrelay.Delivery, error)
 	// Release gives up owner's lease on ids without recording anything;
 	// they are due again at now.
@@ -91,6 +94,9 @@ type WXDeliveries interface {
 	// error, counts each in its delivery's attempts, and returns how many
 	// it closed per delivery.
 	CloseUnknown(ctx context.Context, deliveryIDs []int64, reason string) (map[int64]int, error)
+	// SetOrdering gives a project's pending and held deliveries their
+	// events' ordering keys, or clears them.
+	SetOrdering(ctx context.Context, projectID int64, ordered bool) error
 	// Renew extends owner's leases on ids until until.
 	Renew(ctx context.Context, owner string, ids []int64, until time.Time) error
 	// AbandonPending fails every pending delivery of a project, leased or

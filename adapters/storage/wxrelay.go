@@ -23,6 +23,7 @@ type wxProjectRow struct {
 	Failures      int       `bun:"failures,notnull"`
 	CreatedAt     time.Time `bun:"created_at,notnull"`
 	UpdatedAt     time.Time `bun:"updated_at,notnull"`
+	Ordered       bool      `bun:"ordered,notnull,default:false"`
 	wxHealthColumns
 }
 
@@ -36,6 +37,7 @@ type wxEventRow struct {
 	Data          string    `bun:"data,notnull,type:text"`
 	BodyHash      string    `bun:"body_hash,notnull,type:varchar(64)"`
 	ReceivedAt    time.Time `bun:"received_at,notnull"`
+	OrderKey      string    `bun:"order_key,notnull,default:'',type:varchar(200)"`
 }
 
 type wxDedupRow struct {
@@ -94,12 +96,12 @@ func NewWXEvents(db *DB) *WXEvents { return &WXEvents{db: db} }
 func toWXProjectRow(p wxrelay.Project) wxProjectRow {
 	return wxProjectRow{ID: p.ID, URL: p.URL, Name: p.Name, URLHash: wxrelay.HashBody([]byte(p.URL)),
 		Status: int(p.Status), Secret: p.Secret, Failures: p.Failures,
-		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), wxHealthColumns: toHealthColumns(p.Health)}
+		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), Ordered: p.Ordered, wxHealthColumns: toHealthColumns(p.Health)}
 }
 
 func (r wxProjectRow) domain() wxrelay.Project {
 	p := wxrelay.Project{ID: r.ID, URL: r.URL, Name: r.Name, Status: wxrelay.Status(r.Status), Secret: r.Secret,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Health: r.health()}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Ordered: r.Ordered, Health: r.health()}
 	p.Failures = r.Failures
 	return p
 }
@@ -163,7 +165,7 @@ func (r *WXProjects) ActiveIDs(ctx context.Context) ([]int64, error) {
 func (r *WXProjects) Update(ctx context.Context, p wxrelay.Project) error {
 	row := toWXProjectRow(p)
 	res, err := r.db.IDB(ctx).NewUpdate().Model(&row).
-		Column("url", "project", "url_hash", "statu", "secret", "updated_at").WherePK().Exec(ctx)
+		Column("url", "project", "url_hash", "statu", "secret", "ordered", "updated_at").WherePK().Exec(ctx)
 	return wxAffected(res, err)
 }
 
@@ -302,7 +304,7 @@ func (r *WXEvents) CreateAll(ctx context.Context, es []wxrelay.Event) error {
 	rows := make([]wxEventRow, len(es))
 	for i, e := range es {
 		rows[i] = wxEventRow{AppKey: e.AppKey, SchoolCode: e.SchoolCode, Name: e.Name, RawData: e.RawData,
-			Data: e.Data, BodyHash: e.BodyHash, ReceivedAt: e.ReceivedAt.UTC()}
+			Data: e.Data, BodyHash: e.BodyHash, ReceivedAt: e.ReceivedAt.UTC(), OrderKey: e.OrderKey}
 	}
 	if r.db.Dialect == SQLite && sameReceivedAt(es) {
 		if done, err := r.createAllSQLite(ctx, es); done || err != nil {
@@ -338,11 +340,11 @@ func sameReceivedAt(es []wxrelay.Event) bool {
 // body hashes, with one prepared statement. It reports false, having done
 // nothing, when a text is not valid UTF-8 or two hashes are equal.
 func (r *WXEvents) createAllSQLite(ctx context.Context, es []wxrelay.Event) (bool, error) {
-	values := make([][6]string, len(es))
+	values := make([][7]string, len(es))
 	index := make(map[string]int, len(es))
 	var texts []string
 	for i, e := range es {
-		values[i] = [6]string{e.AppKey, e.SchoolCode, e.Name, e.RawData, e.Data, e.BodyHash}
+		values[i] = [7]string{e.AppKey, e.SchoolCode, e.Name, e.RawData, e.Data, e.BodyHash, e.OrderKey}
 		texts = append(texts, values[i][:]...)
 		index[e.BodyHash] = i
 	}
@@ -382,7 +384,7 @@ func (r *WXEvents) ByIDs(ctx context.Context, ids []int64) ([]wxrelay.Event, err
 	out := make([]wxrelay.Event, len(rows))
 	for i, row := range rows {
 		out[i] = wxrelay.Event{ID: row.ID, AppKey: row.AppKey, SchoolCode: row.SchoolCode, Name: row.Name,
-			RawData: row.RawData, Data: row.Data, BodyHash: row.BodyHash, ReceivedAt: row.ReceivedAt.UTC()}
+			RawData: row.RawData, Data: row.Data, BodyHash: row.BodyHash, ReceivedAt: row.ReceivedAt.UTC(), OrderKey: row.OrderKey}
 	}
 	return out, nil
 }

@@ -110,7 +110,9 @@ func (r *WXProjects) TakeProbe(ctx context.Context, id int64, now, next time.Tim
 	return n == 1, err
 }
 
-// ClaimProbe leases the oldest unleased pending delivery of a project.
+// ClaimProbe leases the unleased pending delivery of a project with the
+// fewest attempts, oldest first (for an ordered project, among the heads
+// of their keys).
 func (r *WXDeliveries) ClaimProbe(ctx context.Context, owner string, projectID int64, now, leaseUntil time.Time) ([]wxrelay.Delivery, error) {
 	var out []wxrelay.Delivery
 	err := r.db.Do(ctx, func(ctx context.Context) error {
@@ -118,7 +120,7 @@ func (r *WXDeliveries) ClaimProbe(ctx context.Context, owner string, projectID i
 		var ids []int64
 		q := db.NewSelect().Model((*wxDeliveryRow)(nil)).Column("id").
 			Where("project_id = ?", projectID).Where("status = ?", string(wxrelay.DeliveryPending)).
-			Where("(lease_until IS NULL OR lease_until < ?)", now.UTC()).Order("id").Limit(1)
+			Where("(lease_until IS NULL OR lease_until < ?)", now.UTC()).Where(headOfKeyAlias).Order("attempts", "id").Limit(1)
 		if r.db.Dialect != SQLite {
 			q = q.For("UPDATE SKIP LOCKED")
 		}
@@ -211,11 +213,12 @@ func (r *WXDeliveries) ReplaySince(ctx context.Context, projectID int64, since, 
 		}
 		at := now.UTC()
 		res, err = db.NewRaw(`INSERT INTO wx_deliveries
-			(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at)
-			SELECT e.id, ?, ?, 0, ?, ?, '', '', ?, ? FROM wx_events AS e
-			WHERE e.received_at >= ? AND NOT EXISTS (SELECT 1 FROM wx_deliveries AS d WHERE d.event_id = e.id AND d.project_id = ?)
+			(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at, order_key)
+			SELECT e.id, p.id, ?, 0, ?, ?, '', '', ?, ?, CASE WHEN p.ordered THEN e.order_key ELSE '' END
+			FROM wx_events AS e, wx_push_projects AS p
+			WHERE p.id = ? AND e.received_at >= ? AND NOT EXISTS (SELECT 1 FROM wx_deliveries AS d WHERE d.event_id = e.id AND d.project_id = p.id)
 			ORDER BY e.id`,
-			projectID, string(wxrelay.DeliveryPending), at, at, at, at, since.UTC(), projectID).Exec(ctx)
+			string(wxrelay.DeliveryPending), at, at, at, at, projectID, since.UTC()).Exec(ctx)
 		created, err = affected(res, err)
 		return err
 	})

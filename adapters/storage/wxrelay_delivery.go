@@ -22,6 +22,7 @@ type wxDeliveryRow struct {
 	LastError     string     `bun:"last_error,notnull,type:text"`
 	LeaseOwner    string     `bun:"lease_owner,notnull,default:'',type:varchar(100)"`
 	LeaseUntil    *time.Time `bun:"lease_until,nullzero"`
+	OrderKey      string     `bun:"order_key,notnull,default:'',type:varchar(200)"`
 	CreatedAt     time.Time  `bun:"created_at,notnull"`
 	UpdatedAt     time.Time  `bun:"updated_at,notnull"`
 	CompletedAt   *time.Time `bun:"completed_at,nullzero"`
@@ -54,13 +55,13 @@ func NewWXDeliveries(db *DB) *WXDeliveries { return &WXDeliveries{db: db} }
 func toWXDeliveryRow(d wxrelay.Delivery) wxDeliveryRow {
 	return wxDeliveryRow{ID: d.ID, EventID: d.EventID, ProjectID: d.ProjectID, Status: string(d.Status),
 		Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt.UTC(), RunStartedAt: d.RunStartedAt.UTC(),
-		LastError: d.LastError, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CompletedAt: timePtr(d.CompletedAt)}
+		LastError: d.LastError, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CompletedAt: timePtr(d.CompletedAt), OrderKey: d.OrderKey}
 }
 
 func (r wxDeliveryRow) domain() wxrelay.Delivery {
 	return wxrelay.Delivery{ID: r.ID, EventID: r.EventID, ProjectID: r.ProjectID, Status: wxrelay.DeliveryStatus(r.Status),
 		Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.UTC(), RunStartedAt: r.RunStartedAt.UTC(),
-		LastError: r.LastError, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CompletedAt: timeVal(r.CompletedAt)}
+		LastError: r.LastError, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CompletedAt: timeVal(r.CompletedAt), OrderKey: r.OrderKey}
 }
 
 func wxDeliveries(rows []wxDeliveryRow) []wxrelay.Delivery {
@@ -107,8 +108,9 @@ func (r *WXDeliveries) CreateForProjects(ctx context.Context, eventIDs []int64, 
 		return int(n), err
 	}
 	res, err := r.db.IDB(ctx).NewRaw(`INSERT INTO wx_deliveries
-		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at)
-		SELECT e.id, p.id, CASE WHEN p.statu = ? THEN ? ELSE ? END, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
+		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at, order_key)
+		SELECT e.id, p.id, CASE WHEN p.statu = ? THEN ? ELSE ? END, 0, ?, ?, '', '', ?, ?, CASE WHEN p.ordered THEN e.order_key ELSE '' END
+		FROM wx_events AS e, wx_push_projects AS p
 		WHERE e.id IN (?) ORDER BY e.id, p.id`,
 		int(wxrelay.StatusActive), string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld), at, at, at, at, bun.List(eventIDs)).Exec(ctx)
 	if err != nil {
@@ -177,6 +179,7 @@ func (r *WXDeliveries) Claim(ctx context.Context, owner string, now, leaseUntil 
 			Where("status = ?", string(wxrelay.DeliveryPending)).
 			Where("next_attempt_at <= ?", now.UTC()).
 			Where("(lease_until IS NULL OR lease_until < ?)", now.UTC()).
+			Where(headOfKeyAlias).
 			Order("next_attempt_at", "id").Limit(int64(limit))
 		if len(skip) > 0 {
 			q = q.Where("project_id NOT IN (?)", bun.List(skip))

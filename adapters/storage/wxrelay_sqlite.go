@@ -30,15 +30,17 @@ const (
 		WHERE wx_event_dedup.seen_at <= ?
 		RETURNING body_hash`
 	// sqliteEvents inserts events given as [app_key, school_code, event,
-	// raw_data, data, body_hash] arrays, all received at the same time.
-	sqliteEvents = `INSERT INTO wx_events (app_key, school_code, event, raw_data, data, body_hash, received_at)
-		SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, ? FROM jsonb_each(?)
+	// raw_data, data, body_hash, order_key] arrays, all received at the
+	// same time.
+	sqliteEvents = `INSERT INTO wx_events (app_key, school_code, event, raw_data, data, body_hash, order_key, received_at)
+		SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, ? FROM jsonb_each(?)
 		RETURNING id, body_hash`
 	// sqliteFanOut creates a delivery of each event to each project:
 	// pending for a valid one, held for an invalid one.
 	sqliteFanOut = `INSERT INTO wx_deliveries
-		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at)
-		SELECT e.id, p.id, CASE WHEN p.statu = ? THEN ? ELSE ? END, 0, ?, ?, '', '', ?, ? FROM wx_events AS e, wx_push_projects AS p
+		(event_id, project_id, status, attempts, next_attempt_at, run_started_at, last_error, lease_owner, created_at, updated_at, order_key)
+		SELECT e.id, p.id, CASE WHEN p.statu = ? THEN ? ELSE ? END, 0, ?, ?, '', '', ?, ?, CASE WHEN p.ordered THEN e.order_key ELSE '' END
+		FROM wx_events AS e, wx_push_projects AS p
 		WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id, p.id`
 )
 
@@ -90,7 +92,7 @@ func jsonParam(v any, texts ...string) (string, bool) {
 }
 
 // The dispatcher's statements on SQLite, for the same reason.
-const (
+var (
 	// sqliteLease leases due deliveries, except those of the projects in
 	// the JSON array, in one statement. It also moves next_attempt_at to
 	// the lease's end, which keeps leased rows out of the due index range
@@ -101,7 +103,7 @@ const (
 	sqliteLease = `UPDATE wx_deliveries SET lease_owner = ?, lease_until = ?, next_attempt_at = ?
 		WHERE id IN (SELECT id FROM wx_deliveries
 			WHERE status = '` + string(wxrelay.DeliveryPending) + `' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-			AND project_id NOT IN (SELECT value FROM json_each(?))
+			AND project_id NOT IN (SELECT value FROM json_each(?)) AND ` + headOfKey + `
 			ORDER BY next_attempt_at, id LIMIT ?)
 		RETURNING id, event_id, project_id, attempts, next_attempt_at, run_started_at, last_error, created_at, updated_at`
 	// sqliteSave writes back deliveries given as [id, status, attempts,

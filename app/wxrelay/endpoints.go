@@ -46,7 +46,7 @@ func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
 }
 
 // AddProjectRequest registers a project.
-type AddProjectRequest struct{ URL, Name string }
+type AddProjectRequest = NewProject
 
 // IDRequest names a project or delivery.
 type IDRequest struct{ ID int64 }
@@ -135,7 +135,7 @@ func MakeListProjectsEndpoint(s *Service) endpoint.Endpoint {
 func MakeAddProjectEndpoint(s *Service) endpoint.Endpoint {
 	return func(ctx context.Context, request any) (any, error) {
 		req := request.(AddProjectRequest)
-		p, err := s.AddProject(ctx, req.URL, req.Name)
+		p, err := s.AddProjectWith(ctx, req)
 		return ProjectResponse{Project: p, ShowSecret: true, Err: err}, nil
 	}
 }

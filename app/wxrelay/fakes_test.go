@@ -234,7 +234,8 @@ func (m memDeliveries) ClaimProbe(_ context.Context, owner string, projectID int
 	defer m.mu.Unlock()
 	var best *wxrelay.Delivery
 	for _, d := range m.deliveries {
-		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryPending && m.leases[d.ID] == "" && (best == nil || d.ID < best.ID) {
+		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryPending && m.leases[d.ID] == "" &&
+			(best == nil || d.Attempts < best.Attempts || (d.Attempts == best.Attempts && d.ID < best.ID)) {
 			d := d
 			best = &d
 		}
@@ -551,3 +552,5 @@ func (m memDeliveries) CloseUnknown(_ context.Context, ids []int64, reason strin
 }
 
 func (m memDeliveries) Renew(context.Context, string, []int64, time.Time) error { return nil }
+
+func (m memDeliveries) SetOrdering(context.Context, int64, bool) error { return nil }

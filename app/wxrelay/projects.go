@@ -19,9 +19,24 @@ func (s *Service) checkURL(ctx context.Context, raw string) (string, error) {
 	return s.Egress.CheckURL(ctx, u)
 }
 
-// AddProject registers a push project and returns it with its signing
-// secret, which is shown only here and on rotation.
+// AddProject registers a push project with unordered delivery and returns
+// it with its signing secret, which is shown only here and on rotation.
 func (s *Service) AddProject(ctx context.Context, rawURL, name string) (wxrelay.Project, error) {
+	return s.AddProjectWith(ctx, NewProject{URL: rawURL, Name: name})
+}
+
+// NewProject is a project to register.
+type NewProject struct {
+	URL, Name string
+	// Ordered asks for the deliveries of one ordering key one at a time,
+	// in order of receipt.
+	Ordered bool
+}
+
+// AddProjectWith registers a push project and returns it with its signing
+// secret, which is shown only here and on rotation.
+func (s *Service) AddProjectWith(ctx context.Context, in NewProject) (wxrelay.Project, error) {
+	rawURL, name := in.URL, in.Name
 	name, err := wxrelay.ValidateName(name)
 	if err != nil {
 		return wxrelay.Project{}, err
@@ -31,7 +46,7 @@ func (s *Service) AddProject(ctx context.Context, rawURL, name string) (wxrelay.
 		return wxrelay.Project{}, err
 	}
 	now := s.Clock.Now()
-	p := wxrelay.Project{URL: u, Name: name, Status: wxrelay.StatusActive, Secret: s.newSecret(), CreatedAt: now, UpdatedAt: now}
+	p := wxrelay.Project{URL: u, Name: name, Status: wxrelay.StatusActive, Secret: s.newSecret(), Ordered: in.Ordered, CreatedAt: now, UpdatedAt: now}
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if err := s.Projects.Create(ctx, &p); err != nil {
 			if errors.Is(err, shared.ErrAlreadyExists) {
@@ -47,10 +62,11 @@ func (s *Service) AddProject(ctx context.Context, rawURL, name string) (wxrelay.
 // UpdateInput is a partial change of a project in wire terms; nil fields
 // stay as they are.
 type UpdateInput struct {
-	ID     int64
-	URL    *string
-	Name   *string
-	Status *int64
+	ID      int64
+	URL     *string
+	Name    *string
+	Status  *int64
+	Ordered *bool
 }
 
 // UpdateProject changes a project. Switching it to invalid (statu 1) holds
@@ -80,6 +96,7 @@ func (s *Service) UpdateProject(ctx context.Context, in UpdateInput) (wxrelay.Pr
 		}
 		c.Status = &st
 	}
+	c.Ordered = in.Ordered
 	var out wxrelay.Project
 	err := s.UoW.Do(ctx, func(ctx context.Context) error {
 		p, err := s.projectByID(ctx, in.ID)
@@ -97,6 +114,11 @@ func (s *Service) UpdateProject(ctx context.Context, in UpdateInput) (wxrelay.Pr
 		if p.Active() != out.Active() {
 			if err := s.Projects.SetHealth(ctx, out); err != nil {
 				return err
+			}
+		}
+		if p.Ordered != out.Ordered {
+			if err := s.Deliveries.SetOrdering(ctx, p.ID, out.Ordered); err != nil {
+				return fmt.Errorf("set ordering of project %d: %w", p.ID, err)
 			}
 		}
 		switch {

@@ -39,7 +39,7 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) error {
 		data = string(plain)
 	}
 	e := wxrelay.Event{AppKey: in.AppKey, SchoolCode: in.SchoolCode, Name: in.Event, RawData: in.RawData,
-		Data: data, BodyHash: wxrelay.HashBody(in.Body)}
+		Data: data, BodyHash: wxrelay.HashBody(in.Body), OrderKey: wxrelay.OrderKey(in.SchoolCode, data, in.RawData)}
 	stored, err := s.receiver.submit(ctx, e, s.store)
 	if err != nil {
 		return fmt.Errorf("%w: %w", wxrelay.ErrReceiveStorage, err)

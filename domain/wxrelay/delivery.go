@@ -42,9 +42,12 @@ type Delivery struct {
 	// measured from it.
 	RunStartedAt time.Time
 	LastError    string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	CompletedAt  time.Time
+	// OrderKey is the event's ordering key for a project with ordered
+	// delivery, "" otherwise.
+	OrderKey    string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	CompletedAt time.Time
 }
 
 // Attempt is one HTTP try of a delivery.

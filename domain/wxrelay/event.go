@@ -16,7 +16,10 @@ type Event struct {
 	// Data is the decrypted raw_data when the app has a secret, "" otherwise.
 	Data string
 	// BodyHash identifies the received body for deduplication.
-	BodyHash   string
+	BodyHash string
+	// OrderKey orders the event's deliveries to projects with ordered
+	// delivery (see OrderKey).
+	OrderKey   string
 	ReceivedAt time.Time
 	// Payload is the JSON body every project receives for this event.
 	Payload []byte

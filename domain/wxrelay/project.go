@@ -33,6 +33,9 @@ type Project struct {
 	// Secret signs deliveries (whsec_…); it is shown once, at creation or
 	// rotation.
 	Secret string
+	// Ordered projects receive the deliveries of one ordering key one at a
+	// time, in order of receipt.
+	Ordered bool
 	// Health is the breaker's state; the dispatcher changes it.
 	Health
 	CreatedAt time.Time
@@ -97,9 +100,10 @@ func ParseStatus(v int64) (Status, error) {
 
 // Change is a partial update of a project; nil fields stay as they are.
 type Change struct {
-	URL    *string
-	Name   *string
-	Status *Status
+	URL     *string
+	Name    *string
+	Status  *Status
+	Ordered *bool
 }
 
 // Apply returns p with the change applied. A project switched to invalid
@@ -111,6 +115,9 @@ func (p Project) Apply(c Change, now time.Time) Project {
 	}
 	if c.Name != nil {
 		p.Name = *c.Name
+	}
+	if c.Ordered != nil {
+		p.Ordered = *c.Ordered
 	}
 	if c.Status != nil {
 		switch {

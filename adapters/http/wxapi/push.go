@@ -59,11 +59,12 @@ func decodeAdd(_ context.Context, r *http.Request) (any, error) {
 		var b struct {
 			URL     string `json:"url"`
 			Project string `json:"project"`
+			Ordered *flag  `json:"ordered"`
 		}
 		if err := decodeJSON(r, body, &b); err != nil {
 			return nil, err
 		}
-		return appwx.AddProjectRequest{URL: b.URL, Name: b.Project}, nil
+		return appwx.AddProjectRequest{URL: b.URL, Name: b.Project, Ordered: b.Ordered != nil && bool(*b.Ordered)}, nil
 	}
 	form, err := formValues(r)
 	if err != nil {
@@ -75,7 +76,31 @@ func decodeAdd(_ context.Context, r *http.Request) (any, error) {
 		}
 		return ""
 	}
-	return appwx.AddProjectRequest{URL: first("url"), Name: first("project")}, nil
+	ordered := false
+	if v := strings.TrimSpace(first("ordered")); v != "" {
+		var f flag
+		if err := f.UnmarshalJSON([]byte(v)); err != nil {
+			return nil, err
+		}
+		ordered = bool(f)
+	}
+	return appwx.AddProjectRequest{URL: first("url"), Name: first("project"), Ordered: ordered}, nil
+}
+
+// flag is a yes/no field: true/false or 1/0.
+type flag bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flag) UnmarshalJSON(b []byte) error {
+	switch strings.Trim(string(b), `"`) {
+	case "true", "1":
+		*f = true
+	case "false", "0":
+		*f = false
+	default:
+		return ErrFormat.WithMessage("ordered must be true, false, 1 or 0, got %s", b)
+	}
+	return nil
 }
 
 // decodeUpdate reads {id, url, project, statu}; fields left out stay as
@@ -90,6 +115,7 @@ func decodeUpdate(_ context.Context, r *http.Request) (any, error) {
 		URL     *string `json:"url"`
 		Project *string `json:"project"`
 		Statu   *int64  `json:"statu"`
+		Ordered *flag   `json:"ordered"`
 	}
 	if err := decodeJSON(r, body, &b); err != nil {
 		return nil, err
@@ -100,7 +126,12 @@ func decodeUpdate(_ context.Context, r *http.Request) (any, error) {
 	if *b.ID <= 0 {
 		return nil, shared.Invalid("id", "id must be a positive whole number, got %d", *b.ID)
 	}
-	return appwx.UpdateInput{ID: *b.ID, URL: b.URL, Name: b.Project, Status: b.Statu}, nil
+	in := appwx.UpdateInput{ID: *b.ID, URL: b.URL, Name: b.Project, Status: b.Statu}
+	if b.Ordered != nil {
+		o := bool(*b.Ordered)
+		in.Ordered = &o
+	}
+	return in, nil
 }
 
 func decodeListDeliveries(_ context.Context, r *http.Request) (any, error) {
@@ -135,6 +166,7 @@ type projectDTO struct {
 	Project   string `json:"project"`
 	Statu     int    `json:"statu"`
 	Failures  int    `json:"consecutive_failures"`
+	Ordered   bool   `json:"ordered"`
 	Secret    string `json:"secret,omitempty"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
@@ -156,7 +188,7 @@ type projectStatusDTO struct {
 }
 
 func (s *Server) projectDTO(p wxrelay.Project, secret bool) projectDTO {
-	d := projectDTO{ID: p.ID, URL: p.URL, Project: p.Name, Statu: int(p.Status), Failures: p.Failures,
+	d := projectDTO{ID: p.ID, URL: p.URL, Project: p.Name, Statu: int(p.Status), Failures: p.Failures, Ordered: p.Ordered,
 		CreatedAt: s.clock.Format(p.CreatedAt), UpdatedAt: s.clock.Format(p.UpdatedAt),
 		State: string(p.State()), FailingSince: s.clock.Format(p.FailingSince), DisabledSince: s.clock.Format(p.DisabledAt)}
 	if p.Paused() {

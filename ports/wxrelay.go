@@ -66,13 +66,11 @@ type WXDeliveries interface {
 	// may come back with NextAttemptAt moved to leaseUntil: when it is due
 	// again should its outcome never be written.
 	Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error)
-	// ClaimProbe leases to owner the pending delivery of a project that no
-	// lease holds with the fewest attempts, oldest first, whenever it is
-	// due: the probe of a paused project. A delivery that fails on its own
-	// (one key's endpoint, one payload) thus cannot keep the project
-	// paused for the others. It returns none when there is nothing to
-	// probe with.
-	ClaimProbe(ctx context.Context, owner string, projectID int64, now, leaseUntil time.Time) ([]wxrelay.Delivery, error)
+	// ClaimProbe leases to owner the oldest pending delivery of a project
+	// that no lease holds — or, with leastTried, the one with the fewest
+	// attempts, oldest first — whenever it is due: the probe of a paused
+	// project. It returns none when there is nothing to probe with.
+	ClaimProbe(ctx context.Context, owner string, projectID int64, now, leaseUntil time.Time, leastTried bool) ([]wxrelay.Delivery, error)
 	// Release gives up owner's lease on ids without recording anything;
 	// they are due again at now.
 	Release(ctx context.Context, owner string, ids []int64, now time.Time) error

@@ -110,17 +110,21 @@ func (r *WXProjects) TakeProbe(ctx context.Context, id int64, now, next time.Tim
 	return n == 1, err
 }
 
-// ClaimProbe leases the unleased pending delivery of a project with the
-// fewest attempts, oldest first (for an ordered project, among the heads
-// of their keys).
-func (r *WXDeliveries) ClaimProbe(ctx context.Context, owner string, projectID int64, now, leaseUntil time.Time) ([]wxrelay.Delivery, error) {
+// ClaimProbe leases the oldest unleased pending delivery of a project, or
+// with leastTried the one with the fewest attempts (for an ordered
+// project, among the heads of their keys).
+func (r *WXDeliveries) ClaimProbe(ctx context.Context, owner string, projectID int64, now, leaseUntil time.Time, leastTried bool) ([]wxrelay.Delivery, error) {
+	order := []string{"id"}
+	if leastTried {
+		order = []string{"attempts", "id"}
+	}
 	var out []wxrelay.Delivery
 	err := r.db.Do(ctx, func(ctx context.Context) error {
 		db := r.db.IDB(ctx)
 		var ids []int64
 		q := db.NewSelect().Model((*wxDeliveryRow)(nil)).Column("id").
 			Where("project_id = ?", projectID).Where("status = ?", string(wxrelay.DeliveryPending)).
-			Where("(lease_until IS NULL OR lease_until < ?)", now.UTC()).Where(headOfKeyAlias).Order("attempts", "id").Limit(1)
+			Where("(lease_until IS NULL OR lease_until < ?)", now.UTC()).Where(headOfKeyAlias).Order(order...).Limit(1)
 		if r.db.Dialect != SQLite {
 			q = q.For("UPDATE SKIP LOCKED")
 		}

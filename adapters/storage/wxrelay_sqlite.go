@@ -105,7 +105,7 @@ var (
 			WHERE status = '` + string(wxrelay.DeliveryPending) + `' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
 			AND project_id NOT IN (SELECT value FROM json_each(?)) AND ` + headOfKey + `
 			ORDER BY next_attempt_at, id LIMIT ?)
-		RETURNING id, event_id, project_id, attempts, next_attempt_at, run_started_at, last_error, created_at, updated_at`
+		RETURNING id, event_id, project_id, attempts, next_attempt_at, run_started_at, last_error, created_at, updated_at, order_key`
 	// sqliteSave writes back deliveries given as [id, status, attempts,
 	// next_attempt_at, run_started_at, last_error, updated_at,
 	// completed_at] arrays where the owner still holds the lease.
@@ -144,7 +144,7 @@ func (r *WXDeliveries) claimSQLite(ctx context.Context, owner string, now, lease
 	for rows.Next() {
 		d := wxrelay.Delivery{Status: wxrelay.DeliveryPending}
 		var next, run, created, updated sqliteTimeValue
-		if err := rows.Scan(&d.ID, &d.EventID, &d.ProjectID, &d.Attempts, &next, &run, &d.LastError, &created, &updated); err != nil {
+		if err := rows.Scan(&d.ID, &d.EventID, &d.ProjectID, &d.Attempts, &next, &run, &d.LastError, &created, &updated, &d.OrderKey); err != nil {
 			return nil, err
 		}
 		d.NextAttemptAt, d.RunStartedAt, d.CreatedAt, d.UpdatedAt = next.t, run.t, created.t, updated.t

@@ -417,3 +417,60 @@ func TestWXAttemptsOpenCloseUnknown(t *testing.T) {
 		}
 	})
 }
+
+// TestWXDeliveriesHeadOfKey: for an ordered project only the oldest
+// pending delivery of each key is claimable, by claims and probes alike;
+// unordered projects are not affected; SetOrdering applies a change of
+// mind to what is pending.
+func TestWXDeliveriesHeadOfKey(t *testing.T) {
+	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
+		ordered := wxrelay.Project{URL: "https://k.example.org", Name: "ordered", Secret: "whsec_x", Ordered: true, CreatedAt: at, UpdatedAt: at}
+		plain := wxrelay.Project{URL: "https://k.example.org", Name: "plain", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}
+		for _, p := range []*wxrelay.Project{&ordered, &plain} {
+			if err := projects.Create(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		es := []wxrelay.Event{
+			{AppKey: "a", Name: "addUser", BodyHash: "k1", ReceivedAt: at, OrderKey: "school:1/person:a"},
+			{AppKey: "a", Name: "updateUser", BodyHash: "k2", ReceivedAt: at, OrderKey: "school:1/person:a"},
+			{AppKey: "a", Name: "addUser", BodyHash: "k3", ReceivedAt: at, OrderKey: "school:1/person:b"},
+		}
+		if err := events.CreateAll(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := repo.CreateForProjects(ctx, []int64{es[0].ID, es[1].ID, es[2].ID}, at); err != nil {
+			t.Fatal(err)
+		}
+		got, err := repo.Claim(ctx, "o", at, at.Add(time.Minute), 10, []int64{plain.ID})
+		if err != nil || len(got) != 2 || got[0].EventID != es[0].ID || got[1].EventID != es[2].ID || got[0].OrderKey != es[0].OrderKey {
+			t.Fatalf("claim of the ordered project = %+v, %v; want the heads of keys a and b", got, err)
+		}
+		if all, _ := repo.Claim(ctx, "o", at, at.Add(time.Minute), 10, []int64{ordered.ID}); len(all) != 3 || all[0].OrderKey != "" {
+			t.Fatalf("claim of the unordered project = %+v; want all three, unkeyed", all)
+		}
+		if probe, _ := repo.ClaimProbe(ctx, "p", ordered.ID, at.Add(2*time.Minute), at.Add(3*time.Minute), false); len(probe) != 1 || probe[0].EventID != es[0].ID {
+			t.Fatalf("probe = %+v; want the head of key a, not its second delivery", probe)
+		}
+		done := got[0].Record(wxrelay.Attempt{At: at, StatusCode: 200}, wxrelay.RetryPolicy{MaxAttempts: 3}, 0)
+		if err := repo.Update(ctx, done); err != nil {
+			t.Fatal(err)
+		}
+		if next, _ := repo.Claim(ctx, "q", at.Add(4*time.Minute), at.Add(5*time.Minute), 10, []int64{plain.ID}); len(next) != 2 || next[0].EventID != es[1].ID {
+			t.Fatalf("after the head succeeded: %+v; want key a's second delivery (and b's head again)", next)
+		}
+		if err := repo.SetOrdering(ctx, ordered.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if ds, _, _ := repo.List(ctx, ports.DeliveryFilter{ProjectID: ordered.ID, Status: wxrelay.DeliveryPending, Limit: 10}); len(ds) != 2 || ds[0].OrderKey != "" {
+			t.Fatalf("after SetOrdering(false): %+v", ds)
+		}
+		if err := repo.SetOrdering(ctx, ordered.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if ds, _, _ := repo.List(ctx, ports.DeliveryFilter{ProjectID: ordered.ID, Status: wxrelay.DeliveryPending, Limit: 10}); len(ds) != 2 || ds[0].OrderKey == "" {
+			t.Fatalf("after SetOrdering(true): %+v", ds)
+		}
+	})
+}

@@ -57,7 +57,12 @@ func (x *Dispatcher) claimProbes(ctx context.Context, probes []wxrelay.Project, 
 			x.pausedStale = true // another replica probes it: read its new probe time
 			continue
 		}
-		ds, err := x.svc.Deliveries.ClaimProbe(ctx, x.cfg.Owner, p.ID, now, now.Add(x.cfg.Lease()))
+		// Probes alternate between the oldest delivery and the least tried
+		// one: the oldest closes the breaker soonest for an endpoint that
+		// fails each message's first tries, the least tried keeps one
+		// failing delivery (a poison payload, one key of an ordered
+		// project) from keeping the project paused for all the others.
+		ds, err := x.svc.Deliveries.ClaimProbe(ctx, x.cfg.Owner, p.ID, now, now.Add(x.cfg.Lease()), p.Failures%2 == 1)
 		if err != nil {
 			x.log.Error("wxrelay: claim probe", "project_id", p.ID, "error", err)
 			continue

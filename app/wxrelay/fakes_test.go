@@ -229,13 +229,13 @@ func (m memDeliveries) CreateForProjects(ctx context.Context, eventIDs []int64, 
 	return len(ds), m.Create(ctx, ds)
 }
 
-func (m memDeliveries) ClaimProbe(_ context.Context, owner string, projectID int64, _, _ time.Time) ([]wxrelay.Delivery, error) {
+func (m memDeliveries) ClaimProbe(_ context.Context, owner string, projectID int64, _, _ time.Time, leastTried bool) ([]wxrelay.Delivery, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var best *wxrelay.Delivery
 	for _, d := range m.deliveries {
 		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryPending && m.leases[d.ID] == "" &&
-			(best == nil || d.Attempts < best.Attempts || (d.Attempts == best.Attempts && d.ID < best.ID)) {
+			(best == nil || (leastTried && d.Attempts < best.Attempts) || ((!leastTried || d.Attempts == best.Attempts) && d.ID < best.ID)) {
 			d := d
 			best = &d
 		}

@@ -38,13 +38,21 @@ func (r *Relay) mayPublish(now time.Time) bool {
 // until ctx ends. It runs beside the publishing loop, so that a slow
 // publish never lets the leases expire and they can be short: a replica
 // takes over about LeaseTTL after the holder died.
+//
+// A standby looks at least every second, so that it takes over within a
+// second of a graceful stop (which releases the leases) even when they are
+// long.
 func (r *Relay) keepLease(ctx context.Context) {
-	t := time.NewTicker(r.renewEvery())
-	defer t.Stop()
 	for {
 		r.renew(ctx)
+		wait := r.renewEvery()
+		if !r.lease.leading.Load() {
+			wait = min(wait, time.Second)
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
 		case <-t.C:
 		}

@@ -250,3 +250,35 @@ func TestRelayWakeCutsTheBackoffShort(t *testing.T) {
 	r.Wake()
 	waitFor(t, 20*time.Second, "every row soon after Wake", delivered(pub, n))
 }
+
+func TestRelayReleasesLeaseAndClaimOnGracefulStop(t *testing.T) {
+	db := openDB(t)
+	// Leases far longer than the test's deadlines: the standby can only
+	// take over in time if the holder released both when it stopped.
+	cfg := events.Config{LeaseTTL: 2 * time.Minute, Owner: "holder"}
+	holderPub := &recorder{}
+	_, stopHolder := startRelay(t, db, holderPub, cfg)
+	n := appendEvents(t, db, 10, "a")
+	waitFor(t, 20*time.Second, "the holder to publish", delivered(holderPub, n))
+
+	cfg.Owner = "standby"
+	logs := &logBuffer{}
+	cfg.Logger = logs.logger()
+	standbyPub := &recorder{}
+	startRelay(t, db, standbyPub, cfg)
+	waitFor(t, 20*time.Second, "the standby to wait for the holder", func() bool {
+		return len(logs.lines("another relay holds the lease; waiting")) > 0
+	})
+	stopHolder()
+	owner, until, err := storage.NewRelayStore(db, nil).LeaseHolder(context.Background(), events.LeaseName)
+	if err != nil || (owner == "holder" && until.After(time.Now())) {
+		t.Fatalf("after a graceful stop the lease is %s's until %v (%v); want it released", owner, until, err)
+	}
+	// The standby looks every second: it takes over and publishes soon,
+	// rather than after the two-minute leases.
+	appendEvents(t, db, 10, "a")
+	waitFor(t, 60*time.Second, "the standby to publish", func() bool {
+		got, _ := standbyPub.snapshot()
+		return len(got) >= 10
+	})
+}

@@ -125,7 +125,7 @@ func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, err
 		// connection: it asks the servers, and says whether the stream is there.
 		health := events.NewBrokerHealth(nb.pub.Ready, events.HealthConfig{Logger: log})
 		return &broker{
-			pub: nb.pub, report: health.Report, describe: describe,
+			pub: nb.pub, report: health.Report, health: health, describe: describe,
 			workers: []func(context.Context){health.Run},
 			close:   func() { nb.close(log) },
 		}, nil

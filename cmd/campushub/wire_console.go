@@ -27,11 +27,11 @@ func wireConsole(w *wiring, out *wired) error {
 	}, appconsole.Config{Lifetime: w.cfg.ConsoleSessionTTL, Location: w.cfg.Timezone})
 	services := w.console
 	services.Console = svc
-	h, err := console.New(services, console.Config{Language: lang, Clock: w.clock, Log: w.log})
+	h, err := console.New(services, console.Config{Language: lang, Clock: w.clock, Log: w.log, SignInLimit: consoleSignInLimit(w)})
 	if err != nil {
 		return err
 	}
-	out.mounts = append(out.mounts, limitConsoleSignIn(w, h))
+	out.mounts = append(out.mounts, h)
 	out.workers = append(out.workers, func(ctx context.Context) { svc.RunSweeper(ctx, 10*time.Minute, w.log) })
 	return nil
 }

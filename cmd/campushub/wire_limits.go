@@ -3,15 +3,10 @@ package main
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/campushub/campushub/adapters/http/appapi"
-	"github.com/campushub/campushub/adapters/http/console"
 	"github.com/campushub/campushub/adapters/http/httpkit"
-	"github.com/campushub/campushub/adapters/http/server"
 	"github.com/campushub/campushub/adapters/ratelimit"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/app/auth"
@@ -78,27 +73,13 @@ func codeBudget(w *wiring, sender ports.CodeSender) ports.CodeSender {
 	})
 }
 
-// limitConsoleSignIn puts the console's sign-in forms under the same
+// consoleSignInLimit puts the console's sign-in forms under the same
 // per-client login limit as /api/auth/access_token: one budget of password
 // guesses per client, whichever door it knocks on. Over the limit the
-// browser gets a plain 429 page with Retry-After.
-func limitConsoleSignIn(w *wiring, m server.Mounter) server.Mounter {
+// console shows the sign-in form again with the reason and Retry-After.
+func consoleSignInLimit(w *wiring) func(*http.Request) error {
 	lim := ratelimit.Limit{Name: "login", Scope: ratelimit.ScopeClient, Rate: w.cfg.RateLogin}
-	return server.MountFunc(func(r chi.Router) {
-		r.Group(func(r chi.Router) {
-			r.Use(func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
-					if req.Method == http.MethodPost && strings.HasPrefix(req.URL.Path, console.Prefix+"/login") {
-						if err := w.limiter.Allow(req.Context(), lim, auth.ClientFrom(req.Context())); err != nil {
-							httpkit.SetRetryAfter(rw, err)
-							http.Error(rw, err.Error(), http.StatusTooManyRequests)
-							return
-						}
-					}
-					next.ServeHTTP(rw, req)
-				})
-			})
-			m.Mount(r)
-		})
-	})
+	return func(req *http.Request) error {
+		return w.limiter.Allow(req.Context(), lim, auth.ClientFrom(req.Context()))
+	}
 }

@@ -47,6 +47,9 @@ type Config struct {
 	Language string
 	Clock    httpkit.Clock
 	Log      *slog.Logger
+	// SignInLimit, when set, is asked before every sign-in attempt; an error
+	// (a rate limit) is shown on the sign-in form, with Retry-After.
+	SignInLimit func(r *http.Request) error
 }
 
 // Handler serves the console.

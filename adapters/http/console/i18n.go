@@ -104,6 +104,7 @@ var messages = map[string]map[string]string{
 		"code.account.wrong_password": "密码错误。", "code.account.not_registered": "该账号未注册。", "code.account.inactive": "该账号已停用。",
 		"code.console.no_session": "尚未登录。", "code.console.session_expired": "会话已过期，请重新登录。",
 		"code.console.not_manager": "此账号不是管理员，不能登录控制台。",
+		"code.rate_limited":        "尝试次数过多，请稍后再试。",
 		"rule.required":            "此项必填。", "rule.too_long": "太长了（最多 %s 个字符）。",
 	},
 	"en": {

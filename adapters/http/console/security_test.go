@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/domain/console"
+	"github.com/campushub/campushub/domain/shared"
 )
 
 // routes lists every console page and form with placeholder ids.
@@ -284,5 +285,35 @@ func TestUsersCannotSignIn(t *testing.T) {
 	a = h.browser().post("/console/login/org", url.Values{"token": {""}})
 	if a.Status != http.StatusBadRequest || fieldError(a.Body, "token") == "" {
 		t.Fatalf("empty organisation token: %d\n%s", a.Status, a.Body)
+	}
+}
+
+func TestSignInLimitIsShownOnTheForm(t *testing.T) {
+	tries := 0
+	h := newHarness(t, func(c *consoleConfig) {
+		c.SignInLimit = func(*http.Request) error {
+			if tries++; tries > 2 {
+				e := shared.NewError(shared.KindRateLimited, "rate_limited", "too many requests; try again later")
+				e.RetryAfter = 30 * time.Second
+				return e
+			}
+			return nil
+		}
+	})
+	b := h.browser()
+	expect(t, "first try", b.post("/console/login", url.Values{"account": {h.manager}, "password": {"wrong"}}), http.StatusUnauthorized)
+	expect(t, "second try", b.post("/console/login/org", url.Values{"token": {"org_wrong"}}), http.StatusUnauthorized)
+	a := b.post("/console/login", url.Values{"account": {h.manager}, "password": {managerPassword}})
+	expect(t, "over the limit", a, http.StatusTooManyRequests, `value="`+h.manager+`"`)
+	if msg := fieldError(a.Body, "account"); msg != "尝试次数过多，请稍后再试。" {
+		t.Fatalf("limit message %q", msg)
+	}
+	if a.Header.Get("Retry-After") != "30" || b.cookie() != "" {
+		t.Fatalf("Retry-After %q, cookie %q", a.Header.Get("Retry-After"), b.cookie())
+	}
+	a = b.post("/console/login/org", url.Values{"token": {"org_x"}})
+	expect(t, "organisation over the limit", a, http.StatusTooManyRequests)
+	if fieldError(a.Body, "token") == "" {
+		t.Fatalf("no message next to the token:\n%s", a.Body)
 	}
 }

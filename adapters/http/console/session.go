@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/console"
@@ -177,14 +178,17 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := safeNext(r.PostFormValue("next"))
+	v.Data = loginData{Next: next, Tab: "manager"}
+	v.Form.Del("password")
+	if !h.signInAllowed(w, r, v, "account") {
+		return
+	}
 	area := strings.TrimSpace(r.PostFormValue("area"))
 	if area == "" {
 		area = "86"
 	}
 	in, err := h.svc.Console.SignInManager(r.Context(), area, strings.TrimSpace(r.PostFormValue("account")), r.PostFormValue("password"))
 	if err != nil {
-		v.Data = loginData{Next: next, Tab: "manager"}
-		v.Form.Del("password")
 		h.formError(w, r, v, "login", err, "account")
 		return
 	}
@@ -201,15 +205,33 @@ func (h *Handler) loginOrg(w http.ResponseWriter, r *http.Request) {
 	if !h.parseForm(w, r, v) {
 		return
 	}
+	v.Data = loginData{Tab: "org"}
+	v.Form.Del("token")
+	if !h.signInAllowed(w, r, v, "token") {
+		return
+	}
 	in, err := h.svc.Console.SignInOrg(r.Context(), r.PostFormValue("token"))
 	if err != nil {
-		v.Data = loginData{Tab: "org"}
-		v.Form.Del("token")
 		h.formError(w, r, v, "login", err, "token")
 		return
 	}
 	h.setSession(w, r, in.ID, in.Session.ExpiresAt)
 	h.redirect(w, r, Prefix+"/org")
+}
+
+// signInAllowed applies the sign-in limit; over it the form is shown again
+// with the reason next to field and a Retry-After header.
+func (h *Handler) signInAllowed(w http.ResponseWriter, r *http.Request, v *view, field string) bool {
+	if h.cfg.SignInLimit == nil {
+		return true
+	}
+	err := h.cfg.SignInLimit(r)
+	if err == nil {
+		return true
+	}
+	httpkit.SetRetryAfter(w, err)
+	h.formError(w, r, v, "login", err, field)
+	return false
 }
 
 // logout ends the session in the database and in the browser.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -107,7 +108,7 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, v *view) boo
 		}
 		return false
 	}
-	v.Form = r.PostForm
+	v.Form = url.Values(maps.Clone(r.PostForm)) // the page may drop a secret from what it shows back
 	return true
 }
 

@@ -34,7 +34,7 @@ func FuzzDatabaseURL(f *testing.F) {
 	f.Add(uint8(0x80|4), "", "", "campushub.db?mode=memory&cache=shared")
 	f.Add(uint8(0x80|3), "", "", "/tmp/x.db?_txlock=deferred&%zz")
 	f.Add(uint8(0x80|7), "", "", "s3cretuser:s3cretpass@tcp(localhost:3306)/campushub")
-	f.Add(uint8(0x80|0), "", "", "h/db?password=s3cretpass")
+	f.Add(uint8(0x80), "", "", "h/db?password=s3cretpass")
 	f.Fuzz(func(t *testing.T, kind uint8, user, pass, rest string) {
 		scheme := dsnSchemes[int(kind&0x7f)%len(dsnSchemes)]
 		raw := scheme + user + ":" + pass + "@" + rest

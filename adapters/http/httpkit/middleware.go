@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
@@ -118,7 +119,7 @@ func Observe(log *slog.Logger, m *Metrics) func(http.Handler) http.Handler {
 				level = slog.LevelError
 			}
 			log.LogAttrs(r.Context(), level, "http request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
+				slog.String("method", clipLog(r.Method)), slog.String("path", clipLog(r.URL.Path)), slog.String("route", route),
 				slog.Int("status", sw.status), slog.Int("bytes", sw.size),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 				slog.String("remote", r.RemoteAddr), slog.String("client", auth.ClientFrom(r.Context())))
@@ -136,13 +137,30 @@ func Recover(log *slog.Logger, fs Families) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					log.ErrorContext(r.Context(), "panic while serving request", "panic", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+					log.ErrorContext(r.Context(), "panic while serving request", "panic", v, "path", clipLog(r.URL.Path), "stack", string(debug.Stack()))
 					fs.For(r.URL.Path).WriteError(w, r, ErrInternal)
 				}
 			}()
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// maxLoggedInput bounds, in bytes, a piece of the request a log line
+// quotes (a path can be as long as the server's header limit).
+const maxLoggedInput = 256
+
+// clipLog cuts s to maxLoggedInput bytes, on a rune boundary, marking the
+// cut with "…".
+func clipLog(s string) string {
+	if len(s) <= maxLoggedInput {
+		return s
+	}
+	cut := maxLoggedInput
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // LimitBody caps request bodies at limit bytes.

@@ -129,6 +129,11 @@ func TestPushBadInput(t *testing.T) {
 		{"replay an unknown delivery", "POST", "/wx/push/replayDelivery?id=99", "", "", 404, "16001"},
 		{"replay failed of an unknown project", "POST", "/wx/push/replayFailedDeliveries?project_id=99", "", "", 404, "16001"},
 		{"rotate an unknown project", "POST", "/wx/push/rotatePushProjectSecret?id=99", "", "", 404, "16001"},
+		{"replay since an unreadable time", "POST", fmt.Sprintf("/wx/push/replayFailedDeliveries?project_id=%d&since=yesterday", id), "", "", 400, "11001"},
+		{"replay since a future time", "POST", fmt.Sprintf("/wx/push/replayFailedDeliveries?project_id=%d&since=2999-01-01T00:00:00Z", id), "", "", 400, "11003"},
+		{"add with a bad ordered flag", "POST", "/wx/push/addPushProject", formType, "url=https://o.example.org&project=o&ordered=maybe", 400, "11001"},
+		{"update with a bad ordered flag", "PUT", "/wx/push/updatePushProject", jsonType, fmt.Sprintf(`{"id":%d,"ordered":"yes"}`, id), 400, "11001"},
+		{"add with a refused spelling of loopback", "POST", "/wx/push/addPushProject", formType, "url=http://0x7f.1/h&project=p", 400, "11003"},
 		{"wrong method", "POST", "/wx/push/queryPushProject", "", "", 405, "10001"},
 		{"unknown path", "GET", "/wx/push/nothingHere", "", "", 404, "10001"},
 	}
@@ -190,5 +195,65 @@ func mustJSON(t *testing.T, raw json.RawMessage, v any) {
 	t.Helper()
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("decode %s: %v", raw, err)
+	}
+}
+
+// TestProjectStateAndHeld: queryPushProject shows each project's delivery
+// state and backlog; a project set invalid holds its deliveries, which
+// status=held lists; the since form of replayFailedDeliveries creates the
+// deliveries of events received before the project existed.
+func TestProjectStateAndHeld(t *testing.T) {
+	h := newHarness(t)
+	m := h.asManager()
+	r := h.request(t, http.MethodPost, "/wx/push/addPushProject", formType, "url=https://a.example.org/h&project=alpha&ordered=1", m)
+	wantOK(t, "add ordered", r)
+	var added struct {
+		ID      int64 `json:"id"`
+		Ordered bool  `json:"ordered"`
+	}
+	mustJSON(t, r.Data, &added)
+	if !added.Ordered {
+		t.Fatalf("added project %s is not ordered", r.Data)
+	}
+	for i := 0; i < 2; i++ {
+		body := fmt.Sprintf(`{"app_key":%q,"school_code":"45229","event":"addUser","raw_data":"before-%d"}`, plainAppKey, i)
+		if r := h.request(t, http.MethodPost, "/wx/wxc/receive", jsonType, body, nil); r.Status != http.StatusOK {
+			t.Fatalf("receive: HTTP %d %s", r.Status, r.Message)
+		}
+	}
+	r = h.request(t, http.MethodPut, "/wx/push/updatePushProject", jsonType, fmt.Sprintf(`{"id":%d,"statu":1}`, added.ID), m)
+	wantOK(t, "disable", r)
+	r = h.request(t, http.MethodGet, "/wx/push/queryPushProject", "", "", m)
+	wantOK(t, "list", r)
+	var list struct {
+		List []struct {
+			ID            int64  `json:"id"`
+			State         string `json:"state"`
+			DisabledSince string `json:"disabled_since"`
+			QueueDepth    int    `json:"queue_depth"`
+			Held          int    `json:"held"`
+			OldestAt      string `json:"oldest_pending_at"`
+		} `json:"list"`
+	}
+	mustJSON(t, r.Data, &list)
+	if p := list.List[0]; p.State != "disabled" || p.DisabledSince == "" || p.Held != 2 || p.QueueDepth != 0 || p.OldestAt == "" {
+		t.Fatalf("disabled project listed as %+v", p)
+	}
+	r = h.request(t, http.MethodGet, fmt.Sprintf("/wx/push/queryDeliveries?project_id=%d&status=held", added.ID), "", "", m)
+	wantOK(t, "held deliveries", r)
+	if !strings.Contains(string(r.Data), `"status":"held"`) {
+		t.Fatalf("held deliveries: %s", r.Data)
+	}
+
+	r = h.request(t, http.MethodPost, "/wx/push/addPushProject", formType, "url=https://b.example.org/h&project=late", m)
+	wantOK(t, "add late", r)
+	var late struct {
+		ID int64 `json:"id"`
+	}
+	mustJSON(t, r.Data, &late)
+	r = h.request(t, http.MethodPost, fmt.Sprintf("/wx/push/replayFailedDeliveries?project_id=%d&since=2000-01-01+00:00:00", late.ID), "", "", m)
+	wantOK(t, "replay since", r)
+	if string(r.Data) != `{"created":2,"replayed":0}` {
+		t.Fatalf("replay since = %s, want 2 created", r.Data)
 	}
 }

@@ -106,7 +106,7 @@ func (r *WXDeliveries) CloseUnknown(ctx context.Context, deliveryIDs []int64, re
 	}
 	var open []wxAttemptRow
 	err := r.db.IDB(ctx).NewSelect().Model(&open).Column("id", "delivery_id").
-		Where("state = ?", attemptSending).Where("delivery_id IN (?)", bun.In(deliveryIDs)).Scan(ctx)
+		Where("state = ?", attemptSending).Where("delivery_id IN (?)", bun.List(deliveryIDs)).Scan(ctx)
 	if err != nil || len(open) == 0 {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (r *WXDeliveries) CloseUnknown(ctx context.Context, deliveryIDs []int64, re
 	err = r.db.Do(ctx, func(ctx context.Context) error {
 		db := r.db.IDB(ctx)
 		if _, err := db.NewUpdate().Model((*wxAttemptRow)(nil)).Set("state = ?", attemptDone).Set("error = ?", reason).
-			Where("id IN (?)", bun.In(ids)).Where("state = ?", attemptSending).Exec(ctx); err != nil {
+			Where("id IN (?)", bun.List(ids)).Where("state = ?", attemptSending).Exec(ctx); err != nil {
 			return err
 		}
 		for id, n := range counts {
@@ -140,7 +140,7 @@ func (r *WXDeliveries) Renew(ctx context.Context, owner string, ids []int64, unt
 		return nil
 	}
 	q := r.db.IDB(ctx).NewUpdate().Model((*wxDeliveryRow)(nil)).Set("lease_until = ?", until.UTC()).
-		Where("id IN (?)", bun.In(ids)).Where("lease_owner = ?", owner)
+		Where("id IN (?)", bun.List(ids)).Where("lease_owner = ?", owner)
 	if r.db.Dialect == SQLite {
 		q = q.Set("next_attempt_at = ?", until.UTC())
 	}

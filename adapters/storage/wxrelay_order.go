@@ -59,7 +59,7 @@ func init() {
 func (r *WXDeliveries) SetOrdering(ctx context.Context, projectID int64, ordered bool) error {
 	q := r.db.IDB(ctx).NewUpdate().Model((*wxDeliveryRow)(nil)).
 		Where("project_id = ?", projectID).
-		Where("status IN (?)", bun.In([]string{string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld)}))
+		Where("status IN (?)", bun.List([]string{string(wxrelay.DeliveryPending), string(wxrelay.DeliveryHeld)}))
 	if ordered {
 		q = q.Set("order_key = (SELECT e.order_key FROM wx_events AS e WHERE e.id = ?TableAlias.event_id)")
 	} else {

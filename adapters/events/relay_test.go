@@ -81,21 +81,7 @@ func (r *recorder) failures() []time.Time {
 // openDB returns a migrated SQLite database of the test's own.
 func openDB(t testing.TB) *storage.DB {
 	t.Helper()
-	return openDBAt(t, testenv.SQLiteURL(t))
-}
-
-// openDBAt returns the migrated database at url.
-func openDBAt(t testing.TB, url string) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(context.Background(), storage.Config{URL: url, MaxOpenConns: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return testenv.OpenDB(t, testenv.SQLiteURL(t))
 }
 
 // appendEvents commits n events spread over keys, one transaction each, and
@@ -212,7 +198,7 @@ func TestRelayPublishesEveryRowInKeyOrder(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			db := openDBAt(t, tc.url(t))
+			db := testenv.OpenDB(t, tc.url(t))
 			n := appendEvents(t, db, 150, "a", "b", "c", "d", "e")
 			pub := &recorder{}
 			reg := prometheus.NewRegistry()
@@ -290,12 +276,7 @@ func TestRelayBacksOffWhileTheBrokerIsDown(t *testing.T) {
 }
 
 func TestRelayOneActiveReplica(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			testOneActiveReplica(t, openDBAt(t, b.URL(t)))
-		})
-	}
+	testenv.EachBackend(t, testOneActiveReplica)
 }
 
 func testOneActiveReplica(t *testing.T, db *storage.DB) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // concurrentChanges is how many transactions race in the tests below.
@@ -42,7 +43,8 @@ func race(t *testing.T, ctx context.Context, db *storage.DB, fn func(ctx context
 // saving it: concurrent wrong passwords must each count, or parallel
 // guessing would slip past the lockout.
 func TestAccountReadInAUnitOfWorkSerialisesChanges(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewAccounts(db)
 		a := sampleAccount("ann@example.com")
 		if err := repo.Create(ctx, &a); err != nil {
@@ -69,7 +71,8 @@ func TestAccountReadInAUnitOfWorkSerialisesChanges(t *testing.T) {
 // Wrong guesses at a code are counted the same way; concurrent guesses must
 // not buy more than account.MaxCodeAttempts tries.
 func TestCodeReadInAUnitOfWorkSerialisesChanges(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewCodes(db)
 		const key = "ann@example.com"
 		c := account.Code{Key: key, Hash: account.HashCode(key, "123456"), CreatedAt: at, ExpiresAt: at.Add(time.Hour)}

@@ -12,24 +12,11 @@ import (
 	"github.com/campushub/campushub/test/testenv"
 )
 
-// onAccountBackends runs fn on a fresh, migrated database of every available
-// backend (SQLite always).
+// onAccountBackends is testenv.EachBackend with a context, as the 微校 relay's
+// repository tests still call it.
 func onAccountBackends(t *testing.T, fn func(t *testing.T, ctx context.Context, db *storage.DB)) {
-	for _, b := range testenv.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db, err := storage.Open(ctx, storage.Config{URL: b.URL(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = db.Close() })
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, ctx, db)
-		})
-	}
+	t.Helper()
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) { fn(t, context.Background(), db) })
 }
 
 // at is a time with microseconds, the precision every backend keeps.
@@ -45,7 +32,8 @@ func sampleAccount(key string) account.Account {
 }
 
 func TestAccountsRepository(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewAccounts(db)
 		a := sampleAccount("+86 18656660930")
 		if err := repo.Create(ctx, &a); err != nil {
@@ -108,7 +96,8 @@ func sameAccount(a, b account.Account) bool {
 }
 
 func TestCodesRepository(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewCodes(db)
 		const key = "+86 18656660930"
 		if _, err := repo.Latest(ctx, key); !errors.Is(err, shared.ErrNotFound) {
@@ -168,7 +157,8 @@ func TestCodesRepository(t *testing.T) {
 }
 
 func TestTokensRepository(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewTokens(db)
 		tok := func(plain string, kind account.TokenKind, family string) account.Token {
 			return account.Token{Hash: account.HashToken(plain), Kind: kind, AccountID: 8, Family: family, IssuedAt: at, ExpiresAt: at.Add(time.Hour)}
@@ -225,7 +215,8 @@ func TestTokensRepository(t *testing.T) {
 }
 
 func TestAccountChangesRollBackWithTheUnitOfWork(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		accounts, tokens := storage.NewAccounts(db), storage.NewTokens(db)
 		boom := errors.New("boom")
 		err := db.Do(ctx, func(ctx context.Context) error {

@@ -9,10 +9,12 @@ import (
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func TestContentRepositories(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		faqs, cats, fbs := storage.NewFAQs(db), storage.NewCategories(db), storage.NewFeedbacks(db)
 		f, _ := content.NewFAQ(content.FAQInput{Title: "标题", Content: "内容"}, at)
 		if err := faqs.Create(ctx, &f); err != nil {

@@ -34,25 +34,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// eachBackend runs fn against SQLite, and PostgreSQL and MySQL when available.
-func eachBackend(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
-	for _, b := range testenv.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db, err := storage.Open(ctx, storage.Config{URL: b.URL(t), MaxOpenConns: 8})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = db.Close() })
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, db)
-		})
-	}
-}
-
 // appendEvents writes n events for key into the outbox, one transaction each.
 func appendEvents(t *testing.T, db *storage.DB, at time.Time, keys ...string) {
 	t.Helper()
@@ -75,7 +56,7 @@ func ids(msgs []ports.OutboxMessage) []int64 {
 }
 
 func TestRelayLease(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		clk := newClock()
 		s := storage.NewRelayStore(db, clk.Now)
@@ -116,7 +97,7 @@ func TestRelayLease(t *testing.T) {
 }
 
 func TestClaimOutbox(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		clk := newClock()
 		s := storage.NewRelayStore(db, clk.Now)
@@ -188,7 +169,7 @@ func TestClaimOutbox(t *testing.T) {
 }
 
 func TestClaimOutboxMessageFields(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		at := time.Date(2026, 3, 1, 8, 0, 0, 123456000, time.UTC)
 		out := storage.NewOutbox(db)
@@ -215,7 +196,7 @@ func TestClaimOutboxMessageFields(t *testing.T) {
 }
 
 func TestClaimOutboxConcurrentOwners(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s := storage.NewRelayStore(db, nil)
 		keys := make([]string, 200)
@@ -278,7 +259,7 @@ func TestClaimOutboxConcurrentOwners(t *testing.T) {
 }
 
 func TestPruneOutboxAndLag(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		clk := newClock()
 		s := storage.NewRelayStore(db, clk.Now)

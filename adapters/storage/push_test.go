@@ -7,10 +7,12 @@ import (
 
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/push"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func TestPushRepositories(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		devices, logs, deliveries := storage.NewDevices(db), storage.NewPushLogs(db), storage.NewDeliveries(db)
 		for i, d := range []push.Device{
 			push.NewDevice(1, "a1", push.Android, at), push.NewDevice(1, "a2", push.IOS, at), push.NewDevice(2, "b1", push.Android, at),

@@ -59,17 +59,11 @@ func TestAccountBadInput(t *testing.T) {
 // checks on PostgreSQL and MySQL when they are available, where column
 // types and text rules differ from SQLite's.
 func TestAccountRoutesOnEveryBackend(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		if b.Name == "sqlite" {
-			continue
-		}
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			h := newHarnessOn(t, b.URL(t))
-			walkSeedExamples(t, h)
-			checkBadInput(t, h)
-		})
-	}
+	testenv.EachBackendURL(t, func(t *testing.T, url string) {
+		h := newHarnessOn(t, url)
+		walkSeedExamples(t, h)
+		checkBadInput(t, h)
+	})
 }
 
 // walkSeedExamples sends every account route the seed's request example and

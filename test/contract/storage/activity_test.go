@@ -11,10 +11,11 @@ import (
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func TestActivityRepositories(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 8, 0, 0, 123456000, time.UTC)
 		orgs, acts, meetings := storage.NewOrganisations(db), storage.NewActivities(db), storage.NewMeetings(db)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func registeredIDs() []string {
@@ -18,7 +19,7 @@ func registeredIDs() []string {
 }
 
 func TestMigrateAppliesEachMigrationOnce(t *testing.T) {
-	forEachEmptyBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachEmptyBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		first, err := db.Migrate(ctx)
 		if err != nil {
@@ -43,7 +44,7 @@ func TestMigrateAppliesEachMigrationOnce(t *testing.T) {
 }
 
 func TestMigrateConcurrentReplicas(t *testing.T) {
-	forEachEmptyBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachEmptyBackend(t, func(t *testing.T, db *storage.DB) {
 		// A second pool stands in for a second replica starting at the same time.
 		var (
 			wg      sync.WaitGroup

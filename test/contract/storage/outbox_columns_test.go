@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // TestMigrateDropsTheOutboxRowLeases checks that the per-row lease columns
 // the first migration created are gone once every migration ran, that
 // dropping them again is harmless, and that the outbox still takes rows.
 func TestMigrateDropsTheOutboxRowLeases(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		for _, column := range []string{"lease_owner", "lease_until"} {
 			has, err := storage.ColumnExists(ctx, db.DB, db.Dialect, "outbox", column)

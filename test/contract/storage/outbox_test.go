@@ -9,10 +9,11 @@ import (
 
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func TestOutboxKeepsInsertionOrder(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		outbox := storage.NewOutbox(db)
 		var want []string
@@ -72,7 +73,7 @@ func TestTimesRoundTripInUTC(t *testing.T) {
 	// Written in another zone, with microseconds: every backend keeps the
 	// instant to the microsecond and hands it back in UTC.
 	at := time.Date(2024, 2, 29, 23, 59, 58, 123456000, shanghai)
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		if _, err := db.NewInsert().Model(&probe{Name: "timed", At: at}).Exec(ctx); err != nil {
 			t.Fatalf("insert: %v", err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/ratelimit"
 	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // eachStore runs fn on the database store of every backend and on the
@@ -19,7 +20,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, s ratelimit.Store)) {
 		t.Parallel()
 		fn(t, ratelimit.NewMemory())
 	})
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		fn(t, ratelimit.Shared(storage.NewRateLimits(db)))
 	})
 }
@@ -156,7 +157,7 @@ func TestRateLimitCounterUnderConcurrency(t *testing.T) {
 }
 
 func TestRateLimitSweep(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s := storage.NewRateLimits(db)
 		for i := range 4 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 var errAbort = errors.New("abort")
@@ -19,7 +20,7 @@ func probeEvent(name string) shared.Event {
 }
 
 func TestUnitOfWorkCommitsStateAndEventsTogether(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		outbox := storage.NewOutbox(db)
 		err := db.Do(ctx, func(ctx context.Context) error {
@@ -69,7 +70,7 @@ func TestUnitOfWorkRollbackLeavesNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			forEachBackend(t, func(t *testing.T, db *storage.DB) {
+			testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 				ctx := context.Background()
 				outbox := storage.NewOutbox(db)
 				err := db.Do(ctx, func(ctx context.Context) error {
@@ -96,7 +97,7 @@ func TestUnitOfWorkRollbackLeavesNothing(t *testing.T) {
 }
 
 func TestUnitOfWorkRollsBackOnPanic(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		func() {
 			defer func() {
@@ -122,7 +123,7 @@ func TestUnitOfWorkRollsBackOnPanic(t *testing.T) {
 }
 
 func TestNestedUnitOfWorkJoinsOuter(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		err := db.Do(ctx, func(outer context.Context) error {
 			if err := insertProbe(outer, db, "outer"); err != nil {
@@ -167,7 +168,7 @@ func TestNestedUnitOfWorkJoinsOuter(t *testing.T) {
 }
 
 func TestConcurrentWritersOnOneKey(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		const writers = 4
 		var (
 			wg    sync.WaitGroup

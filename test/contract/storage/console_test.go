@@ -9,10 +9,11 @@ import (
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/console"
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func TestConsoleSessionsAndOverview(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 8, 0, 0, 123456000, time.UTC)
 		sessions := storage.NewConsoleSessions(db)

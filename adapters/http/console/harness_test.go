@@ -163,6 +163,16 @@ func (h *harness) managerCtx() context.Context {
 	return auth.WithPrincipal(context.Background(), p)
 }
 
+// managerKey is the stored key of the harness's manager account.
+func (h *harness) managerKey() string {
+	h.t.Helper()
+	id, err := account.ParseIdentifier("86", h.manager)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return id.Key()
+}
+
 // user creates a plain user account and returns a context acting as it.
 func (h *harness) user(name string) (context.Context, int64) {
 	h.t.Helper()
@@ -230,6 +240,7 @@ func (h *harness) activity(orgID int64, name, kind string) activity.Activity {
 // browser is a cookie-keeping client that does not follow redirects.
 type browser struct {
 	h      *harness
+	base   string // the server it talks to; the harness's own when empty
 	client *http.Client
 	header http.Header // sent with every request
 }
@@ -257,7 +268,11 @@ func (b *browser) do(method, path string, form url.Values, extra http.Header) an
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, err := http.NewRequest(method, b.h.srv.URL+path, body)
+	base := b.base
+	if base == "" {
+		base = b.h.srv.URL
+	}
+	req, err := http.NewRequest(method, base+path, body)
 	if err != nil {
 		b.h.t.Fatal(err)
 	}

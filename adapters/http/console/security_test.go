@@ -3,14 +3,21 @@ package console_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	adapter "github.com/campushub/campushub/adapters/http/console"
+	"github.com/campushub/campushub/adapters/secure"
+	"github.com/campushub/campushub/adapters/storage"
+	appconsole "github.com/campushub/campushub/app/console"
+	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/console"
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports"
 )
 
 // routes lists every console page and form with placeholder ids.
@@ -315,5 +322,55 @@ func TestSignInLimitIsShownOnTheForm(t *testing.T) {
 	expect(t, "organisation over the limit", a, http.StatusTooManyRequests)
 	if fieldError(a.Body, "token") == "" {
 		t.Fatalf("no message next to the token:\n%s", a.Body)
+	}
+}
+
+func TestSessionEndsWhenTheManagerIsDisabled(t *testing.T) {
+	h := newHarness(t)
+	b := h.browser().signIn()
+	expect(t, "signed in", b.get("/console/overview"), http.StatusOK)
+	accounts := storage.NewAccounts(h.db)
+	a, err := accounts.ByKey(context.Background(), h.managerKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.IsActive = false
+	if err := accounts.Update(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.get("/console/overview"); r.Status != http.StatusSeeOther {
+		t.Fatalf("after the account was disabled: %d, want a redirect to sign in", r.Status)
+	}
+	a.IsActive, a.Role = true, account.RoleUser
+	if err := accounts.Update(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	b2 := h.browser()
+	expect(t, "a demoted manager", b2.post("/console/login", url.Values{"account": {h.manager}, "password": {managerPassword}}), http.StatusForbidden)
+}
+
+func TestSessionsWorkAcrossReplicas(t *testing.T) {
+	h := newHarness(t)
+	// A second replica: its own console service and handler on the same database.
+	svc := h.svc
+	svc.Console = appconsole.NewService(appconsole.Deps{
+		Sessions: storage.NewConsoleSessions(h.db), Passwords: h.accounts, Orgs: storage.NewOrganisations(h.db),
+		Stats: storage.NewConsoleStats(h.db), Random: secure.Random{}, Clock: ports.SystemClock{},
+	}, appconsole.Config{Lifetime: time.Hour})
+	other, err := adapter.New(svc, adapter.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replica := httptest.NewServer(other)
+	t.Cleanup(replica.Close)
+
+	b := h.browser().signIn() // on the first replica
+	b.base = replica.URL
+	expect(t, "the other replica knows the session", b.get("/console/overview"), http.StatusOK, "待回复反馈")
+	expect(t, "sign out on the other replica", b.post("/console/logout", nil), http.StatusSeeOther)
+	b.base = ""
+	u, _ := url.Parse(h.srv.URL + "/console/")
+	if a := b.get("/console/overview"); a.Status != http.StatusSeeOther || len(b.client.Jar.Cookies(u)) != 0 {
+		t.Fatalf("the first replica still accepts the session: %d", a.Status)
 	}
 }

@@ -130,6 +130,16 @@ func TestDefaultConfigPublishesToNATS(t *testing.T) {
 	if line.Key != strconv.FormatInt(accountID, 10) || line.Topic != "campushub.account.v1" || line.Headers["ce-id"] != h.Get("ce-id") {
 		t.Errorf("events tail printed %+v", line)
 	}
+
+	// SIGTERM: the embedded server stops last, after the relay.
+	if code := s.terminate(t); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM; log:\n%s", code, s.log())
+	}
+	log := s.log()
+	stopped, shutdown := strings.Index(log, "embedded NATS server stopped"), strings.Index(log, "shutting down")
+	if stopped < 0 || stopped < shutdown {
+		t.Errorf("the embedded server did not stop after the shutdown began; log:\n%s", log)
+	}
 }
 
 type tailLine struct {
@@ -414,4 +424,53 @@ func checkStreamOnceInOrder(t *testing.T, js jetstream.JetStream, total int) {
 	if i := slices.Index(seen[1:], false); i >= 0 {
 		t.Fatalf("event %d missing", i+1)
 	}
+}
+
+// TestNATSUnreachableAtStart: with EVENTS_BROKER=nats and no server at
+// NATS_URL the service starts and serves, the registration waits in the
+// outbox, and once a server answers the stream is created and the event
+// published.
+func TestNATSUnreachableAtStart(t *testing.T) {
+	port := freePort(t)
+	url := "nats://127.0.0.1:" + strconv.Itoa(port)
+	s := startService(t, map[string]string{"EVENTS_BROKER": "nats", "NATS_URL": url})
+	_, accountID := registerUser(t, s, "18656660988")
+
+	var ready struct {
+		Ready  bool `json:"ready"`
+		Checks struct {
+			Broker struct {
+				Status string `json:"status"`
+			} `json:"broker"`
+		} `json:"checks"`
+	}
+	request(t, "GET", s.URL+"/readyz", "", "", nil, &ready)
+	if ready.Checks.Broker.Status != "unreachable" {
+		t.Errorf("readyz broker = %+v with no NATS server", ready.Checks.Broker)
+	}
+
+	srv, err := natsadapter.StartServer(natsadapter.ServerConfig{Port: port, StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	js := natsJS(t, url)
+	eventually(t, 60*time.Second, "the registration to reach the stream", func() bool { return streamMsgs(t, js) >= 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cons, err := js.OrderedConsumer(ctx, "CAMPUSHUB", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"campushub.account.v1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := cons.Next(jetstream.FetchMaxWait(10 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Headers().Get("ce-type") != "campushub.account.registered" || m.Headers().Get("ce-partitionkey") != strconv.FormatInt(accountID, 10) {
+		t.Fatalf("first account event: %v", m.Headers())
+	}
+	eventually(t, 30*time.Second, "readyz to report the broker ok", func() bool {
+		request(t, "GET", s.URL+"/readyz", "", "", nil, &ready)
+		return ready.Checks.Broker.Status == "ok"
+	})
 }

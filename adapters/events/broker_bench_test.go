@@ -3,7 +3,9 @@ package events_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -97,24 +99,75 @@ func brokerSetups() []brokerSetup {
 func BenchmarkRelayThroughputByBroker(b *testing.B) {
 	for _, s := range brokerSetups() {
 		b.Run(s.name, func(b *testing.B) {
-			module := uniqueModule()
-			pub := s.publisher(b, "campushub."+module+".v1")
-			db := openBenchDB(b, s.dbURL(b))
-			fillOutbox(b, db, module, b.N)
-			reg := prometheus.NewRegistry()
-
-			b.ResetTimer()
-			start := time.Now()
-			_, stop := startRelay(b, db, pub, events.Config{BatchSize: 2000, Registerer: reg})
-			for metricValue(b, reg, "campushub_outbox_published_total") < float64(b.N) {
-				time.Sleep(5 * time.Millisecond)
-			}
-			elapsed := time.Since(start)
-			b.StopTimer()
-			stop()
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+			b.ReportMetric(drain(b, s, b.N), "events/s")
 		})
 	}
+}
+
+// BenchmarkRelayThroughputRatio drains b.N events from PostgreSQL to Kafka,
+// to a nats-server and to the embedded NATS server in alternating rounds,
+// so that every broker meets the same load of a shared machine, and reports
+// each broker's median events/s and the median per-round ratio to Kafka.
+func BenchmarkRelayThroughputRatio(b *testing.B) {
+	var kafkaSetup brokerSetup
+	var natsSetups []brokerSetup
+	for _, s := range brokerSetups() {
+		switch s.name {
+		case "postgres-kafka":
+			kafkaSetup = s
+		case "postgres-nats-server", "postgres-nats-embedded":
+			natsSetups = append(natsSetups, s)
+		}
+	}
+	const rounds = 5
+	eps := map[string][]float64{}
+	ratios := map[string][]float64{}
+	b.ResetTimer()
+	for range rounds {
+		k := drain(b, kafkaSetup, b.N)
+		eps["kafka"] = append(eps["kafka"], k)
+		for _, s := range natsSetups {
+			n := drain(b, s, b.N)
+			name := strings.TrimPrefix(s.name, "postgres-")
+			eps[name] = append(eps[name], n)
+			ratios[name] = append(ratios[name], n/k)
+		}
+	}
+	b.StopTimer()
+	for name, v := range eps {
+		b.ReportMetric(median(v), name+"-events/s")
+	}
+	for name, v := range ratios {
+		b.ReportMetric(median(v), name+"/kafka")
+	}
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// drain fills a fresh outbox of s's database with n events and returns how
+// many per second the relay published to s's broker.
+func drain(b *testing.B, s brokerSetup, n int) float64 {
+	b.StopTimer()
+	module := uniqueModule()
+	pub := s.publisher(b, "campushub."+module+".v1")
+	db := openBenchDB(b, s.dbURL(b))
+	fillOutbox(b, db, module, n)
+	reg := prometheus.NewRegistry()
+	b.StartTimer()
+	start := time.Now()
+	_, stop := startRelay(b, db, pub, events.Config{BatchSize: 2000, Registerer: reg})
+	for metricValue(b, reg, "campushub_outbox_published_total") < float64(n) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	stop()
+	b.StartTimer()
+	return float64(n) / elapsed.Seconds()
 }
 
 // BenchmarkRelayCommitToAckByBroker commits one change per millisecond

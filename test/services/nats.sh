@@ -79,25 +79,35 @@ start() {
 		url
 		return 0
 	fi
-	local port mon
-	if [ -f "$PORT_FILE" ] && ! port_taken "$(cat "$PORT_FILE")"; then
-		port="$(cat "$PORT_FILE")"
-	else
-		port="$(free_port)"
-		echo "$port" >"$PORT_FILE"
-	fi
-	mon="$(free_port)"
-	# setsid: the server outlives this script and is not in its process group.
-	setsid "$BIN" --addr 127.0.0.1 --port "$port" --http_port "$mon" --jetstream --store_dir "$DATA" \
-		--server_name "campushub-test-$port" --pid "$PID_FILE" --log "$LOG" </dev/null >/dev/null 2>&1 &
-	local deadline=$((SECONDS + TIMEOUT))
-	until ready "$mon"; do
-		if [ $SECONDS -ge $deadline ]; then
-			tail -n 20 "$LOG" >&2 2>/dev/null || true
-			stop
-			die "nats-server did not answer within ${TIMEOUT}s (log: $LOG)"
+	local port mon pid attempt deadline
+	for attempt in 1 2 3 4 5; do
+		if [ -f "$PORT_FILE" ] && ! port_taken "$(cat "$PORT_FILE")"; then
+			port="$(cat "$PORT_FILE")"
+		else
+			port="$(free_port)"
+			echo "$port" >"$PORT_FILE"
 		fi
-		sleep 0.2
+		mon="$(free_port)"
+		# setsid: the server outlives this script and is not in its process group.
+		setsid "$BIN" --addr 127.0.0.1 --port "$port" --http_port "$mon" --jetstream --store_dir "$DATA" \
+			--server_name "campushub-test-$port" --pid "$PID_FILE" --log "$LOG" </dev/null >/dev/null 2>&1 &
+		pid=$!
+		deadline=$((SECONDS + TIMEOUT))
+		until ready "$mon"; do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				break # it exited: most likely a port another process took after free_port looked
+			fi
+			if [ $SECONDS -ge $deadline ]; then
+				tail -n 20 "$LOG" >&2 2>/dev/null || true
+				stop
+				die "nats-server did not answer within ${TIMEOUT}s (log: $LOG)"
+			fi
+			sleep 0.2
+		done
+		kill -0 "$pid" 2>/dev/null && break
+		log "nats-server exited at start (attempt $attempt): $(tail -n 1 "$LOG" 2>/dev/null)"
+		rm -f "$PID_FILE" "$PORT_FILE"
+		[ "$attempt" -lt 5 ] || die "nats-server did not start in 5 attempts (log: $LOG)"
 	done
 	log "nats-server $VERSION on 127.0.0.1:$port, data in $DATA"
 	url

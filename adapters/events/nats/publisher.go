@@ -179,6 +179,9 @@ func (p *Publisher) Publish(ctx context.Context, msgs []ports.OutboxMessage) err
 	if err := p.ensureStream(ctx); err != nil {
 		return err
 	}
+	if p.sendBatch(ctx, msgs) {
+		return nil
+	}
 	for len(msgs) > 0 {
 		n, err := p.send(ctx, msgs)
 		if err != nil {
@@ -191,6 +194,36 @@ func (p *Publisher) Publish(ctx context.Context, msgs []ports.OutboxMessage) err
 		msgs = msgs[n:]
 	}
 	return nil
+}
+
+// sendBatch is the fast way to publish msgs: every message but the last
+// without asking for an acknowledgement, the last one waiting for it. Each
+// message but the first expects its predecessor as the stream's last
+// message, so the last one is stored only if every one before it was: when
+// JetStream stored it (not as a duplicate), the whole batch is in the
+// stream, in order, and sendBatch reports true. Any other answer — a
+// failure, a timeout, or a duplicate, which says nothing about the messages
+// before it — and Publish sends the batch again with an acknowledgement
+// for every message (send), which finds out what the stream holds; messages
+// stored meanwhile are then duplicates and stored once.
+func (p *Publisher) sendBatch(ctx context.Context, msgs []ports.OutboxMessage) bool {
+	last := len(msgs) - 1
+	for i, m := range msgs[:last] {
+		msg := p.message(m)
+		msg.Header[jetstream.MsgIDHeader] = []string{msgID(m)}
+		if i > 0 {
+			msg.Header[jetstream.ExpectedLastMsgIDHeader] = []string{msgID(msgs[i-1])}
+		}
+		if err := p.nc.PublishMsg(msg); err != nil {
+			return false
+		}
+	}
+	opts := []jetstream.PublishOpt{jetstream.WithMsgID(msgID(msgs[last]))}
+	if last > 0 {
+		opts = append(opts, jetstream.WithExpectLastMsgID(msgID(msgs[last-1])))
+	}
+	ack, err := p.js.PublishMsg(ctx, p.message(msgs[last]), opts...)
+	return err == nil && !ack.Duplicate
 }
 
 // send publishes msgs, each but the first expecting its predecessor as the

@@ -11,28 +11,9 @@ import (
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/ports/portstest"
 	"github.com/campushub/campushub/test/testenv"
 )
-
-// clock is a settable time source.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // appendEvents writes n events for key into the outbox, one transaction each.
 func appendEvents(t *testing.T, db *storage.DB, at time.Time, keys ...string) {
@@ -58,7 +39,7 @@ func ids(msgs []ports.OutboxMessage) []int64 {
 func TestRelayLease(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		clk := newClock()
+		clk := portstest.NewClock(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 		s := storage.NewRelayStore(db, clk.Now)
 		const ttl = 10 * time.Second
 		steps := []struct {
@@ -99,7 +80,7 @@ func TestRelayLease(t *testing.T) {
 func TestClaimOutbox(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		clk := newClock()
+		clk := portstest.NewClock(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 		s := storage.NewRelayStore(db, clk.Now)
 		appendEvents(t, db, clk.Now(), "k1", "k2", "k1", "k3", "k2")
 		const lease = 30 * time.Second
@@ -261,7 +242,7 @@ func TestClaimOutboxConcurrentOwners(t *testing.T) {
 func TestPruneOutboxAndLag(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		clk := newClock()
+		clk := portstest.NewClock(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 		s := storage.NewRelayStore(db, clk.Now)
 		first := clk.Now().Add(-time.Minute)
 		appendEvents(t, db, first, "a", "b")

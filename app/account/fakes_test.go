@@ -13,6 +13,7 @@ import (
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 // memState is everything the fakes store; the fake unit of work snapshots it
@@ -57,26 +58,20 @@ func newMemDB() *memDB {
 	}}
 }
 
-type inTx struct{}
-
-// uow is the fake ports.UnitOfWork.
-type uow struct{ db *memDB }
-
-func (u uow) Do(ctx context.Context, fn func(ctx context.Context) error) error {
-	if ctx.Value(inTx{}) != nil {
-		return fn(ctx)
-	}
-	u.db.mu.Lock()
-	snapshot := u.db.state.clone()
-	u.db.mu.Unlock()
-	if err := fn(context.WithValue(ctx, inTx{}, true)); err != nil {
-		u.db.mu.Lock()
-		u.db.state = snapshot
-		u.db.rollbacks++
-		u.db.mu.Unlock()
-		return err
-	}
-	return nil
+// unitOfWork is the fake ports.UnitOfWork: a failed one restores the state
+// it started from.
+func (db *memDB) unitOfWork() portstest.UnitOfWork {
+	return portstest.UnitOfWork{Begin: func() func() {
+		db.mu.Lock()
+		snapshot := db.state.clone()
+		db.mu.Unlock()
+		return func() {
+			db.mu.Lock()
+			db.state = snapshot
+			db.rollbacks++
+			db.mu.Unlock()
+		}
+	}}
 }
 
 // outbox is the fake ports.Outbox.
@@ -317,26 +312,7 @@ func (r *random) Digits(n int) string {
 	return fmt.Sprintf("%0*d", n, 100000+r.n)[:n]
 }
 
-// clock is a fake ports.Clock that tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 var (
-	_ ports.UnitOfWork     = uow{}
 	_ ports.Outbox         = outbox{}
 	_ ports.Accounts       = accounts{}
 	_ ports.Codes          = codes{}
@@ -344,7 +320,6 @@ var (
 	_ ports.CodeSender     = (*sender)(nil)
 	_ ports.PasswordHasher = (*hasher)(nil)
 	_ ports.Random         = (*random)(nil)
-	_ ports.Clock          = (*clock)(nil)
 )
 
 // world is a Service on fakes, with handles on every fake.
@@ -354,15 +329,15 @@ type world struct {
 	sender *sender
 	hasher *hasher
 	random *random
-	clock  *clock
+	clock  *portstest.Clock
 }
 
 var start = time.Date(2026, 3, 8, 10, 0, 0, 0, time.UTC)
 
 func newWorld(p appaccount.Policy) *world {
-	w := &world{db: newMemDB(), sender: &sender{}, hasher: &hasher{}, random: &random{}, clock: &clock{now: start}}
+	w := &world{db: newMemDB(), sender: &sender{}, hasher: &hasher{}, random: &random{}, clock: portstest.NewClock(start)}
 	w.svc = appaccount.NewService(appaccount.Deps{
-		UoW: uow{w.db}, Outbox: outbox{w.db}, Accounts: accounts{w.db}, Codes: codes{w.db}, Tokens: tokens{w.db},
+		UoW: w.db.unitOfWork(), Outbox: outbox{w.db}, Accounts: accounts{w.db}, Codes: codes{w.db}, Tokens: tokens{w.db},
 		Sender: w.sender, Hasher: w.hasher, Random: w.random, Clock: w.clock,
 	}, p)
 	return w

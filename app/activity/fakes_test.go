@@ -169,11 +169,6 @@ func (users) Authenticate(_ context.Context, token string) (auth.Principal, erro
 	return auth.Principal{}, shared.ErrUnauthenticated
 }
 
-// fixedClock always tells the same time.
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
-
 // scripted returns its numbers in turn.
 type scripted struct{ next []int }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/domain/activity"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 // lottery returns a store with a lottery of org 1 holding n members, and a
@@ -36,7 +37,7 @@ func TestDrawFollowsTheDice(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m, ctx := lottery(4)
-			ws, err := m.service(fixedClock{time.Now()}, &scripted{next: tc.dice}).Draw(ctx, 1, tc.count)
+			ws, err := m.service(portstest.NewClock(time.Now()), &scripted{next: tc.dice}).Draw(ctx, 1, tc.count)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +60,7 @@ func TestDrawIsFair(t *testing.T) {
 	wins := map[string]int{}
 	for i := 0; i < rounds; i++ {
 		m, ctx := lottery(3)
-		ws, err := m.service(fixedClock{time.Now()}, nil).Draw(ctx, 1, 1)
+		ws, err := m.service(portstest.NewClock(time.Now()), nil).Draw(ctx, 1, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func TestDrawRefuses(t *testing.T) {
 			m, _ := lottery(2)
 			tc.setup(m)
 			ctx := WithCaller(context.Background(), tc.caller)
-			if _, err := m.service(fixedClock{time.Now()}, nil).Draw(ctx, 1, tc.count); !errors.Is(err, tc.want) {
+			if _, err := m.service(portstest.NewClock(time.Now()), nil).Draw(ctx, 1, tc.count); !errors.Is(err, tc.want) {
 				t.Fatalf("want %v, got %v", tc.want, err)
 			}
 			if len(m.events) != 0 {

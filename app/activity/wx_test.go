@@ -8,6 +8,7 @@ import (
 
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 func TestIdentify(t *testing.T) {
@@ -79,7 +80,7 @@ func TestSubmitMemberJoinRules(t *testing.T) {
 			}
 			m.activities[1] = tc.activity
 			ctx := WithCaller(context.Background(), tc.caller)
-			id, err := m.service(fixedClock{now}, nil).SubmitMember(ctx, 1, tc.member, tc.profile)
+			id, err := m.service(portstest.NewClock(now), nil).SubmitMember(ctx, 1, tc.member, tc.profile)
 			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("want %v, got %v", tc.want, err)
 			}

@@ -11,20 +11,8 @@ import (
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/ports/portstest"
 )
-
-type uow struct{}
-
-func (uow) Do(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) }
-
-type outbox struct{ types []string }
-
-func (o *outbox) Append(_ context.Context, es ...shared.Event) error {
-	for _, e := range es {
-		o.types = append(o.types, e.Type)
-	}
-	return nil
-}
 
 // store is an in-memory FAQs, Categories and Feedbacks.
 type store struct {
@@ -102,14 +90,11 @@ func (f feedbacks) SaveReply(_ context.Context, r *content.Reply) error {
 }
 func (f feedbacks) CountUnreadReplies(context.Context, int64) (int64, error) { return 0, nil }
 
-type fixedClock struct{}
-
-func (fixedClock) Now() time.Time { return time.Date(2019, 5, 24, 3, 48, 47, 0, time.UTC) }
-
-func newTestService() (*Service, *store, *outbox) {
+func newTestService() (*Service, *store, *portstest.Outbox) {
 	st := &store{categories: map[int64]content.Category{}, feedback: map[int64]content.Feedback{}, replies: map[int64]content.Reply{}}
-	out := &outbox{}
-	return NewService(Deps{UoW: uow{}, Outbox: out, Categories: st, Feedbacks: feedbacks{st}, Clock: fixedClock{}}), st, out
+	out := &portstest.Outbox{}
+	clock := portstest.NewClock(time.Date(2019, 5, 24, 3, 48, 47, 0, time.UTC))
+	return NewService(Deps{UoW: portstest.UnitOfWork{}, Outbox: out, Categories: st, Feedbacks: feedbacks{st}, Clock: clock}), st, out
 }
 
 func as(id int64, role account.Role) context.Context {
@@ -163,12 +148,12 @@ func TestFeedbackUseCases(t *testing.T) {
 		t.Fatalf("delete twice: %v", err)
 	}
 	want := []string{"category_changed", "feedback_created", "feedback_replied", "reply_read", "feedback_deleted"}
-	if len(out.types) != len(want) {
-		t.Fatalf("events = %v, want %v", out.types, want)
+	if len(out.Types()) != len(want) {
+		t.Fatalf("events = %v, want %v", out.Types(), want)
 	}
 	for i := range want {
-		if out.types[i] != want[i] {
-			t.Fatalf("events = %v, want %v", out.types, want)
+		if out.Types()[i] != want[i] {
+			t.Fatalf("events = %v, want %v", out.Types(), want)
 		}
 	}
 }

@@ -10,29 +10,8 @@ import (
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/push"
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports/portstest"
 )
-
-type txKey struct{}
-
-// fakeUoW marks the context of a unit of work so fakes can tell whether they
-// run inside one.
-type fakeUoW struct{}
-
-func (fakeUoW) Do(ctx context.Context, fn func(ctx context.Context) error) error {
-	return fn(context.WithValue(ctx, txKey{}, true))
-}
-
-func inTx(ctx context.Context) bool { v, _ := ctx.Value(txKey{}).(bool); return v }
-
-type fakeOutbox struct{ events []shared.Event }
-
-func (o *fakeOutbox) Append(ctx context.Context, es ...shared.Event) error {
-	if !inTx(ctx) {
-		return errors.New("outbox written outside a transaction")
-	}
-	o.events = append(o.events, es...)
-	return nil
-}
 
 // memory is an in-memory implementation of the push repositories.
 type memory struct {
@@ -155,7 +134,7 @@ type provider struct {
 
 func (p *provider) Send(ctx context.Context, msgs []push.Message) ([]push.Result, error) {
 	p.calls++
-	if inTx(ctx) {
+	if portstest.InTx(ctx) {
 		p.t.Error("the provider was called inside a transaction")
 	}
 	if p.fail != nil {
@@ -168,14 +147,10 @@ func (p *provider) Send(ctx context.Context, msgs []push.Message) ([]push.Result
 	return out, nil
 }
 
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time { return c.now }
-
-func setup(t *testing.T, fail error) (*Service, *memory, *provider, *fakeOutbox, *clock, context.Context) {
-	mem, prov, out := newMemory(), &provider{t: t, fail: fail}, &fakeOutbox{}
-	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	s := NewService(Deps{UoW: fakeUoW{}, Outbox: out, Devices: mem, Logs: logs{mem}, Deliveries: deliveries{mem},
+func setup(t *testing.T, fail error) (*Service, *memory, *provider, *portstest.Outbox, *portstest.Clock, context.Context) {
+	mem, prov, out := newMemory(), &provider{t: t, fail: fail}, &portstest.Outbox{}
+	clk := portstest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := NewService(Deps{UoW: portstest.UnitOfWork{}, Outbox: out, Devices: mem, Logs: logs{mem}, Deliveries: deliveries{mem},
 		Provider: prov, Clock: clk})
 	ctx := auth.WithPrincipal(context.Background(), auth.Principal{AccountID: 1, Role: account.RoleManager})
 	mem.devices = []push.Device{
@@ -204,8 +179,8 @@ func TestDispatchSendsAfterCommit(t *testing.T) {
 	if n, _ := s.DispatchDue(ctx); n != 0 || prov.calls != 1 {
 		t.Fatalf("a sent push was dispatched again (%d due, %d calls)", n, prov.calls)
 	}
-	if len(out.events) != 2 || out.events[0].Type != "push_sent" || out.events[1].Type != "push_dispatched" {
-		t.Fatalf("events = %+v", out.events)
+	if events := out.Events(); len(events) != 2 || events[0].Type != "push_sent" || events[1].Type != "push_dispatched" {
+		t.Fatalf("events = %+v", events)
 	}
 }
 
@@ -219,13 +194,14 @@ func TestDispatchRetriesThenFails(t *testing.T) {
 		if n, _ := s.DispatchDue(ctx); n != 0 && attempt < push.MaxAttempts {
 			t.Fatalf("attempt %d: the push is due again before its pause", attempt)
 		}
-		clk.now = clk.now.Add(time.Hour)
+		clk.Advance(time.Hour)
 	}
 	got := mem.pushes[p.ID]
 	if prov.calls != push.MaxAttempts || got.Status != push.Failed || got.LastError == "" {
 		t.Fatalf("after %d calls: %+v", prov.calls, got)
 	}
-	if last := out.events[len(out.events)-1]; last.Type != "push_dispatched" || last.Payload["push_status"] != int(push.Failed) {
+	events := out.Events()
+	if last := events[len(events)-1]; last.Type != "push_dispatched" || last.Payload["push_status"] != int(push.Failed) {
 		t.Fatalf("last event = %+v", last)
 	}
 }

@@ -37,7 +37,8 @@ func keyIV(appKey, appSecret string) (key, iv []byte, err error) {
 // Decrypt decodes rawData (hex when it is all hex digits and a whole number
 // of blocks, Base64 otherwise), decrypts it and strips the padding. The
 // platform encrypts JSON text; a plaintext that is not text (IsText: what
-// a wrong key or IV yields) is an error, not data to store and forward.
+// ciphertext made with another key yields) is an error, not data to store
+// and forward.
 // Base64 text can consist of hex digits only; when such a string does not
 // decrypt to text as hex, it is tried as Base64.
 func (Cipher) Decrypt(appKey, appSecret, rawData string) ([]byte, error) {
@@ -68,8 +69,10 @@ func (Cipher) Decrypt(appKey, appSecret, rawData string) ([]byte, error) {
 
 // IsText reports whether b is what the platform encrypts: UTF-8 text
 // without control characters other than tab, line feed and carriage
-// return. A wrong key garbles every block and a wrong IV the first, and
-// garbled bytes are almost never such text.
+// return. Bytes decrypted with another key are almost never such text. (A
+// wrong IV only changes the first block, by the difference of the two IVs;
+// with ASCII secrets that block often stays text, so IsText does not
+// detect a wrong secret.)
 func IsText(b []byte) bool {
 	if !utf8.Valid(b) {
 		return false

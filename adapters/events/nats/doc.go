@@ -10,7 +10,11 @@
 // stream's duplicate window; and every message but the first of a Publish
 // call expects the one before it as the stream's last message id
 // (Nats-Expected-Last-Msg-Id), so a failure in the middle of a batch never
-// leaves a later event stored without the earlier ones.
+// leaves a later event stored without the earlier ones. The same chain lets a
+// batch go out with a single acknowledgement, for its last message: when
+// that one is stored, so is every message before it. Only when it is not
+// (a failure, or a duplicate, which says nothing about the rest) is the batch
+// sent again with an acknowledgement per message.
 //
 // One stream (CAMPUSHUB by default) holds the subjects campushub.>; each
 // module publishes to campushub.<module>.v1. The publisher creates or

@@ -43,6 +43,17 @@ type Tokens interface {
 	RevokeFamily(ctx context.Context, family string, at time.Time) error
 }
 
+// LoginClients keeps each client's password attempts per account.
+type LoginClients interface {
+	// Get returns what the account knows about client; a client never seen
+	// is a zero LoginClient for that account and client, not an error.
+	Get(ctx context.Context, accountID int64, client string) (account.LoginClient, error)
+	// Save stores c, creating it when new.
+	Save(ctx context.Context, c account.LoginClient) error
+	// CountLocked counts the clients locked out of the account at now.
+	CountLocked(ctx context.Context, accountID int64, now time.Time) (int, error)
+}
+
 // CodeSender delivers a verification code to an account. It returns one of
 // the account.ErrSMS*/ErrMail* errors when the channel fails.
 type CodeSender interface {

@@ -39,31 +39,37 @@ func race(t *testing.T, ctx context.Context, db *storage.DB, fn func(ctx context
 	}
 }
 
-// A wrong password is counted by reading the account in a unit of work and
-// saving it: concurrent wrong passwords must each count, or parallel
-// guessing would slip past the lockout.
+// A wrong password is counted by reading the account in a unit of work
+// (which locks its row) and then saving its client's count: concurrent
+// wrong passwords must each count, or parallel guessing would slip past the
+// lockout.
 func TestAccountReadInAUnitOfWorkSerialisesChanges(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		repo := storage.NewAccounts(db)
+		repo, clients := storage.NewAccounts(db), storage.NewLoginClients(db)
 		a := sampleAccount("ann@example.com")
 		if err := repo.Create(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
+		now := time.Now()
 		race(t, ctx, db, func(ctx context.Context) error {
 			got, err := repo.ByID(ctx, a.ID)
 			if err != nil {
 				return err
 			}
-			got.LoginFailed(account.LockPolicy{}, time.Now())
-			return repo.Update(ctx, got)
+			c, err := clients.Get(ctx, got.ID, "203.0.113.7")
+			if err != nil {
+				return err
+			}
+			account.LockPolicy{}.Failed(&got, &c, 0, now)
+			return clients.Save(ctx, c)
 		})
-		got, err := repo.ByID(ctx, a.ID)
+		c, err := clients.Get(ctx, a.ID, "203.0.113.7")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.FailedLogins != concurrentChanges {
-			t.Fatalf("%d concurrent failures counted as %d", concurrentChanges, got.FailedLogins)
+		if c.Failures != concurrentChanges {
+			t.Fatalf("%d concurrent failures counted as %d", concurrentChanges, c.Failures)
 		}
 	})
 }

@@ -24,6 +24,7 @@ type memState struct {
 	codes       map[int64]account.Code
 	nextCode    int64
 	tokens      map[string]account.Token
+	clients     map[string]account.LoginClient
 	events      []shared.Event
 }
 
@@ -41,6 +42,10 @@ func (s memState) clone() memState {
 	for k, v := range s.tokens {
 		c.tokens[k] = v
 	}
+	c.clients = make(map[string]account.LoginClient, len(s.clients))
+	for k, v := range s.clients {
+		c.clients[k] = v
+	}
 	c.events = append([]shared.Event(nil), s.events...)
 	return c
 }
@@ -55,6 +60,7 @@ type memDB struct {
 func newMemDB() *memDB {
 	return &memDB{state: memState{
 		accounts: map[int64]account.Account{}, codes: map[int64]account.Code{}, tokens: map[string]account.Token{},
+		clients: map[string]account.LoginClient{},
 	}}
 }
 
@@ -82,6 +88,39 @@ func (o outbox) Append(_ context.Context, events ...shared.Event) error {
 	defer o.db.mu.Unlock()
 	o.db.state.events = append(o.db.state.events, events...)
 	return nil
+}
+
+// loginClients is the fake ports.LoginClients.
+type loginClients struct{ db *memDB }
+
+func clientKey(accountID int64, client string) string { return fmt.Sprintf("%d|%s", accountID, client) }
+
+func (r loginClients) Get(_ context.Context, accountID int64, client string) (account.LoginClient, error) {
+	r.db.mu.Lock()
+	defer r.db.mu.Unlock()
+	if c, ok := r.db.state.clients[clientKey(accountID, client)]; ok {
+		return c, nil
+	}
+	return account.LoginClient{AccountID: accountID, Client: client}, nil
+}
+
+func (r loginClients) Save(_ context.Context, c account.LoginClient) error {
+	r.db.mu.Lock()
+	defer r.db.mu.Unlock()
+	r.db.state.clients[clientKey(c.AccountID, c.Client)] = c
+	return nil
+}
+
+func (r loginClients) CountLocked(_ context.Context, accountID int64, now time.Time) (int, error) {
+	r.db.mu.Lock()
+	defer r.db.mu.Unlock()
+	n := 0
+	for _, c := range r.db.state.clients {
+		if c.AccountID == accountID && c.Locked(now) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // accounts is the fake ports.Accounts.
@@ -317,6 +356,7 @@ var (
 	_ ports.Accounts       = accounts{}
 	_ ports.Codes          = codes{}
 	_ ports.Tokens         = tokens{}
+	_ ports.LoginClients   = loginClients{}
 	_ ports.CodeSender     = (*sender)(nil)
 	_ ports.PasswordHasher = (*hasher)(nil)
 	_ ports.Random         = (*random)(nil)
@@ -338,7 +378,7 @@ func newWorld(p appaccount.Policy) *world {
 	w := &world{db: newMemDB(), sender: &sender{}, hasher: &hasher{}, random: &random{}, clock: portstest.NewClock(start)}
 	w.svc = appaccount.NewService(appaccount.Deps{
 		UoW: w.db.unitOfWork(), Outbox: outbox{w.db}, Accounts: accounts{w.db}, Codes: codes{w.db}, Tokens: tokens{w.db},
-		Sender: w.sender, Hasher: w.hasher, Random: w.random, Clock: w.clock,
+		LoginClients: loginClients{w.db}, Sender: w.sender, Hasher: w.hasher, Random: w.random, Clock: w.clock,
 	}, p)
 	return w
 }

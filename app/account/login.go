@@ -12,8 +12,10 @@ import (
 )
 
 // Login signs in with a password. LockPolicy.MaxFailures wrong passwords in a
-// row lock the account for LockPolicy.LockFor; while locked every attempt,
-// right or wrong, gets account.ErrLocked.
+// row from one client lock that client out of the account for
+// LockPolicy.LockFor; while locked its every attempt, right or wrong, gets
+// account.ErrLocked, and other clients — the owner's — are unaffected (see
+// account.LockPolicy for the account-wide lock).
 func (s *Service) Login(ctx context.Context, area, acct, password string) (account.Pair, error) {
 	var pair account.Pair
 	_, err := s.checkPassword(ctx, area, acct, password, func(ctx context.Context, a account.Account, now time.Time) (err error) {
@@ -51,8 +53,10 @@ func (s *Service) Principal(ctx context.Context, accountID int64) (auth.Principa
 	return auth.Principal{AccountID: a.ID, Role: a.Role}, nil
 }
 
-// checkPassword checks a password, counting wrong ones towards the lockout,
-// and on success calls then (when set) in the same transaction.
+// checkPassword checks a password, counting wrong ones per account and
+// client towards the lockout (account.LockPolicy), and on success calls then
+// (when set) in the same transaction. The client is the caller's address
+// from auth.ClientFrom.
 func (s *Service) checkPassword(ctx context.Context, area, acct, password string, then func(ctx context.Context, a account.Account, now time.Time) error) (account.Account, error) {
 	id, err := account.ParseIdentifier(area, acct)
 	if err != nil {
@@ -60,6 +64,10 @@ func (s *Service) checkPassword(ctx context.Context, area, acct, password string
 	}
 	if password == "" {
 		return account.Account{}, shared.Invalid("password", "password is required")
+	}
+	client := auth.ClientFrom(ctx)
+	if client == "" {
+		client = "unknown"
 	}
 	a, err := s.Accounts.ByKey(ctx, id.Key())
 	if errors.Is(err, shared.ErrNotFound) {
@@ -71,38 +79,39 @@ func (s *Service) checkPassword(ctx context.Context, area, acct, password string
 	if !a.IsActive {
 		return account.Account{}, account.ErrInactive
 	}
-	if now := s.Clock.Now(); a.Locked(now) {
-		return account.Account{}, lockedError(a)
+	// Refuse a locked-out client before spending a password hash on it.
+	c, err := s.LoginClients.Get(ctx, a.ID, client)
+	if err != nil {
+		return account.Account{}, err
+	}
+	if err := s.policy.Lock.Refuse(a, c, s.Clock.Now()); err != nil {
+		return account.Account{}, err
 	}
 	match := s.Hasher.Compare(a.PasswordHash, password)
 	var signedIn account.Account
 	err = s.withCommittedFailure(ctx, func(ctx context.Context, failAfterCommit func(error) error) error {
-		a, err := s.Accounts.ByID(ctx, a.ID)
+		a, err := s.Accounts.ByID(ctx, a.ID) // locks the account: its clients' counts change in turn
+		if err != nil {
+			return err
+		}
+		c, err := s.LoginClients.Get(ctx, a.ID, client)
 		if err != nil {
 			return err
 		}
 		now := s.Clock.Now()
-		if a.Locked(now) {
-			return failAfterCommit(lockedError(a))
+		if err := s.policy.Lock.Refuse(a, c, now); err != nil {
+			return failAfterCommit(err)
 		}
 		if !match {
-			locked := a.LoginFailed(s.policy.Lock, now)
-			if err := s.Accounts.Update(ctx, a); err != nil {
+			answer, err := s.loginFailed(ctx, a, c, now)
+			if err != nil {
 				return err
 			}
-			if locked {
-				if err := s.Outbox.Append(ctx, a.LoginLocked(now)); err != nil {
-					return err
-				}
-				return failAfterCommit(lockedError(a))
-			}
-			return failAfterCommit(account.ErrWrongPassword)
+			return failAfterCommit(answer)
 		}
-		if a.FailedLogins > 0 || !a.LockedUntil.IsZero() {
-			a.LoginSucceeded(now)
-			if err := s.Accounts.Update(ctx, a); err != nil {
-				return err
-			}
+		c.Succeeded(now)
+		if err := s.LoginClients.Save(ctx, c); err != nil {
+			return err
 		}
 		signedIn = a
 		if then != nil {
@@ -113,8 +122,33 @@ func (s *Service) checkPassword(ctx context.Context, area, acct, password string
 	return signedIn, err
 }
 
-func lockedError(a account.Account) error {
-	return account.ErrLocked.WithMessage("account is locked after repeated wrong passwords until %s UTC", a.LockedUntil.UTC().Format("2006-01-02 15:04:05"))
+// loginFailed records a wrong password from c and returns the answer: a
+// wrong password, or the lock it just set. err is a failure of the store,
+// which rolls the transaction back.
+func (s *Service) loginFailed(ctx context.Context, a account.Account, c account.LoginClient, now time.Time) (answer, err error) {
+	others, err := s.LoginClients.CountLocked(ctx, a.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	wasLocked := a.Locked(now)
+	events := s.policy.Lock.Failed(&a, &c, others, now)
+	if err := s.LoginClients.Save(ctx, c); err != nil {
+		return nil, err
+	}
+	if a.Locked(now) && !wasLocked {
+		if err := s.Accounts.Update(ctx, a); err != nil {
+			return nil, err
+		}
+	}
+	if len(events) > 0 {
+		if err := s.Outbox.Append(ctx, events...); err != nil {
+			return nil, err
+		}
+	}
+	if refused := s.policy.Lock.Refuse(a, c, now); refused != nil {
+		return refused, nil
+	}
+	return account.ErrWrongPassword, nil
 }
 
 // Refresh exchanges a refresh token for a new pair in the same family. A

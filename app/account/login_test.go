@@ -3,12 +3,15 @@ package account_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	appaccount "github.com/campushub/campushub/app/account"
+	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/domain/shared"
 )
 
 func TestLogin(t *testing.T) {
@@ -65,8 +68,9 @@ func TestLoginWrongPasswordIsCounted(t *testing.T) {
 		if _, err := w.svc.Login(ctx, "", phone, "wrong-password"); !errors.Is(err, account.ErrWrongPassword) {
 			t.Fatalf("try %d: %v", i, err)
 		}
-		if a, _ := w.accountByKey(phoneKey); a.FailedLogins != i {
-			t.Fatalf("after %d wrong passwords the stored count is %d", i, a.FailedLogins)
+		a, _ := w.accountByKey(phoneKey)
+		if c, _ := (loginClients{w.db}).Get(ctx, a.ID, "unknown"); c.Failures != i {
+			t.Fatalf("after %d wrong passwords the client's stored count is %d", i, c.Failures)
 		}
 	}
 }
@@ -84,8 +88,11 @@ func TestLoginLockout(t *testing.T) {
 		t.Fatalf("fifth wrong try: err = %v, want locked", err)
 	}
 	a, _ := w.accountByKey(phoneKey)
-	if want := start.Add(15 * time.Minute); !a.LockedUntil.Equal(want) {
-		t.Fatalf("locked until %v, want %v", a.LockedUntil, want)
+	if c, _ := (loginClients{w.db}).Get(ctx, a.ID, "unknown"); !c.LockedUntil.Equal(start.Add(15 * time.Minute)) {
+		t.Fatalf("client locked until %v, want %v", c.LockedUntil, start.Add(15*time.Minute))
+	}
+	if a.Locked(start) {
+		t.Fatal("one client's wrong passwords locked the whole account")
 	}
 	evs := w.events("login_locked")
 	if len(evs) != 1 {
@@ -95,7 +102,7 @@ func TestLoginLockout(t *testing.T) {
 	if strings.Contains(string(body), "wrong-password") || strings.Contains(string(body), a.PasswordHash) {
 		t.Errorf("login_locked event leaks a secret: %s", body)
 	}
-	if evs[0].AggregateID != a.AggregateID() || evs[0].Payload["locked_until"] == nil {
+	if evs[0].AggregateID != a.AggregateID() || evs[0].Payload["locked_until"] == nil || evs[0].Payload["scope"] != "client" {
 		t.Errorf("login_locked event %+v", evs[0])
 	}
 
@@ -117,11 +124,62 @@ func TestLoginLockout(t *testing.T) {
 			t.Fatalf("%s: err = %v, want %v", s.name, err, s.wantErr)
 		}
 	}
-	if a, _ := w.accountByKey(phoneKey); a.FailedLogins != 0 || !a.LockedUntil.IsZero() {
-		t.Fatalf("after a successful login: failures %d, locked until %v", a.FailedLogins, a.LockedUntil)
+	if c, _ := (loginClients{w.db}).Get(ctx, a.ID, "unknown"); c.Failures != 0 || !c.LockedUntil.IsZero() || c.LastSuccess.IsZero() {
+		t.Fatalf("after a successful login: %+v", c)
 	}
 	if n := len(w.events("login_locked")); n != 1 {
 		t.Fatalf("%d login_locked events, want still 1", n)
+	}
+}
+
+func TestLoginOwnerGetsInWhileAnotherClientIsLockedOut(t *testing.T) {
+	w := newWorld(appaccount.DefaultPolicy)
+	register(t, w, phone, "password123")
+	attacker := auth.WithClient(ctx, "203.0.113.7")
+	owner := auth.WithClient(ctx, "198.51.100.1")
+	for i := range 5 {
+		_, err := w.svc.Login(attacker, "", phone, "guess")
+		if i < 4 && !errors.Is(err, account.ErrWrongPassword) || i == 4 && !errors.Is(err, account.ErrLocked) {
+			t.Fatalf("attacker's try %d: %v", i+1, err)
+		}
+	}
+	if _, err := w.svc.Login(attacker, "", phone, "password123"); !errors.Is(err, account.ErrLocked) || shared.RetryAfterOf(err) <= 0 {
+		t.Fatalf("the locked-out client with the right password: %v, want locked with a wait", err)
+	}
+	if _, err := w.svc.Login(owner, "", phone, "password123"); err != nil {
+		t.Fatalf("the owner from another client: %v", err)
+	}
+}
+
+func TestLoginAccountLockSparesKnownClients(t *testing.T) {
+	w := newWorld(appaccount.DefaultPolicy) // MaxClients 3
+	register(t, w, phone, "password123")
+	owner := auth.WithClient(ctx, "198.51.100.1")
+	if _, err := w.svc.Login(owner, "", phone, "password123"); err != nil {
+		t.Fatal(err)
+	}
+	for n := range 3 {
+		bot := auth.WithClient(ctx, fmt.Sprintf("203.0.113.%d", n+1))
+		for range 5 {
+			_, _ = w.svc.Login(bot, "", phone, "guess")
+		}
+	}
+	a, _ := w.accountByKey(phoneKey)
+	if !a.Locked(w.clock.Now()) {
+		t.Fatal("three clients locked out did not lock the account")
+	}
+	var scopes []any
+	for _, e := range w.events("login_locked") {
+		scopes = append(scopes, e.Payload["scope"])
+	}
+	if len(scopes) != 4 || scopes[3] != "account" {
+		t.Fatalf("login_locked scopes %v, want three client locks and one account lock", scopes)
+	}
+	if _, err := w.svc.Login(auth.WithClient(ctx, "192.0.2.9"), "", phone, "password123"); !errors.Is(err, account.ErrLocked) {
+		t.Errorf("a client the account does not know got in during the account lock: %v", err)
+	}
+	if _, err := w.svc.Login(owner, "", phone, "password123"); err != nil {
+		t.Errorf("the owner's known client was refused during the account lock: %v", err)
 	}
 }
 

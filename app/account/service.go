@@ -25,7 +25,7 @@ type Policy struct {
 // DefaultPolicy is the policy the service runs with unless configured.
 var DefaultPolicy = Policy{
 	Codes:  account.CodePolicy{TTL: 5 * time.Minute, Interval: time.Minute, DailyLimit: 10},
-	Lock:   account.LockPolicy{MaxFailures: 5, LockFor: 15 * time.Minute},
+	Lock:   account.LockPolicy{MaxFailures: 5, LockFor: 15 * time.Minute, MaxClients: 3},
 	Tokens: account.TokenPolicy{AccessTTL: 7 * 24 * time.Hour, RefreshTTL: 30 * 24 * time.Hour},
 }
 
@@ -36,10 +36,12 @@ type Deps struct {
 	Accounts ports.Accounts
 	Codes    ports.Codes
 	Tokens   ports.Tokens
-	Sender   ports.CodeSender
-	Hasher   ports.PasswordHasher
-	Random   ports.Random
-	Clock    ports.Clock
+	// LoginClients counts wrong passwords per account and client.
+	LoginClients ports.LoginClients
+	Sender       ports.CodeSender
+	Hasher       ports.PasswordHasher
+	Random       ports.Random
+	Clock        ports.Clock
 }
 
 // Service runs the account use cases.

@@ -50,8 +50,9 @@ type Config struct {
 	CodeTTL           time.Duration `env:"CODE_TTL" envDefault:"5m" doc:"how long a verification code stays valid"`
 	CodeInterval      time.Duration `env:"CODE_INTERVAL" envDefault:"60s" doc:"shortest time between two codes to one account"`
 	CodeDailyLimit    int           `env:"CODE_DAILY_LIMIT" envDefault:"10" doc:"most codes sent to one account in 24 hours"`
-	LoginMaxFailures  int           `env:"LOGIN_MAX_FAILURES" envDefault:"5" doc:"wrong passwords in a row before the account is locked"`
-	LoginLockDuration time.Duration `env:"LOGIN_LOCK_DURATION" envDefault:"15m" doc:"how long a locked account stays locked"`
+	LoginMaxFailures  int           `env:"LOGIN_MAX_FAILURES" envDefault:"5" doc:"wrong passwords in a row from one client before that client is locked out of the account (other clients, the owner's, are not)"`
+	LoginLockDuration time.Duration `env:"LOGIN_LOCK_DURATION" envDefault:"15m" doc:"how long a lock lasts: of a client, or of an account against clients that never signed in to it"`
+	LoginLockClients  int           `env:"LOGIN_LOCK_CLIENTS" envDefault:"3" doc:"clients locked out of one account at once before the account is locked against every client that has not signed in to it in 90 days; 0: never"`
 
 	// abuse limits and operations
 	TrustedProxies   httpkit.TrustedProxies `env:"TRUSTED_PROXIES" doc:"comma-separated addresses or CIDR ranges of reverse proxies whose ${X-Forwarded-For} / ${X-Real-IP} name the client; empty: the connection's address is the client"`
@@ -304,8 +305,8 @@ func (c Config) validate() []string {
 	if c.PushProvider == "getui" && (c.PushAppID == "" || c.PushAppKey == "" || c.PushMasterSecret == "") {
 		p = append(p, "PUSH_PROVIDER=getui needs PUSH_APP_ID, PUSH_APP_KEY and PUSH_MASTER_SECRET")
 	}
-	if c.CodeBudgetMinute < 0 || c.CodeBudgetDay < 0 {
-		p = append(p, "CODE_BUDGET_PER_MINUTE, CODE_BUDGET_PER_DAY: must not be negative")
+	if c.CodeBudgetMinute < 0 || c.CodeBudgetDay < 0 || c.LoginLockClients < 0 {
+		p = append(p, "CODE_BUDGET_PER_MINUTE, CODE_BUDGET_PER_DAY, LOGIN_LOCK_CLIENTS: must not be negative")
 	}
 	if c.OpsAddr != "off" && c.OpsAddr == c.HTTPAddr {
 		p = append(p, "OPS_ADDR: must differ from HTTP_ADDR (metrics and profiles stay off the public listener)")

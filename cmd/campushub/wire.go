@@ -58,6 +58,7 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 	if w.limiter, sweep = newLimiter(w); sweep != nil {
 		out.workers = append(out.workers, sweep)
 	}
+	out.workers = append(out.workers, sweepLoginClients(w))
 	w.accounts = accountService(cfg, db, log, func(s ports.CodeSender) ports.CodeSender { return codeBudget(w, s) })
 	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
 	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts), Limit: authLimits(w)})
@@ -87,11 +88,11 @@ func accountService(cfg Config, db *storage.DB, log *slog.Logger, decorate ...fu
 	}
 	return appaccount.NewService(appaccount.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db),
-		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db),
+		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Sender: sender, Hasher: secure.Bcrypt{Cost: cfg.BcryptCost}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.Policy{
 		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit, Areas: cfg.CodeAreas},
-		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration},
+		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration, MaxClients: cfg.LoginLockClients},
 		Tokens: account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
 	})
 }

@@ -83,3 +83,24 @@ func consoleSignInLimit(w *wiring) func(*http.Request) error {
 		return w.limiter.Allow(req.Context(), lim, auth.ClientFrom(req.Context()))
 	}
 }
+
+// sweepLoginClients deletes, every ten minutes, the per-client login
+// records that no longer matter: no lock, no failure within
+// LOGIN_LOCK_DURATION, no sign-in within account.KnownClientFor.
+func sweepLoginClients(w *wiring) func(ctx context.Context) {
+	clients := storage.NewLoginClients(w.db)
+	return func(ctx context.Context) {
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := clients.Sweep(ctx, time.Now(), max(w.cfg.LoginLockDuration, time.Minute)); err != nil && ctx.Err() == nil {
+					w.log.Warn("sweeping login-client records failed; will retry", "err", err)
+				}
+			}
+		}
+	}
+}

@@ -81,34 +81,9 @@ func CheckPassword(pw string) error {
 	return nil
 }
 
-// LockPolicy bounds password guessing.
-type LockPolicy struct {
-	MaxFailures int           // wrong passwords in a row before locking
-	LockFor     time.Duration // how long the lock lasts
-}
-
-// Locked reports whether the account refuses password logins at now.
+// Locked reports whether the account refuses password logins at now from
+// clients it does not know (see LockPolicy).
 func (a Account) Locked(now time.Time) bool { return now.Before(a.LockedUntil) }
-
-// LoginFailed records a wrong password and reports whether this failure
-// locked the account.
-func (a *Account) LoginFailed(p LockPolicy, now time.Time) (locked bool) {
-	a.FailedLogins++
-	a.UpdatedAt = now
-	if p.MaxFailures > 0 && a.FailedLogins >= p.MaxFailures {
-		a.FailedLogins = 0
-		a.LockedUntil = now.Add(p.LockFor)
-		return true
-	}
-	return false
-}
-
-// LoginSucceeded clears the failure count.
-func (a *Account) LoginSucceeded(now time.Time) {
-	a.FailedLogins = 0
-	a.LockedUntil = time.Time{}
-	a.UpdatedAt = now
-}
 
 // AggregateID is the account's id as events carry it.
 func (a Account) AggregateID() string { return strconv.FormatInt(a.ID, 10) }
@@ -125,13 +100,5 @@ func (a Account) Registered() shared.Event {
 		"channel":    channel,
 		"username":   a.Username,
 		"created_at": a.CreatedAt,
-	})
-}
-
-// LoginLocked is the event of an account locked after wrong passwords.
-func (a Account) LoginLocked(now time.Time) shared.Event {
-	return shared.NewEvent(Module, "login_locked", a.AggregateID(), now, map[string]any{
-		"account_id":   a.ID,
-		"locked_until": a.LockedUntil,
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/campushub/campushub/domain/account"
 )
@@ -37,71 +36,6 @@ func TestCheckPassword(t *testing.T) {
 				t.Errorf("message %q does not say %q", err.Error(), tc.wantErr)
 			}
 		})
-	}
-}
-
-var lock = account.LockPolicy{MaxFailures: 5, LockFor: 15 * time.Minute}
-
-func TestLoginFailedLocksAfterMaxFailures(t *testing.T) {
-	var a account.Account
-	for i := 1; i < lock.MaxFailures; i++ {
-		if a.LoginFailed(lock, t0) {
-			t.Fatalf("failure %d locked the account", i)
-		}
-		if a.Locked(t0) {
-			t.Fatalf("locked after %d failures", i)
-		}
-	}
-	if !a.LoginFailed(lock, t0) {
-		t.Fatal("fifth failure did not lock the account")
-	}
-	cases := []struct {
-		name   string
-		at     time.Duration
-		locked bool
-	}{
-		{name: "right away", at: 0, locked: true},
-		{name: "after 14 minutes", at: 14 * time.Minute, locked: true},
-		{name: "at 15 minutes", at: 15 * time.Minute, locked: false},
-		{name: "after an hour", at: time.Hour, locked: false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := a.Locked(t0.Add(tc.at)); got != tc.locked {
-				t.Errorf("Locked = %v, want %v", got, tc.locked)
-			}
-		})
-	}
-	if a.FailedLogins != 0 {
-		t.Errorf("FailedLogins = %d after locking, want the count restarted", a.FailedLogins)
-	}
-}
-
-func TestLoginSucceededResetsFailures(t *testing.T) {
-	var a account.Account
-	for i := 0; i < lock.MaxFailures-1; i++ {
-		a.LoginFailed(lock, t0)
-	}
-	a.LoginSucceeded(t0.Add(time.Second))
-	if a.FailedLogins != 0 || !a.LockedUntil.IsZero() {
-		t.Fatalf("after success: FailedLogins %d, LockedUntil %v", a.FailedLogins, a.LockedUntil)
-	}
-	if !a.UpdatedAt.Equal(t0.Add(time.Second)) {
-		t.Errorf("UpdatedAt = %v, want the time of the success", a.UpdatedAt)
-	}
-	for i := 0; i < lock.MaxFailures-1; i++ {
-		if a.LoginFailed(lock, t0) {
-			t.Fatalf("failure %d after a success locked the account", i+1)
-		}
-	}
-}
-
-func TestLockPolicyWithoutMaximumNeverLocks(t *testing.T) {
-	var a account.Account
-	for i := 0; i < 100; i++ {
-		if a.LoginFailed(account.LockPolicy{}, t0) {
-			t.Fatal("a policy without MaxFailures locked the account")
-		}
 	}
 }
 

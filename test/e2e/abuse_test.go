@@ -218,3 +218,85 @@ func TestSecretlessWXAppWarns(t *testing.T) {
 		t.Error("an app with a secret was warned about")
 	}
 }
+
+// registerFrom registers phone with accountPassword, sending as client.
+func registerFrom(t *testing.T, s *service, phone, client string) {
+	t.Helper()
+	from := map[string]string{"X-Forwarded-For": client}
+	post(t, s.URL, "/api/auth/send_code", map[string]string{"account": phone}, from).want(t, "send_code "+phone, http.StatusOK, 0)
+	code := s.codeFor(t, "+86 "+phone)
+	post(t, s.URL, "/api/auth/register", map[string]string{"account": phone, "code": code, "password": accountPassword}, from).
+		want(t, "register "+phone, http.StatusOK, 0)
+}
+
+// login tries a password for phone as client.
+func login(t *testing.T, s *service, phone, password, client string) reply {
+	t.Helper()
+	return post(t, s.URL, "/api/auth/access_token", map[string]string{"account": phone, "password": password},
+		map[string]string{"X-Forwarded-For": client})
+}
+
+// TestLoginsAcrossAccountsStoppedPerClient: one client guessing passwords
+// over 20 accounts is stopped after the documented 30 tries
+// (RATE_LIMIT_LOGIN=30/15m), while each account saw too few wrong passwords
+// to lock anything; another client still signs in.
+func TestLoginsAcrossAccountsStoppedPerClient(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
+	for i := range 20 {
+		registerFrom(t, s, phone(100+i), fmt.Sprintf("198.51.100.%d", i+1))
+	}
+	const attacker = "203.0.113.66"
+	tries := 0
+	for round := range 3 {
+		for i := range 20 {
+			r := login(t, s, phone(100+i), fmt.Sprintf("guess-%d", round), attacker)
+			if r.Status == http.StatusUnauthorized && r.Code == 10007 {
+				tries++
+				continue
+			}
+			r.wantLimited(t, fmt.Sprintf("guess %d of round %d", i+1, round+1))
+			if tries != 30 {
+				t.Fatalf("stopped after %d guesses, want the documented 30", tries)
+			}
+			login(t, s, phone(100), accountPassword, "198.51.100.1").want(t, "another client's login", http.StatusOK, 0)
+			return
+		}
+	}
+	t.Fatalf("60 guesses from one client over 20 accounts were all answered")
+}
+
+// TestOwnerSignsInWhileAttacked: a client guessing an account's password
+// locks only itself out; the owner signs in from their own client, also
+// when guessing from several addresses locks the account against clients
+// it does not know.
+func TestOwnerSignsInWhileAttacked(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
+	const owner = "198.51.100.1"
+	victim := phone(500)
+	registerFrom(t, s, victim, owner)
+	login(t, s, victim, accountPassword, owner).want(t, "the owner's first login", http.StatusOK, 0)
+
+	attack := func(client string) {
+		t.Helper()
+		for i := range 4 {
+			login(t, s, victim, fmt.Sprintf("guess-%d", i), client).want(t, "wrong password", http.StatusUnauthorized, 10007)
+		}
+		r := login(t, s, victim, "guess-5", client)
+		r.want(t, "the fifth wrong password", http.StatusLocked, 10003)
+		if r.RetryAfter == "" {
+			t.Error("a lock answered without Retry-After")
+		}
+	}
+	attack("203.0.113.1")
+	login(t, s, victim, accountPassword, "203.0.113.1").want(t, "the right password from the locked-out client", http.StatusLocked, 10003)
+	login(t, s, victim, accountPassword, owner).want(t, "the owner while one client is locked out", http.StatusOK, 0)
+	login(t, s, victim, accountPassword, "192.0.2.50").want(t, "the owner from a new device while one client is locked out", http.StatusOK, 0)
+
+	attack("203.0.113.2")
+	attack("203.0.113.3") // the third locked client locks the account against unknown clients
+	login(t, s, victim, accountPassword, "192.0.2.99").want(t, "a device the account never saw, during the account lock", http.StatusLocked, 10003)
+	login(t, s, victim, accountPassword, owner).want(t, "the owner's usual client during the account lock", http.StatusOK, 0)
+
+}

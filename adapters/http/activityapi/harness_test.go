@@ -53,7 +53,7 @@ func newHarness(t testing.TB) *harness {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	accounts := appaccount.NewService(appaccount.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db),
-		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db),
+		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.DefaultPolicy)
 	svc := appactivity.NewService(appactivity.Deps{

@@ -60,7 +60,7 @@ func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness 
 	codes := &capturingSender{sent: map[string]string{}}
 	svc := appaccount.NewService(appaccount.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db),
-		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db),
+		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Sender: codes, Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.DefaultPolicy)
 	app := appapi.NewServer(appapi.Options{Log: log, Clock: httpkit.Clock{Loc: loc}})

@@ -50,7 +50,7 @@ func newModHarness(tb testing.TB) *modHarness {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	outbox := storage.NewOutbox(db)
 	accounts := appaccount.NewService(appaccount.Deps{
-		UoW: db, Outbox: outbox, Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db),
+		UoW: db, Outbox: outbox, Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.DefaultPolicy)
 	provider := &recordingProvider{refuse: map[string]bool{}}

@@ -94,7 +94,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	outbox := storage.NewOutbox(db)
 	clk := &clock{now: time.Now().UTC()}
 	accounts := appaccount.NewService(appaccount.Deps{
-		UoW: db, Outbox: outbox, Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db),
+		UoW: db, Outbox: outbox, Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.Policy{
 		Codes:  appaccount.DefaultPolicy.Codes,

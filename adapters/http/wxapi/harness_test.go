@@ -61,7 +61,7 @@ func newHarness(t testing.TB) *harness {
 	hasher := secure.Bcrypt{Cost: 4}
 	accounts := appaccount.NewService(appaccount.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db), Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db),
-		Tokens: storage.NewTokens(db), Sender: codesender.Log{}, Hasher: hasher, Random: secure.Random{}, Clock: ports.SystemClock{},
+		Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db), Sender: codesender.Log{}, Hasher: hasher, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.DefaultPolicy)
 	svc := appwx.NewService(appwx.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db), Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db),

@@ -31,7 +31,7 @@ func FuzzPushIDs(f *testing.F) {
 		"push_ids=1,2,3", "push_ids=1&push_ids=2", "push_ids[]=1&push_ids[]=2", "push_ids%5B%5D=1",
 		"push_ids=%5B1%2C2%5D", "push_ids=", "push_ids=,,", "push_ids=[]", "push_ids=[0]", "push_ids=-1",
 		"push_ids=[1.5]", "push_ids=[\"1\"]", "push_ids=9223372036854775808", "push_ids=1,x", "push_ids=[1,2",
-		"push_ids=%zz", "",
+		"push_ids=%zz", "", "push_ids=" + strings.Repeat("1x", 2048),
 	} {
 		f.Add(q)
 	}

@@ -46,6 +46,8 @@ func FuzzDecodeJSON(f *testing.F) {
 		f.Add([]byte(b), false)
 	}
 	f.Add([]byte(``), true)
+	f.Add([]byte(`{"`+strings.Repeat("n", 4096)+`":1}`), false) // a refusal names a long field in few words
+	f.Add([]byte(`{"count":"`+strings.Repeat("9", 4096)+`"}`), false)
 	f.Fuzz(func(t *testing.T, body []byte, allowEmpty bool) {
 		var got fuzzBody
 		decode := httpkit.DecodeJSON
@@ -100,7 +102,7 @@ func withoutNulls(t *testing.T, obj []byte) []byte {
 func FuzzParsePage(f *testing.F) {
 	for _, q := range []string{"", "page_no=1&page_size=20", "page_no=3&page_size=5", "page_no=9223372036854775807",
 		"page_no=9223372036854775808", "page_no=0", "page_no=-1", "page_no=+2", "page_no=002", "page_size=101",
-		"page_size=abc", "page_no=1&page_no=2", "page_no=%zz", "page_no= 1"} {
+		"page_size=abc", "page_no=1&page_no=2", "page_no=%zz", "page_no= 1", "page_no=" + strings.Repeat("x", 4096)} {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
@@ -130,7 +132,7 @@ func FuzzParsePage(f *testing.F) {
 // parameter; an accepted id is positive and reads back from its decimal
 // form.
 func FuzzParseID(f *testing.F) {
-	for _, v := range []string{"1", "281", "435", "0", "-1", "+7", "007", "9223372036854775807", "9223372036854775808", "1e3", "", " 1", "x"} {
+	for _, v := range []string{"1", "281", "435", "0", "-1", "+7", "007", "9223372036854775807", "9223372036854775808", "1e3", "", " 1", "x", strings.Repeat("7x", 2048)} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {

@@ -235,6 +235,8 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	step("send a push", func(t *testing.T) {
 		p.t = t
+		s.call(t, "POST", "/api/push/bind", apiToken, map[string]string{"client_id": "cid-android-1", "client_type": "android"}).
+			want(t, "bind a device", 200, 0)
 		p.click(`nav a[href="/console/pushes"]`)
 		p.fill("/console/pushes", map[string]string{"push_title": "", "push_body": "Library closes at 18:00"})
 		p.waitFor("the error next to the title", `document.querySelector('.field-error') !== null`)
@@ -242,6 +244,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		p.waitText("Per-device results")
 		// The dispatcher sends it; the summary refreshes itself.
 		p.waitFor("the push as sent", `(document.getElementById('push-status')||{}).innerText === 'sent'`)
+		p.waitText("cid-android-1")
 		p.screenshot("03-push-sent")
 	})
 
@@ -306,6 +309,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		if !k.hasAll([]string{"first", "second"}) {
 			t.Fatal("the sink did not receive the replayed event")
 		}
+		p.open("/console/overview")
+		p.waitText("Pushes today")
+		p.screenshot("07b-overview-after-work")
 	})
 
 	var orgToken string

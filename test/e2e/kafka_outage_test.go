@@ -103,12 +103,13 @@ func readyz(t *testing.T, base string) readiness {
 	return r
 }
 
-// waitReady polls /readyz until cond holds and returns the last answer.
-func waitReady(t *testing.T, s *service, timeout time.Duration, what string, cond func(readiness) bool) readiness {
+// waitReady polls /readyz on base (the public or the operations address)
+// until cond holds and returns the last answer.
+func waitReady(t *testing.T, s *service, base string, timeout time.Duration, what string, cond func(readiness) bool) readiness {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		r := readyz(t, s.URL)
+		r := readyz(t, base)
 		if cond(r) {
 			return r
 		}
@@ -141,7 +142,9 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	broker := newPrivateKafka(t)
 	dbURL := testenv.PostgresURL(t)
 	source := uniqueSource()
+	ops := "http://" + freeAddr(t)
 	s := startService(t, map[string]string{
+		"OPS_ADDR":               strings.TrimPrefix(ops, "http://"),
 		"DATABASE_URL":           dbURL,
 		"EVENTS_BROKER":          "kafka",
 		"KAFKA_BROKERS":          broker.addr,
@@ -152,7 +155,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 
 	// Down from the start: the API works and the change waits.
 	registerUser(t, s, "18656660961")
-	r := waitReady(t, s, 30*time.Second, "the broker unreachable and the registration waiting", func(r readiness) bool {
+	r := waitReady(t, s, ops, 30*time.Second, "the broker unreachable and the registration waiting", func(r readiness) bool {
 		return r.Checks.Broker.Status == "unreachable" && r.Checks.Outbox.Unpublished >= 1
 	})
 	if r.HTTPStatus != http.StatusOK || !r.Ready {
@@ -160,6 +163,10 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	}
 	if _, err := time.Parse(time.RFC3339, r.Checks.Broker.Since); err != nil || r.Checks.Broker.Error == "" || r.Checks.Broker.For == "" {
 		t.Errorf("/readyz broker entry %s: want since, for and error", r.Raw)
+	}
+	// The public listener says the same without the error text.
+	if pub := readyz(t, s.URL); pub.HTTPStatus != http.StatusOK || pub.Checks.Broker.Status != "unreachable" || pub.Checks.Broker.Error != "" {
+		t.Errorf("public /readyz: HTTP %d %s; want 200, the broker unreachable, no error text", pub.HTTPStatus, pub.Raw)
 	}
 	if _, err := time.Parse(time.RFC3339, r.Checks.Outbox.OldestAt); err != nil || r.Checks.Outbox.OldestAge == "" || r.Checks.Outbox.Status != "backlog" {
 		t.Errorf("/readyz outbox entry %s: want status backlog, oldest_at and oldest_age", r.Raw)
@@ -175,7 +182,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 
 	// The broker starts: topics are created, the backlog drains.
 	broker.start(t)
-	waitReady(t, s, 90*time.Second, "the broker reachable and the outbox drained", func(r readiness) bool {
+	waitReady(t, s, ops, 90*time.Second, "the broker reachable and the outbox drained", func(r readiness) bool {
 		return r.Checks.Broker.Status == "ok" && r.Checks.Outbox.Unpublished == 0
 	})
 	eventually(t, 30*time.Second, "the topics ready log line", func() bool {
@@ -194,7 +201,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	for i := 0; i < updates; i++ {
 		s.call(t, "PUT", "/api/personal/info", token, map[string]string{"nickname": "n" + strconv.Itoa(i)}).want(t, "update the nickname", 200, 0)
 	}
-	r = waitReady(t, s, 30*time.Second, "the broker unreachable again and the changes waiting", func(r readiness) bool {
+	r = waitReady(t, s, ops, 30*time.Second, "the broker unreachable again and the changes waiting", func(r readiness) bool {
 		return r.Checks.Broker.Status == "unreachable" && r.Checks.Outbox.Unpublished > updates
 	})
 	if r.HTTPStatus != http.StatusOK {
@@ -221,7 +228,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	}
 
 	broker.start(t)
-	waitReady(t, s, 90*time.Second, "the outbox drained after the restart", func(r readiness) bool {
+	waitReady(t, s, ops, 90*time.Second, "the outbox drained after the restart", func(r readiness) bool {
 		return r.Checks.Broker.Status == "ok" && r.Checks.Outbox.Unpublished == 0
 	})
 	// The same consumer group reads on after the first registration.
@@ -260,7 +267,7 @@ func TestReplicaPublishesSoonAfterTheHolderIsKilled(t *testing.T) {
 	})
 	holder, _ := first.logLines(map[string]string{"msg": "outbox relay: took the lease; publishing"})[0]["owner"].(string)
 	registerUser(t, first, "18656660971")
-	waitReady(t, first, 30*time.Second, "the first registration published", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
+	waitReady(t, first, first.URL, 30*time.Second, "the first registration published", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
 
 	second := startService(t, env)
 	eventually(t, 30*time.Second, "the second replica to say whose lease it waits for", func() bool {
@@ -273,7 +280,7 @@ func TestReplicaPublishesSoonAfterTheHolderIsKilled(t *testing.T) {
 	killed := time.Now()
 	<-first.exited
 	registerUser(t, second, "18656660972")
-	waitReady(t, second, 60*time.Second, "the second replica to publish", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
+	waitReady(t, second, second.URL, 60*time.Second, "the second replica to publish", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
 	took := time.Since(killed)
 	t.Logf("published again %.1fs after the publishing replica was killed", took.Seconds())
 	if took > 10*time.Second {

@@ -215,6 +215,9 @@ func readyz(checks []Check, details bool) http.HandlerFunc {
 				if !ready {
 					status = http.StatusServiceUnavailable
 				}
+				if m, ok := state.(map[string]any); ok && !details {
+					state = withoutError(m)
+				}
 				result[c.Name] = state
 				continue
 			}
@@ -229,6 +232,18 @@ func readyz(checks []Check, details bool) http.HandlerFunc {
 		}
 		httpkit.WriteJSON(w, status, map[string]any{"ready": status == http.StatusOK, "checks": result})
 	}
+}
+
+// withoutError is a report without its "error" entry, for the public
+// listener.
+func withoutError(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != "error" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Routes lists "METHOD /pattern" for every route registered on h, for the

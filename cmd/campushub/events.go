@@ -119,7 +119,7 @@ func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, err
 		}
 		describe := "the embedded NATS server"
 		if cfg.EventsBroker == "nats" {
-			describe = strings.Join(cfg.NATSURLs, ",")
+			describe = nats.RedactURLs(cfg.NATSURLs)
 		}
 		// The probe is a JetStream API round trip on the publisher's
 		// connection: it asks the servers, and says whether the stream is there.

@@ -177,7 +177,7 @@ func (b *natsBroker) close(log *slog.Logger) {
 // embedded broker's port on 127.0.0.1 (served by a running `campushub`).
 func natsTailConn(cfg Config) (nats.Conn, string, error) {
 	if cfg.EventsBroker == "nats" {
-		return cfg.natsConn(nil), strings.Join(cfg.NATSURLs, ","), nil
+		return cfg.natsConn(nil), nats.RedactURLs(cfg.NATSURLs), nil
 	}
 	if cfg.NATSEmbeddedPort == 0 {
 		return nats.Conn{}, "", fmt.Errorf("the embedded broker opens no port (NATS_EMBEDDED_PORT=0), so only the serving process can read it")

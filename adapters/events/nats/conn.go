@@ -3,6 +3,7 @@ package nats
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -58,7 +59,32 @@ func (c Conn) describe() string {
 	if c.InProcess != nil {
 		return "the embedded server"
 	}
-	return joinURLs(c.URLs)
+	return RedactURLs(c.URLs)
+}
+
+// RedactURLs joins server URLs for logs and messages, with any password or
+// token in them replaced by xxxxx.
+func RedactURLs(urls []string) string {
+	out := make([]string, len(urls))
+	for i, raw := range urls {
+		out[i] = raw
+		u, err := url.Parse(raw)
+		if err != nil {
+			if strings.Contains(raw, "@") {
+				out[i] = "(unparsable URL)"
+			}
+			continue
+		}
+		if u.User != nil {
+			if _, ok := u.User.Password(); ok {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			} else {
+				u.User = url.User("xxxxx") // a token in the user part
+			}
+			out[i] = u.String()
+		}
+	}
+	return strings.Join(out, ",")
 }
 
 // where names the server nc is connected to, without credentials.

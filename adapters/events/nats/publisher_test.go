@@ -327,3 +327,10 @@ func TestConfigValidation(t *testing.T) {
 		t.Fatal("workqueue retention passed")
 	}
 }
+
+func TestRedactURLs(t *testing.T) {
+	got := nats.RedactURLs([]string{"nats://u:secret@n1:4222", "nats://s3cr3ttoken@n2:4222", "tls://n3:4222"})
+	if strings.Contains(got, "secret") || strings.Contains(got, "s3cr3t") || !strings.Contains(got, "n1:4222") || !strings.Contains(got, "tls://n3:4222") {
+		t.Fatalf("RedactURLs = %q", got)
+	}
+}

@@ -32,6 +32,12 @@ FUZZTIME ?= 30s
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) bash test/fuzz.sh
 
+# The OpenAPI conformance suite, longer than CI's run: schemathesis (pinned,
+# installed into a cache-directory venv on first use) over every operation.
+conformance:
+	CAMPUSHUB_CONFORMANCE=1 CAMPUSHUB_CONFORMANCE_EXAMPLES=$${CAMPUSHUB_CONFORMANCE_EXAMPLES:-30} \
+		$(GO) test -count=1 -timeout 90m -v -run TestOpenAPIConformance ./test/conformance/
+
 services-up:
 	bash test/services/up.sh
 

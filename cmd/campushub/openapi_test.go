@@ -112,3 +112,54 @@ func TestOpenAPIDescribesNoMissingRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIAnswersHaveSchemas: every answer of every operation, success
+// and error, names its content and a schema for it, directly or through a
+// shared response.
+func TestOpenAPIAnswersHaveSchemas(t *testing.T) {
+	type response struct {
+		Ref     string `yaml:"$ref"`
+		Content map[string]struct {
+			Schema map[string]any `yaml:"schema"`
+		} `yaml:"content"`
+	}
+	var doc struct {
+		Paths      map[string]map[string]yaml.Node `yaml:"paths"`
+		Components struct {
+			Responses map[string]response `yaml:"responses"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(docs.OpenAPI, &doc); err != nil {
+		t.Fatalf("docs/openapi.yaml: %v", err)
+	}
+	methods := []string{"get", "put", "post", "delete", "patch"}
+	for path, item := range doc.Paths {
+		for method, node := range item {
+			if !slices.Contains(methods, method) {
+				continue
+			}
+			var op struct {
+				Responses map[string]response `yaml:"responses"`
+			}
+			if err := node.Decode(&op); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			if len(op.Responses) == 0 {
+				t.Errorf("%s %s documents no answer", strings.ToUpper(method), path)
+			}
+			for status, r := range op.Responses {
+				if r.Ref != "" {
+					r = doc.Components.Responses[strings.TrimPrefix(r.Ref, "#/components/responses/")]
+				}
+				if len(r.Content) == 0 {
+					t.Errorf("%s %s: answer %s has no content", strings.ToUpper(method), path, status)
+				}
+				for ct, c := range r.Content {
+					if len(c.Schema) == 0 {
+						t.Errorf("%s %s: answer %s (%s) has no schema", strings.ToUpper(method), path, status, ct)
+					}
+				}
+			}
+		}
+	}
+}

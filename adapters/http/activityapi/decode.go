@@ -18,8 +18,8 @@ import (
 // Fields are the flat string fields of a WeChat-side request body.
 type Fields map[string]string
 
-// readFields reads a WeChat-side body: a JSON object of strings, numbers,
-// booleans or nulls, or a form (application/x-www-form-urlencoded). As the
+// readFields reads a WeChat-side body: a JSON object of strings, numbers
+// or booleans (read as their text; null is refused), or a form (application/x-www-form-urlencoded). As the
 // seed's own samples do, a JSON body may quote with single quotes or with
 // typographic quotes; such a body is read only when it is not valid JSON as
 // it stands. allowed names the fields the route takes; others are refused.
@@ -100,7 +100,7 @@ func decodeLooseJSON(body []byte, f Fields) error {
 		case bool:
 			f[k] = map[bool]string{true: "true", false: "false"}[x]
 		case nil:
-			f[k] = ""
+			return shared.Invalid(k, "%s must not be null: give a value or leave the field out", k)
 		default:
 			return shared.Invalid(k, "%s must be a string or a number", k)
 		}
@@ -120,6 +120,9 @@ func strictObject(body []byte, dst *map[string]any) error {
 	}
 	if dec.More() {
 		return shared.Invalid("body", "request body holds more than one JSON value")
+	}
+	if *dst == nil {
+		return shared.Invalid("body", "request body must be a JSON object, not null")
 	}
 	return nil
 }
@@ -156,8 +159,11 @@ func normaliseQuotes(body []byte) ([]byte, bool) {
 	return []byte(fixed), fixed != string(body)
 }
 
-// field reads one field with a length limit.
+// field reads one field with a length limit on the text as sent, and
+// returns it trimmed of surrounding spaces.
 func (f Fields) field(name string, max int) (string, error) {
-	v := strings.TrimSpace(f[name])
-	return v, httpkit.MaxLen(name, v, max)
+	if err := httpkit.MaxLen(name, f[name], max); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(f[name]), nil
 }

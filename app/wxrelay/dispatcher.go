@@ -172,11 +172,12 @@ func (x *Dispatcher) Run(ctx context.Context) {
 	batch := make([]result, 0, maxBatch)
 	for ctx.Err() == nil {
 		batch = x.drain(batch[:0])
+		launched := 0
 		if len(batch) > 0 {
-			x.flush(batch)
+			launched = x.flush(batch)
 		}
 		x.maintain(ctx)
-		launched := x.launch()
+		launched += x.launch()
 		started, err := x.fill(ctx)
 		if err != nil && ctx.Err() == nil {
 			x.log.Error("wxrelay: claim deliveries", "error", err)
@@ -199,7 +200,7 @@ func (x *Dispatcher) Run(ctx context.Context) {
 	go func() { x.wg.Wait(); close(x.results) }()
 	for r := range x.results {
 		batch = x.drain(append(batch[:0], r))
-		x.flush(batch)
+		x.flush(batch) // starts nothing: the queue was given back
 	}
 }
 

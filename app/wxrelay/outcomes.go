@@ -19,17 +19,27 @@ type changes struct {
 }
 
 // flush writes a batch of outcomes, the projects' health and the events
-// they cause in one transaction. When it fails, the leases run out and the
-// deliveries are attempted again: delivery is at least once.
-func (x *Dispatcher) flush(batch []result) {
+// they cause in one transaction, which also records the attempts of the
+// deliveries given a slot meanwhile; those start once it commits. When it
+// fails, the leases run out and the deliveries are attempted again:
+// delivery is at least once. It returns how many deliveries it started.
+func (x *Dispatcher) flush(batch []result) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var release []int64
 	var ch changes
+	js, open := x.takeStarting()
 	err := x.svc.UoW.Do(ctx, func(ctx context.Context) error {
 		release, ch = release[:0], changes{}
+		for i := range open {
+			open[i].ID = 0
+		}
+		if err := x.svc.Deliveries.OpenAttempts(ctx, open); err != nil {
+			return fmt.Errorf("record attempts: %w", err)
+		}
 		return x.write(ctx, batch, &release, &ch)
 	})
+	started := x.start(js, open, err)
 	if err != nil {
 		x.log.Error("wxrelay: write delivery outcomes", "error", err, "deliveries", len(batch))
 		ch = changes{}
@@ -41,6 +51,7 @@ func (x *Dispatcher) flush(batch []result) {
 	}
 	x.failures.note(x.log, batch, x.svc.Clock.Now())
 	x.settle(batch, ch)
+	return started
 }
 
 // settle lets queued deliveries of projects whose failed attempts are now

@@ -147,17 +147,15 @@ func (x *Dispatcher) sends(j job) bool {
 	return j.found && j.p.Active() && j.bodyErr == nil && j.body != nil && j.d.Attempts < x.cfg.Policy.MaxAttempts
 }
 
-// launch records, in one statement, an attempt for every delivery given a
-// slot — before any of their requests leaves — and starts them. When the
-// attempts cannot be recorded the deliveries are given back. It returns
-// how many it started.
-func (x *Dispatcher) launch() int {
+// takeStarting takes the deliveries given a slot, with the attempts to
+// record for those that will send a request.
+func (x *Dispatcher) takeStarting() ([]job, []wxrelay.Attempt) {
 	x.mu.Lock()
 	js := x.starting
 	x.starting = nil
 	x.mu.Unlock()
 	if len(js) == 0 {
-		return 0
+		return nil, nil
 	}
 	now := x.svc.Clock.Now()
 	var open []wxrelay.Attempt
@@ -166,9 +164,29 @@ func (x *Dispatcher) launch() int {
 			open = append(open, wxrelay.Attempt{DeliveryID: j.d.ID, ProjectID: j.d.ProjectID, At: now, InFlight: true})
 		}
 	}
+	return js, open
+}
+
+// launch records, in one statement, an attempt for every delivery given a
+// slot — before any of their requests leaves — and starts them. It
+// returns how many it started.
+func (x *Dispatcher) launch() int {
+	js, open := x.takeStarting()
+	if len(js) == 0 {
+		return 0
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	err := x.svc.Deliveries.OpenAttempts(ctx, open)
 	cancel()
+	return x.start(js, open, err)
+}
+
+// start launches js whose attempts open were recorded, or gives them back
+// when recording failed (err).
+func (x *Dispatcher) start(js []job, open []wxrelay.Attempt, err error) int {
+	if len(js) == 0 {
+		return 0
+	}
 	if err != nil {
 		x.log.Error("wxrelay: record attempts", "error", err, "deliveries", len(js))
 		var back []wxrelay.Delivery

@@ -15,6 +15,9 @@ func TestBadDatabaseURLStopsStartWithOneLine(t *testing.T) {
 		{name: "not a URL", url: "::not a url::", want: "DATABASE_URL"},
 		{name: "unreachable postgres", url: "postgres://campushub:secret@127.0.0.1:1/campushub?sslmode=disable", want: "not reachable"},
 		{name: "unreachable mysql", url: "mysql://campushub:secret@127.0.0.1:1/campushub", want: "not reachable"},
+		{name: "an sslmode the driver refuses", url: "postgres://campushub:secret@127.0.0.1:1/campushub?sslmode=bogus", want: "sslmode"},
+		{name: "a password in a URL that does not parse", url: "postgres://campushub:secret@db:port/campushub", want: "invalid port"},
+		{name: "a password parameter in a URL that does not parse", url: "postgres://db :5432/campushub?password=secret", want: "DATABASE_URL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,39 +16,39 @@ const (
 )
 
 func TestContentRoutesWithSeedExamples(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	uid, tok := h.user()
 	mid, mgr := h.manager()
 
-	faq := h.ok(h.call("POST", "/api/manage/faq", `{"title": "标题","content": "内容","category": "","external_link": ""}`, mgr))
+	faq := h.ok(h.do("POST", "/api/manage/faq", `{"title": "标题","content": "内容","category": "","external_link": ""}`, mgr))
 	hasShape(t, "created FAQ", faq, seedFAQ)
 	faqID := int64(decode(t, faq)["id"].(float64))
-	list := pageOf(t, h.ok(h.call("GET", "/api/faq", "", tok)))
+	list := pageOf(t, h.ok(h.do("GET", "/api/faq", "", tok)))
 	if list.Total != 1 || list.Pages != 1 || list.CurrentPage != 1 || list.PageSize != 20 || len(list.Data) != 1 {
 		t.Fatalf("FAQ page = %+v", list)
 	}
 	hasShape(t, "FAQ item", list.Data[0], seedFAQ)
-	hasShape(t, "FAQ detail", h.ok(h.call("GET", fmt.Sprintf("/api/faq/%d", faqID), "", tok)), seedFAQ)
+	hasShape(t, "FAQ detail", h.ok(h.do("GET", fmt.Sprintf("/api/faq/%d", faqID), "", tok)), seedFAQ)
 
-	cat := h.ok(h.call("POST", "/api/manage/feedback_category", `{"name": "app","description": "app"}`, mgr))
+	cat := h.ok(h.do("POST", "/api/manage/feedback_category", `{"name": "app","description": "app"}`, mgr))
 	hasShape(t, "created category", cat, seedCategory)
 	catID := int64(decode(t, cat)["id"].(float64))
-	cats := pageOf(t, h.ok(h.call("GET", "/api/feedback_category", "", tok)))
+	cats := pageOf(t, h.ok(h.do("GET", "/api/feedback_category", "", tok)))
 	if cats.Total != 1 || len(cats.Data) != 1 {
 		t.Fatalf("category page = %+v", cats)
 	}
 	hasShape(t, "category item", cats.Data[0], seedCategory)
 
 	body := fmt.Sprintf(`{"feedback_content": "反馈内容","feedback_category_id": %d,"contact_phone": "18656660930"}`, catID)
-	fb := h.ok(h.call("POST", "/api/feedback", body, tok))
+	fb := h.ok(h.do("POST", "/api/feedback", body, tok))
 	hasShape(t, "created feedback", fb, seedFeedback)
 	f := decode(t, fb)
 	if f["user_id"] != float64(uid) || f["feedback_status"] != float64(0) || f["contact_phone"] != "18656660930" {
 		t.Errorf("feedback = %v", f)
 	}
 	fbID := int64(f["id"].(float64))
-	h.ok(h.call("POST", "/api/feedback", `{"feedback_content": "第二条反馈"}`, tok))
-	mine := pageOf(t, h.ok(h.call("GET", "/api/feedback", "", tok)))
+	h.ok(h.do("POST", "/api/feedback", `{"feedback_content": "第二条反馈"}`, tok))
+	mine := pageOf(t, h.ok(h.do("GET", "/api/feedback", "", tok)))
 	if mine.Total != 2 || len(mine.Data) != 2 {
 		t.Fatalf("my feedback = %+v", mine)
 	}
@@ -57,33 +57,33 @@ func TestContentRoutesWithSeedExamples(t *testing.T) {
 		t.Errorf("feedback is not newest first: %s", mine.Data[0])
 	}
 
-	h.fail("reply before one exists", h.call("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok), http.StatusNotFound, 10001)
-	rep := h.ok(h.call("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fbID), `{"reply_content": "回复内容"}`, mgr))
+	h.fail("reply before one exists", h.do("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok), http.StatusNotFound, 10001)
+	rep := h.ok(h.do("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fbID), `{"reply_content": "回复内容"}`, mgr))
 	hasShape(t, "manager's reply", rep, seedReply)
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", tok))); c["feedback_count"] != float64(1) {
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", tok))); c["feedback_count"] != float64(1) {
 		t.Errorf("feedback_count before reading = %v", c["feedback_count"])
 	}
-	read := h.ok(h.call("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok))
+	read := h.ok(h.do("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok))
 	hasShape(t, "reply", read, seedReply)
 	r := decode(t, read)
 	if r["manager_id"] != float64(mid) || r["feedback_id"] != float64(fbID) || r["reply_content"] != "回复内容" || r["is_read"] != false {
 		t.Errorf("first read of the reply = %v", r)
 	}
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", tok))); c["feedback_count"] != float64(0) {
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", tok))); c["feedback_count"] != float64(0) {
 		t.Errorf("feedback_count after reading = %v", c["feedback_count"])
 	}
-	if r := decode(t, h.ok(h.call("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok))); r["is_read"] != true {
+	if r := decode(t, h.ok(h.do("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok))); r["is_read"] != true {
 		t.Errorf("second read of the reply = %v", r)
 	}
-	if st := decode(t, pageOf(t, h.ok(h.call("GET", "/api/feedback?page_no=2&page_size=1", "", tok))).Data[0]); st["feedback_status"] != float64(1) {
+	if st := decode(t, pageOf(t, h.ok(h.do("GET", "/api/feedback?page_no=2&page_size=1", "", tok))).Data[0]); st["feedback_status"] != float64(1) {
 		t.Errorf("replied feedback has status %v, want 1", st["feedback_status"])
 	}
 
-	if data := h.ok(h.call("DELETE", fmt.Sprintf("/api/feedback/%d", fbID), "", tok)); string(data) != "{}" {
+	if data := h.ok(h.do("DELETE", fmt.Sprintf("/api/feedback/%d", fbID), "", tok)); string(data) != "{}" {
 		t.Errorf("delete data = %s", data)
 	}
-	h.fail("deleted feedback's reply", h.call("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok), http.StatusNotFound, 10001)
-	h.fail("delete twice", h.call("DELETE", fmt.Sprintf("/api/feedback/%d", fbID), "", tok), http.StatusNotFound, 10001)
+	h.fail("deleted feedback's reply", h.do("GET", fmt.Sprintf("/api/feedback/reply/%d", fbID), "", tok), http.StatusNotFound, 10001)
+	h.fail("delete twice", h.do("DELETE", fmt.Sprintf("/api/feedback/%d", fbID), "", tok), http.StatusNotFound, 10001)
 
 	for _, payload := range h.eventPayloads() {
 		if strings.Contains(payload, "18656660930") {
@@ -103,35 +103,35 @@ func TestContentRoutesWithSeedExamples(t *testing.T) {
 }
 
 func TestFeedbackBelongsToItsAuthor(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	_, ta := h.user()
 	_, tb := h.user()
 	_, mgr := h.manager()
-	id := int64(decode(t, h.ok(h.call("POST", "/api/feedback", `{"feedback_content":"mine"}`, ta)))["id"].(float64))
-	h.ok(h.call("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", id), `{"reply_content":"ok"}`, mgr))
-	h.fail("another user deletes", h.call("DELETE", fmt.Sprintf("/api/feedback/%d", id), "", tb), http.StatusForbidden, 10003)
-	h.fail("another user reads the reply", h.call("GET", fmt.Sprintf("/api/feedback/reply/%d", id), "", tb), http.StatusForbidden, 10003)
-	if p := pageOf(t, h.ok(h.call("GET", "/api/feedback", "", tb))); p.Total != 0 {
+	id := int64(decode(t, h.ok(h.do("POST", "/api/feedback", `{"feedback_content":"mine"}`, ta)))["id"].(float64))
+	h.ok(h.do("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", id), `{"reply_content":"ok"}`, mgr))
+	h.fail("another user deletes", h.do("DELETE", fmt.Sprintf("/api/feedback/%d", id), "", tb), http.StatusForbidden, 10003)
+	h.fail("another user reads the reply", h.do("GET", fmt.Sprintf("/api/feedback/reply/%d", id), "", tb), http.StatusForbidden, 10003)
+	if p := pageOf(t, h.ok(h.do("GET", "/api/feedback", "", tb))); p.Total != 0 {
 		t.Errorf("another user lists %d feedback", p.Total)
 	}
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", tb))); c["feedback_count"] != float64(0) {
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", tb))); c["feedback_count"] != float64(0) {
 		t.Errorf("another user's feedback_count = %v", c["feedback_count"])
 	}
 }
 
 func TestContentPagination(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	_, tok := h.user()
 	_, mgr := h.manager()
 	for _, path := range []string{"/api/faq", "/api/feedback_category", "/api/feedback"} {
-		if p := pageOf(t, h.ok(h.call("GET", path, "", tok))); p.Total != 0 || p.Pages != 0 || len(p.Data) != 0 {
+		if p := pageOf(t, h.ok(h.do("GET", path, "", tok))); p.Total != 0 || p.Pages != 0 || len(p.Data) != 0 {
 			t.Errorf("%s empty = %+v", path, p)
 		}
 	}
 	for i := range 5 {
-		h.ok(h.call("POST", "/api/manage/faq", fmt.Sprintf(`{"title":"q%d","content":"a"}`, i), mgr))
-		h.ok(h.call("POST", "/api/manage/feedback_category", fmt.Sprintf(`{"name":"c%d"}`, i), mgr))
-		h.ok(h.call("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"f%d"}`, i), tok))
+		h.ok(h.do("POST", "/api/manage/faq", fmt.Sprintf(`{"title":"q%d","content":"a"}`, i), mgr))
+		h.ok(h.do("POST", "/api/manage/feedback_category", fmt.Sprintf(`{"name":"c%d"}`, i), mgr))
+		h.ok(h.do("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"f%d"}`, i), tok))
 	}
 	cases := []struct {
 		query     string
@@ -149,28 +149,28 @@ func TestContentPagination(t *testing.T) {
 			token = mgr
 		}
 		for _, tc := range cases {
-			p := pageOf(t, h.ok(h.call("GET", path+tc.query, "", token)))
+			p := pageOf(t, h.ok(h.do("GET", path+tc.query, "", token)))
 			if p.Total != 5 || len(p.Data) != tc.wantItems || p.Pages != tc.wantPages {
 				t.Errorf("%s%s = total %d pages %d items %d", path, tc.query, p.Total, p.Pages, len(p.Data))
 			}
 		}
 		for _, q := range []string{"?page_no=0", "?page_size=101", "?page_size=abc", "?page_no=", "?page_size="} {
-			h.fail(path+q, h.call("GET", path+q, "", token), http.StatusBadRequest, 10005)
+			h.fail(path+q, h.do("GET", path+q, "", token), http.StatusBadRequest, 10005)
 		}
 	}
-	first := decode(t, pageOf(t, h.ok(h.call("GET", "/api/feedback_category?page_size=1", "", tok))).Data[0])
+	first := decode(t, pageOf(t, h.ok(h.do("GET", "/api/feedback_category?page_size=1", "", tok))).Data[0])
 	if first["name"] != "c0" {
 		t.Errorf("categories are not in id order: first is %v", first["name"])
 	}
 }
 
 func TestContentBadInput(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	_, tok := h.user()
 	_, mgr := h.manager()
-	cat := int64(decode(t, h.ok(h.call("POST", "/api/manage/feedback_category", `{"name":"app"}`, mgr)))["id"].(float64))
-	fb := int64(decode(t, h.ok(h.call("POST", "/api/feedback", `{"feedback_content":"fine"}`, tok)))["id"].(float64))
-	faq := int64(decode(t, h.ok(h.call("POST", "/api/manage/faq", `{"title":"t","content":"c"}`, mgr)))["id"].(float64))
+	cat := int64(decode(t, h.ok(h.do("POST", "/api/manage/feedback_category", `{"name":"app"}`, mgr)))["id"].(float64))
+	fb := int64(decode(t, h.ok(h.do("POST", "/api/feedback", `{"feedback_content":"fine"}`, tok)))["id"].(float64))
+	faq := int64(decode(t, h.ok(h.do("POST", "/api/manage/faq", `{"title":"t","content":"c"}`, mgr)))["id"].(float64))
 	cases := []struct {
 		name, method, path, body string
 		manager                  bool
@@ -214,17 +214,17 @@ func TestContentBadInput(t *testing.T) {
 		{"unknown path", "GET", "/api/faqs", ``, false, 404, 10002},
 	}
 	// The category is in use once a feedback names it.
-	h.ok(h.call("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"uses it","feedback_category_id":%d}`, cat), tok))
+	h.ok(h.do("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"uses it","feedback_category_id":%d}`, cat), tok))
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			token := tok
 			if tc.manager {
 				token = mgr
 			}
-			h.fail(tc.name, h.call(tc.method, tc.path, tc.body, token), tc.status, tc.code)
+			h.fail(tc.name, h.do(tc.method, tc.path, tc.body, token), tc.status, tc.code)
 		})
 	}
-	if p := pageOf(t, h.ok(h.call("GET", "/api/feedback", "", tok))); p.Total != 2 {
+	if p := pageOf(t, h.ok(h.do("GET", "/api/feedback", "", tok))); p.Total != 2 {
 		t.Errorf("rejected feedback was stored: %d rows", p.Total)
 	}
 }

@@ -22,24 +22,31 @@ import (
 	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	appaccount "github.com/campushub/campushub/app/account"
+	appcontent "github.com/campushub/campushub/app/content"
+	apppush "github.com/campushub/campushub/app/push"
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // bodyLimit is the request body limit of the harness, the service default.
 const bodyLimit = 1 << 20
 
-// harness is the real account stack on a temporary SQLite file: storage,
+// harness is the real app API stack on a temporary SQLite file: storage,
 // the account service (bcrypt cost 4, codes captured instead of sent), the
-// app API transport and the assembled server handler.
+// push service with a recording provider, the content service, the app API
+// transport and the assembled server handler.
 type harness struct {
-	tb      testing.TB
-	db      *storage.DB
-	svc     *appaccount.Service
-	codes   *capturingSender
-	handler http.Handler
-	logs    *syncBuffer
-	loc     *time.Location
+	tb       testing.TB
+	db       *storage.DB
+	svc      *appaccount.Service
+	push     *apppush.Service
+	provider *recordingProvider
+	codes    *capturingSender
+	handler  http.Handler
+	logs     *syncBuffer
+	loc      *time.Location
+	users    int // accounts made by user and manager
 }
 
 func newHarness(tb testing.TB, mounts ...server.Mounter) *harness {
@@ -50,7 +57,7 @@ func newHarness(tb testing.TB, mounts ...server.Mounter) *harness {
 // newHarnessOn builds the harness on the database at url.
 func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness {
 	tb.Helper()
-	db := migratedDB(tb, url)
+	db := testenv.OpenDB(tb, url)
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		tb.Fatal(err)
@@ -63,13 +70,27 @@ func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness 
 		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Sender: codes, Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.DefaultPolicy)
+	outbox := storage.NewOutbox(db)
+	provider := &recordingProvider{refuse: map[string]bool{}}
+	pushSvc := apppush.NewService(apppush.Deps{
+		UoW: db, Outbox: outbox, Devices: storage.NewDevices(db), Logs: storage.NewPushLogs(db),
+		Deliveries: storage.NewDeliveries(db), Provider: provider, Replies: storage.NewFeedbacks(db), Logger: log,
+	})
+	contentSvc := appcontent.NewService(appcontent.Deps{
+		UoW: db, Outbox: outbox, FAQs: storage.NewFAQs(db), Categories: storage.NewCategories(db), Feedbacks: storage.NewFeedbacks(db),
+	})
 	app := appapi.NewServer(appapi.Options{Log: log, Clock: httpkit.Clock{Loc: loc}})
-	all := append([]server.Mounter{appapi.Account{S: app, EP: appaccount.MakeEndpoints(svc)}}, mounts...)
+	pushEP, contentEP := apppush.MakeEndpoints(pushSvc, svc), appcontent.MakeEndpoints(contentSvc, svc)
+	all := append([]server.Mounter{
+		appapi.Account{S: app, EP: appaccount.MakeEndpoints(svc)},
+		appapi.Push{S: app, EP: pushEP}, appapi.ManagePush{S: app, EP: pushEP},
+		appapi.Content{S: app, EP: contentEP}, appapi.ManageContent{S: app, EP: contentEP},
+	}, mounts...)
 	h := server.New(server.Options{
 		Logger: log, Registry: prometheus.NewRegistry(), BodyLimit: bodyLimit,
 		Families: httpkit.Families{appapi.Family{Log: log}}, Mounts: all,
 	})
-	return &harness{tb: tb, db: db, svc: svc, codes: codes, handler: h, logs: logs, loc: loc}
+	return &harness{tb: tb, db: db, svc: svc, push: pushSvc, provider: provider, codes: codes, handler: h, logs: logs, loc: loc}
 }
 
 // capturingSender keeps the latest code per account instead of sending it.
@@ -245,20 +266,4 @@ func (h *harness) send(req *http.Request) reply {
 		h.tb.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	return r
-}
-
-// migratedDB opens the database at url, applies every migration and closes
-// it when the test ends.
-func migratedDB(tb testing.TB, url string) *storage.DB {
-	tb.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: url})
-	if err != nil {
-		tb.Fatalf("open database: %v", err)
-	}
-	tb.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate: %v", err)
-	}
-	return db
 }

@@ -42,7 +42,7 @@ var moduleRoutes = []struct {
 }
 
 func TestModuleRoutesNeedAValidToken(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	uid, user := h.user()
 	expired := h.expiredToken(uid)
 	for _, rt := range moduleRoutes {
@@ -55,12 +55,12 @@ func TestModuleRoutesNeedAValidToken(t *testing.T) {
 			{"expired token", expired, http.StatusUnauthorized, 10004},
 		} {
 			t.Run(rt.method+" "+rt.path+" "+tc.name, func(t *testing.T) {
-				h.fail(tc.name, h.call(rt.method, rt.path, rt.body, tc.token), tc.status, tc.code)
+				h.fail(tc.name, h.do(rt.method, rt.path, rt.body, tc.token), tc.status, tc.code)
 			})
 		}
 		if rt.manager {
 			t.Run(rt.method+" "+rt.path+" user token", func(t *testing.T) {
-				h.fail("user on a manager route", h.call(rt.method, rt.path, rt.body, user), http.StatusForbidden, 10003)
+				h.fail("user on a manager route", h.do(rt.method, rt.path, rt.body, user), http.StatusForbidden, 10003)
 			})
 		}
 	}
@@ -70,14 +70,14 @@ func TestModuleRoutesNeedAValidToken(t *testing.T) {
 }
 
 func TestAnotherUsersTokenSeesNothingOfMine(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	me, mine := h.user()
 	_, theirs := h.user()
 	_, mgr := h.manager()
-	h.ok(h.call("POST", "/api/push/bind", `{"client_id":"my-phone","client_type":"ios"}`, mine))
-	push := int64(decode(t, h.ok(h.call("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"t","push_body":"b","push_scope":1,"user_ids":[%d]}`, me), mgr)))["id"].(float64))
-	fb := int64(decode(t, h.ok(h.call("POST", "/api/feedback", `{"feedback_content":"mine"}`, mine)))["id"].(float64))
-	h.ok(h.call("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fb), `{"reply_content":"r"}`, mgr))
+	h.ok(h.do("POST", "/api/push/bind", `{"client_id":"my-phone","client_type":"ios"}`, mine))
+	push := int64(decode(t, h.ok(h.do("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"t","push_body":"b","push_scope":1,"user_ids":[%d]}`, me), mgr)))["id"].(float64))
+	fb := int64(decode(t, h.ok(h.do("POST", "/api/feedback", `{"feedback_content":"mine"}`, mine)))["id"].(float64))
+	h.ok(h.do("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fb), `{"reply_content":"r"}`, mgr))
 	cases := []struct {
 		method, path, body string
 		status, code       int
@@ -89,44 +89,44 @@ func TestAnotherUsersTokenSeesNothingOfMine(t *testing.T) {
 		{"GET", fmt.Sprintf("/api/feedback/reply/%d", fb), ``, http.StatusForbidden, 10003},
 	}
 	for _, tc := range cases {
-		h.fail(tc.method+" "+tc.path, h.call(tc.method, tc.path, tc.body, theirs), tc.status, tc.code)
+		h.fail(tc.method+" "+tc.path, h.do(tc.method, tc.path, tc.body, theirs), tc.status, tc.code)
 	}
 	// Nothing changed for the owner.
-	if d := decode(t, h.ok(h.call("GET", "/api/push/switch/my-phone", "", mine))); d["switch"] != true {
+	if d := decode(t, h.ok(h.do("GET", "/api/push/switch/my-phone", "", mine))); d["switch"] != true {
 		t.Errorf("another user turned my switch to %v", d["switch"])
 	}
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", mine))); c["push_count"] != float64(1) || c["feedback_count"] != float64(1) {
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", mine))); c["push_count"] != float64(1) || c["feedback_count"] != float64(1) {
 		t.Errorf("my counts after another user's attempts = %v", c)
 	}
 }
 
 func TestManagerContentLifecycle(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	ua, ta := h.user()
 	_, tb := h.user()
 	mid, mgr := h.manager()
 
-	faq := int64(decode(t, h.ok(h.call("POST", "/api/manage/faq", `{"title":"q","content":"a","category":"账号","external_link":"https://example.com/help"}`, mgr)))["id"].(float64))
-	upd := decode(t, h.ok(h.call("PUT", fmt.Sprintf("/api/manage/faq/%d", faq), `{"title":"q2","content":"a2"}`, mgr)))
+	faq := int64(decode(t, h.ok(h.do("POST", "/api/manage/faq", `{"title":"q","content":"a","category":"账号","external_link":"https://example.com/help"}`, mgr)))["id"].(float64))
+	upd := decode(t, h.ok(h.do("PUT", fmt.Sprintf("/api/manage/faq/%d", faq), `{"title":"q2","content":"a2"}`, mgr)))
 	if upd["title"] != "q2" || upd["category"] != "" || upd["external_link"] != "" {
 		t.Errorf("updated FAQ = %v", upd)
 	}
-	if d := decode(t, h.ok(h.call("GET", fmt.Sprintf("/api/faq/%d", faq), "", ta))); d["title"] != "q2" {
+	if d := decode(t, h.ok(h.do("GET", fmt.Sprintf("/api/faq/%d", faq), "", ta))); d["title"] != "q2" {
 		t.Errorf("users see %v after the update", d["title"])
 	}
-	h.ok(h.call("DELETE", fmt.Sprintf("/api/manage/faq/%d", faq), "", mgr))
-	h.fail("deleted FAQ", h.call("GET", fmt.Sprintf("/api/faq/%d", faq), "", ta), http.StatusNotFound, 10001)
+	h.ok(h.do("DELETE", fmt.Sprintf("/api/manage/faq/%d", faq), "", mgr))
+	h.fail("deleted FAQ", h.do("GET", fmt.Sprintf("/api/faq/%d", faq), "", ta), http.StatusNotFound, 10001)
 
-	c1 := int64(decode(t, h.ok(h.call("POST", "/api/manage/feedback_category", `{"name":"app","description":"app"}`, mgr)))["id"].(float64))
-	c2 := int64(decode(t, h.ok(h.call("POST", "/api/manage/feedback_category", `{"name":"web"}`, mgr)))["id"].(float64))
-	if d := decode(t, h.ok(h.call("PUT", fmt.Sprintf("/api/manage/feedback_category/%d", c2), `{"name":"site","description":"网站"}`, mgr))); d["name"] != "site" {
+	c1 := int64(decode(t, h.ok(h.do("POST", "/api/manage/feedback_category", `{"name":"app","description":"app"}`, mgr)))["id"].(float64))
+	c2 := int64(decode(t, h.ok(h.do("POST", "/api/manage/feedback_category", `{"name":"web"}`, mgr)))["id"].(float64))
+	if d := decode(t, h.ok(h.do("PUT", fmt.Sprintf("/api/manage/feedback_category/%d", c2), `{"name":"site","description":"网站"}`, mgr))); d["name"] != "site" {
 		t.Errorf("renamed category = %v", d)
 	}
-	h.fail("rename onto a taken name", h.call("PUT", fmt.Sprintf("/api/manage/feedback_category/%d", c2), `{"name":"app"}`, mgr), http.StatusConflict, 10005)
+	h.fail("rename onto a taken name", h.do("PUT", fmt.Sprintf("/api/manage/feedback_category/%d", c2), `{"name":"app"}`, mgr), http.StatusConflict, 10005)
 
-	fa := int64(decode(t, h.ok(h.call("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"a's","feedback_category_id":%d}`, c1), ta)))["id"].(float64))
-	h.ok(h.call("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"b's","feedback_category_id":%d}`, c2), tb))
-	h.ok(h.call("POST", "/api/feedback", `{"feedback_content":"b's again"}`, tb))
+	fa := int64(decode(t, h.ok(h.do("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"a's","feedback_category_id":%d}`, c1), ta)))["id"].(float64))
+	h.ok(h.do("POST", "/api/feedback", fmt.Sprintf(`{"feedback_content":"b's","feedback_category_id":%d}`, c2), tb))
+	h.ok(h.do("POST", "/api/feedback", `{"feedback_content":"b's again"}`, tb))
 
 	filters := []struct {
 		query string
@@ -139,31 +139,31 @@ func TestManagerContentLifecycle(t *testing.T) {
 		{"?feedback_status=2", 0},
 	}
 	for _, f := range filters {
-		if p := pageOf(t, h.ok(h.call("GET", "/api/manage/feedback"+f.query, "", mgr))); p.Total != f.want {
+		if p := pageOf(t, h.ok(h.do("GET", "/api/manage/feedback"+f.query, "", mgr))); p.Total != f.want {
 			t.Errorf("feedback%s: %d, want %d", f.query, p.Total, f.want)
 		}
 	}
 
-	rep := decode(t, h.ok(h.call("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fa), `{"reply_content":"first"}`, mgr)))
+	rep := decode(t, h.ok(h.do("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fa), `{"reply_content":"first"}`, mgr)))
 	if rep["manager_id"] != float64(mid) || rep["is_read"] != false {
 		t.Errorf("reply = %v", rep)
 	}
-	h.ok(h.call("GET", fmt.Sprintf("/api/feedback/reply/%d", fa), "", ta))
-	again := decode(t, h.ok(h.call("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fa), `{"reply_content":"closing","feedback_status":2}`, mgr)))
+	h.ok(h.do("GET", fmt.Sprintf("/api/feedback/reply/%d", fa), "", ta))
+	again := decode(t, h.ok(h.do("POST", fmt.Sprintf("/api/manage/feedback/%d/reply", fa), `{"reply_content":"closing","feedback_status":2}`, mgr)))
 	if again["id"] != rep["id"] || again["reply_content"] != "closing" {
 		t.Errorf("a second reply did not replace the first: %v then %v", rep, again)
 	}
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", ta))); c["feedback_count"] != float64(1) {
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", ta))); c["feedback_count"] != float64(1) {
 		t.Errorf("a replaced reply is unread again: feedback_count = %v", c["feedback_count"])
 	}
-	if p := pageOf(t, h.ok(h.call("GET", "/api/manage/feedback?feedback_status=2", "", mgr))); p.Total != 1 {
+	if p := pageOf(t, h.ok(h.do("GET", "/api/manage/feedback?feedback_status=2", "", mgr))); p.Total != 1 {
 		t.Errorf("closed feedback: %d", p.Total)
 	}
 
-	h.fail("delete a used category", h.call("DELETE", fmt.Sprintf("/api/manage/feedback_category/%d", c1), "", mgr), http.StatusConflict, 10005)
-	h.ok(h.call("DELETE", fmt.Sprintf("/api/feedback/%d", fa), "", ta))
-	h.ok(h.call("DELETE", fmt.Sprintf("/api/manage/feedback_category/%d", c1), "", mgr))
-	if p := pageOf(t, h.ok(h.call("GET", "/api/feedback_category", "", ta))); p.Total != 1 {
+	h.fail("delete a used category", h.do("DELETE", fmt.Sprintf("/api/manage/feedback_category/%d", c1), "", mgr), http.StatusConflict, 10005)
+	h.ok(h.do("DELETE", fmt.Sprintf("/api/feedback/%d", fa), "", ta))
+	h.ok(h.do("DELETE", fmt.Sprintf("/api/manage/feedback_category/%d", c1), "", mgr))
+	if p := pageOf(t, h.ok(h.do("GET", "/api/feedback_category", "", ta))); p.Total != 1 {
 		t.Errorf("categories after delete: %d", p.Total)
 	}
 

@@ -5,75 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/campushub/campushub/adapters/http/appapi"
-	"github.com/campushub/campushub/adapters/http/httpkit"
-	"github.com/campushub/campushub/adapters/http/server"
 	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
-	appaccount "github.com/campushub/campushub/app/account"
-	appcontent "github.com/campushub/campushub/app/content"
-	apppush "github.com/campushub/campushub/app/push"
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/push"
-	"github.com/campushub/campushub/ports"
 )
-
-// modHarness is the real push and content stack on a temporary SQLite file,
-// with the account service as authenticator and a recording push provider.
-type modHarness struct {
-	tb       testing.TB
-	db       *storage.DB
-	accounts *appaccount.Service
-	push     *apppush.Service
-	provider *recordingProvider
-	handler  http.Handler
-	users    int
-}
-
-func newModHarness(tb testing.TB) *modHarness {
-	tb.Helper()
-	db := migratedDB(tb, "sqlite:"+filepath.Join(tb.TempDir(), "t.db"))
-	loc, _ := time.LoadLocation("Asia/Shanghai")
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	outbox := storage.NewOutbox(db)
-	accounts := appaccount.NewService(appaccount.Deps{
-		UoW: db, Outbox: outbox, Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
-		Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, appaccount.DefaultPolicy)
-	provider := &recordingProvider{refuse: map[string]bool{}}
-	pushSvc := apppush.NewService(apppush.Deps{
-		UoW: db, Outbox: outbox, Devices: storage.NewDevices(db), Logs: storage.NewPushLogs(db),
-		Deliveries: storage.NewDeliveries(db), Provider: provider, Replies: storage.NewFeedbacks(db), Logger: log,
-	})
-	contentSvc := appcontent.NewService(appcontent.Deps{
-		UoW: db, Outbox: outbox, FAQs: storage.NewFAQs(db), Categories: storage.NewCategories(db), Feedbacks: storage.NewFeedbacks(db),
-	})
-	app := appapi.NewServer(appapi.Options{Log: log, Clock: httpkit.Clock{Loc: loc}})
-	pushEP, contentEP := apppush.MakeEndpoints(pushSvc, accounts), appcontent.MakeEndpoints(contentSvc, accounts)
-	h := server.New(server.Options{
-		Logger: log, Registry: prometheus.NewRegistry(), BodyLimit: 1 << 20,
-		Families: httpkit.Families{appapi.Family{Log: log}},
-		Mounts: []server.Mounter{
-			appapi.Account{S: app, EP: appaccount.MakeEndpoints(accounts)},
-			appapi.Push{S: app, EP: pushEP}, appapi.ManagePush{S: app, EP: pushEP},
-			appapi.Content{S: app, EP: contentEP}, appapi.ManageContent{S: app, EP: contentEP},
-		},
-	})
-	return &modHarness{tb: tb, db: db, accounts: accounts, push: pushSvc, provider: provider, handler: h}
-}
 
 // recordingProvider stands in for the push service: it records what it is
 // handed, refuses listed client ids, and fails as a whole when down.
@@ -108,52 +49,8 @@ func (p *recordingProvider) clientIDs() []string {
 	return out
 }
 
-// modReply is a decoded app API answer.
-type modReply struct {
-	Status  int
-	Code    int             `json:"code"`
-	Message string          `json:"message"`
-	Data    json.RawMessage `json:"data"`
-}
-
-// call sends body ("" for none) with the token, if any, and decodes the
-// envelope; a 5xx or an answer outside the envelope fails the test.
-func (h *modHarness) call(method, path, body, token string) modReply {
-	h.tb.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	if token != "" {
-		req.Header.Set("Authorization", "Token "+token)
-	}
-	rec := httptest.NewRecorder()
-	h.handler.ServeHTTP(rec, req)
-	r := modReply{Status: rec.Code}
-	if r.Status >= 500 {
-		h.tb.Fatalf("%s %s answered %d: %s", method, path, r.Status, rec.Body.String())
-	}
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(rec.Body.Bytes(), &keys); err != nil || len(keys) != 3 || keys["data"] == nil {
-		h.tb.Fatalf("%s %s: not the {code,message,data} envelope: %s", method, path, rec.Body.String())
-	}
-	_ = json.Unmarshal(rec.Body.Bytes(), &r)
-	return r
-}
-
-// ok fails unless r is a success and returns its data.
-func (h *modHarness) ok(r modReply) json.RawMessage {
-	h.tb.Helper()
-	if r.Status != http.StatusOK || r.Code != 0 || r.Message != "success" {
-		h.tb.Fatalf("want success, got HTTP %d code %d: %s", r.Status, r.Code, r.Message)
-	}
-	return r.Data
-}
-
 // fail fails unless r is an error with the HTTP status and code.
-func (h *modHarness) fail(what string, r modReply, status, code int) {
+func (h *harness) fail(what string, r reply, status, code int) {
 	h.tb.Helper()
 	if r.Status != status || r.Code != code {
 		h.tb.Errorf("%s: got HTTP %d code %d (%s), want HTTP %d code %d", what, r.Status, r.Code, r.Message, status, code)
@@ -161,20 +58,20 @@ func (h *modHarness) fail(what string, r modReply, status, code int) {
 }
 
 // user creates a user account and returns its id and an access token.
-func (h *modHarness) user() (int64, string) {
+func (h *harness) user() (int64, string) {
 	h.tb.Helper()
 	h.users++
 	return h.signIn(fmt.Sprintf("user%d@example.com", h.users), account.RoleUser)
 }
 
 // manager creates a manager account and returns its id and an access token.
-func (h *modHarness) manager() (int64, string) {
+func (h *harness) manager() (int64, string) {
 	h.tb.Helper()
 	h.users++
 	return h.signIn(fmt.Sprintf("manager%d@example.com", h.users), account.RoleManager)
 }
 
-func (h *modHarness) signIn(email string, role account.Role) (int64, string) {
+func (h *harness) signIn(email string, role account.Role) (int64, string) {
 	h.tb.Helper()
 	ctx := context.Background()
 	id, err := account.ParseIdentifier("", email)
@@ -186,7 +83,7 @@ func (h *modHarness) signIn(email string, role account.Role) (int64, string) {
 	if err := storage.NewAccounts(h.db).Create(ctx, &a); err != nil {
 		h.tb.Fatal(err)
 	}
-	pair, err := h.accounts.Login(ctx, "", email, "password123")
+	pair, err := h.svc.Login(ctx, "", email, "password123")
 	if err != nil {
 		h.tb.Fatal(err)
 	}
@@ -194,7 +91,7 @@ func (h *modHarness) signIn(email string, role account.Role) (int64, string) {
 }
 
 // expiredToken stores an access token of accountID that expired an hour ago.
-func (h *modHarness) expiredToken(accountID int64) string {
+func (h *harness) expiredToken(accountID int64) string {
 	h.tb.Helper()
 	plain := fmt.Sprintf("expired%043d", accountID)
 	past := time.Now().UTC().Add(-2 * time.Hour)
@@ -209,7 +106,7 @@ func (h *modHarness) expiredToken(accountID int64) string {
 }
 
 // dispatch runs one dispatcher round, as the background worker would.
-func (h *modHarness) dispatch() {
+func (h *harness) dispatch() {
 	h.tb.Helper()
 	if _, err := h.push.DispatchDue(context.Background()); err != nil {
 		h.tb.Fatal(err)
@@ -217,7 +114,7 @@ func (h *modHarness) dispatch() {
 }
 
 // eventTypes lists the outbox's event types, oldest first.
-func (h *modHarness) eventTypes() []string {
+func (h *harness) eventTypes() []string {
 	h.tb.Helper()
 	rows, err := storage.NewOutbox(h.db).Recent(context.Background(), 1000)
 	if err != nil {
@@ -231,7 +128,7 @@ func (h *modHarness) eventTypes() []string {
 }
 
 // eventPayloads lists the outbox's event payloads.
-func (h *modHarness) eventPayloads() []string {
+func (h *harness) eventPayloads() []string {
 	h.tb.Helper()
 	rows, err := storage.NewOutbox(h.db).Recent(context.Background(), 1000)
 	if err != nil {

@@ -18,25 +18,25 @@ const (
 )
 
 func TestPushRoutesWithSeedExamples(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	uid, tok := h.user()
 	_, mgr := h.manager()
 
-	dev := h.ok(h.call("POST", "/api/push/bind", `{"client_id": "xxxxxxx","client_type": "android"}`, tok))
+	dev := h.ok(h.do("POST", "/api/push/bind", `{"client_id": "xxxxxxx","client_type": "android"}`, tok))
 	hasShape(t, "bind", dev, seedDevice)
 	if d := decode(t, dev); d["user_id"] != float64(uid) || d["switch"] != true || d["client_type"] != "android" {
 		t.Errorf("bind answered %v", d)
 	}
-	hasShape(t, "get switch", h.ok(h.call("GET", "/api/push/switch/xxxxxxx", "", tok)), seedDevice)
-	if data := h.ok(h.call("PUT", "/api/push/switch/xxxxxxx", `{"switch": false}`, tok)); string(data) != "{}" {
+	hasShape(t, "get switch", h.ok(h.do("GET", "/api/push/switch/xxxxxxx", "", tok)), seedDevice)
+	if data := h.ok(h.do("PUT", "/api/push/switch/xxxxxxx", `{"switch": false}`, tok)); string(data) != "{}" {
 		t.Errorf("put switch data = %s, want {}", data)
 	}
-	if d := decode(t, h.ok(h.call("GET", "/api/push/switch/xxxxxxx", "", tok))); d["switch"] != false {
+	if d := decode(t, h.ok(h.do("GET", "/api/push/switch/xxxxxxx", "", tok))); d["switch"] != false {
 		t.Errorf("switch after PUT false = %v", d["switch"])
 	}
-	h.ok(h.call("PUT", "/api/push/switch/xxxxxxx", `{"switch": true}`, tok))
+	h.ok(h.do("PUT", "/api/push/switch/xxxxxxx", `{"switch": true}`, tok))
 
-	sent := decode(t, h.ok(h.call("POST", "/api/manage/push", seedPushSend, mgr)))
+	sent := decode(t, h.ok(h.do("POST", "/api/manage/push", seedPushSend, mgr)))
 	if sent["push_status"] != float64(0) || sent["targets"] != float64(1) {
 		t.Errorf("a new push is %v, want queued with one target", sent)
 	}
@@ -45,7 +45,7 @@ func TestPushRoutesWithSeedExamples(t *testing.T) {
 		t.Errorf("provider was handed %v", got)
 	}
 
-	list := pageOf(t, h.ok(h.call("GET", "/api/push/log", "", tok)))
+	list := pageOf(t, h.ok(h.do("GET", "/api/push/log", "", tok)))
 	if list.Total != 1 || list.Pages != 1 || list.CurrentPage != 1 || list.PageSize != 20 || len(list.Data) != 1 {
 		t.Fatalf("push log page = %+v", list)
 	}
@@ -55,44 +55,44 @@ func TestPushRoutesWithSeedExamples(t *testing.T) {
 		t.Errorf("push log item = %v, want sent (1)", item)
 	}
 	id := int64(item["id"].(float64))
-	hasShape(t, "push log detail", h.ok(h.call("GET", fmt.Sprintf("/api/push/log/%d", id), "", tok)), seedPushDetail, "push_status")
+	hasShape(t, "push log detail", h.ok(h.do("GET", fmt.Sprintf("/api/push/log/%d", id), "", tok)), seedPushDetail, "push_status")
 
-	count := h.ok(h.call("GET", "/api/message/count", "", tok))
+	count := h.ok(h.do("GET", "/api/message/count", "", tok))
 	hasShape(t, "message count", count, seedCount)
 	if c := decode(t, count); c["push_count"] != float64(1) || c["feedback_count"] != float64(0) {
 		t.Errorf("count = %v", c)
 	}
-	if c := decode(t, h.ok(h.call("GET", fmt.Sprintf("/api/message/count?push_ids=[%d]", id), "", tok))); c["push_count"] != float64(0) {
+	if c := decode(t, h.ok(h.do("GET", fmt.Sprintf("/api/message/count?push_ids=[%d]", id), "", tok))); c["push_count"] != float64(0) {
 		t.Errorf("count after reading = %v", c)
 	}
 
-	if data := h.ok(h.call("DELETE", "/api/push/log/delete", "", tok)); string(data) != "{}" {
+	if data := h.ok(h.do("DELETE", "/api/push/log/delete", "", tok)); string(data) != "{}" {
 		t.Errorf("delete data = %s", data)
 	}
-	if p := pageOf(t, h.ok(h.call("GET", "/api/push/log", "", tok))); p.Total != 0 || len(p.Data) != 0 {
+	if p := pageOf(t, h.ok(h.do("GET", "/api/push/log", "", tok))); p.Total != 0 || len(p.Data) != 0 {
 		t.Errorf("log after clearing = %+v", p)
 	}
-	h.fail("cleared push detail", h.call("GET", fmt.Sprintf("/api/push/log/%d", id), "", tok), http.StatusNotFound, 10001)
+	h.fail("cleared push detail", h.do("GET", fmt.Sprintf("/api/push/log/%d", id), "", tok), http.StatusNotFound, 10001)
 }
 
 func TestBindMovesADeviceBetweenUsers(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	a, ta := h.user()
 	b, tb := h.user()
-	first := decode(t, h.ok(h.call("POST", "/api/push/bind", `{"client_id":"cid-1","client_type":"ios"}`, ta)))
-	h.ok(h.call("PUT", "/api/push/switch/cid-1", `{"switch":false}`, ta))
-	moved := decode(t, h.ok(h.call("POST", "/api/push/bind", `{"client_id":"cid-1","client_type":"android"}`, tb)))
+	first := decode(t, h.ok(h.do("POST", "/api/push/bind", `{"client_id":"cid-1","client_type":"ios"}`, ta)))
+	h.ok(h.do("PUT", "/api/push/switch/cid-1", `{"switch":false}`, ta))
+	moved := decode(t, h.ok(h.do("POST", "/api/push/bind", `{"client_id":"cid-1","client_type":"android"}`, tb)))
 	if moved["id"] != first["id"] || moved["user_id"] != float64(b) || moved["switch"] != true || moved["client_type"] != "android" {
 		t.Fatalf("after the move the device is %v (was %v, user a=%d)", moved, first, a)
 	}
-	h.fail("old owner reads", h.call("GET", "/api/push/switch/cid-1", "", ta), http.StatusForbidden, 10003)
-	h.fail("old owner switches", h.call("PUT", "/api/push/switch/cid-1", `{"switch":true}`, ta), http.StatusForbidden, 10003)
-	h.fail("unknown device", h.call("GET", "/api/push/switch/nope", "", tb), http.StatusNotFound, 10001)
-	h.fail("unknown device put", h.call("PUT", "/api/push/switch/nope", `{"switch":true}`, tb), http.StatusNotFound, 10001)
+	h.fail("old owner reads", h.do("GET", "/api/push/switch/cid-1", "", ta), http.StatusForbidden, 10003)
+	h.fail("old owner switches", h.do("PUT", "/api/push/switch/cid-1", `{"switch":true}`, ta), http.StatusForbidden, 10003)
+	h.fail("unknown device", h.do("GET", "/api/push/switch/nope", "", tb), http.StatusNotFound, 10001)
+	h.fail("unknown device put", h.do("PUT", "/api/push/switch/nope", `{"switch":true}`, tb), http.StatusNotFound, 10001)
 
 	// The owner binding again keeps the switch as the owner set it.
-	h.ok(h.call("PUT", "/api/push/switch/cid-1", `{"switch":false}`, tb))
-	again := decode(t, h.ok(h.call("POST", "/api/push/bind", `{"client_id":"cid-1","client_type":"android"}`, tb)))
+	h.ok(h.do("PUT", "/api/push/switch/cid-1", `{"switch":false}`, tb))
+	again := decode(t, h.ok(h.do("POST", "/api/push/bind", `{"client_id":"cid-1","client_type":"android"}`, tb)))
 	if again["switch"] != false {
 		t.Errorf("re-binding by the owner turned the switch to %v", again["switch"])
 	}
@@ -114,27 +114,27 @@ func pushEvents(all []string) []string {
 }
 
 func TestPushesReachOnlyTheirAudience(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	a, ta := h.user()
 	_, tb := h.user()
 	_, mgr := h.manager()
-	h.ok(h.call("POST", "/api/push/bind", `{"client_id":"a-phone","client_type":"android"}`, ta))
-	h.ok(h.call("POST", "/api/push/bind", `{"client_id":"a-pad","client_type":"ios"}`, ta))
-	h.ok(h.call("POST", "/api/push/bind", `{"client_id":"b-phone","client_type":"android"}`, tb))
-	h.ok(h.call("PUT", "/api/push/switch/a-pad", `{"switch":false}`, ta))
+	h.ok(h.do("POST", "/api/push/bind", `{"client_id":"a-phone","client_type":"android"}`, ta))
+	h.ok(h.do("POST", "/api/push/bind", `{"client_id":"a-pad","client_type":"ios"}`, ta))
+	h.ok(h.do("POST", "/api/push/bind", `{"client_id":"b-phone","client_type":"android"}`, tb))
+	h.ok(h.do("PUT", "/api/push/switch/a-pad", `{"switch":false}`, ta))
 
-	sent := decode(t, h.ok(h.call("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"t","push_body":"b","push_scope":1,"user_ids":[%d]}`, a), mgr)))
+	sent := decode(t, h.ok(h.do("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"t","push_body":"b","push_scope":1,"user_ids":[%d]}`, a), mgr)))
 	id := int64(sent["id"].(float64))
 	h.dispatch()
 	if got := h.provider.clientIDs(); strings.Join(got, ",") != "a-phone" {
 		t.Errorf("provider was handed %v, want only a-phone (a-pad is switched off, b is not addressed)", got)
 	}
-	h.ok(h.call("GET", fmt.Sprintf("/api/push/log/%d", id), "", ta))
-	h.fail("someone else's push", h.call("GET", fmt.Sprintf("/api/push/log/%d", id), "", tb), http.StatusNotFound, 10001)
-	if p := pageOf(t, h.ok(h.call("GET", "/api/push/log", "", tb))); p.Total != 0 {
+	h.ok(h.do("GET", fmt.Sprintf("/api/push/log/%d", id), "", ta))
+	h.fail("someone else's push", h.do("GET", fmt.Sprintf("/api/push/log/%d", id), "", tb), http.StatusNotFound, 10001)
+	if p := pageOf(t, h.ok(h.do("GET", "/api/push/log", "", tb))); p.Total != 0 {
 		t.Errorf("b sees %d pushes", p.Total)
 	}
-	status := decode(t, h.ok(h.call("GET", fmt.Sprintf("/api/manage/push/%d", id), "", mgr)))
+	status := decode(t, h.ok(h.do("GET", fmt.Sprintf("/api/manage/push/%d", id), "", mgr)))
 	if status["push_status"] != float64(1) || status["sent_count"] != float64(1) || status["targets"] != float64(1) {
 		t.Errorf("delivery status = %v", status)
 	}
@@ -159,26 +159,26 @@ func TestPushDeliveryOutcomes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newModHarness(t)
+			h := newHarness(t)
 			_, tok := h.user()
 			_, mgr := h.manager()
-			h.ok(h.call("POST", "/api/push/bind", `{"client_id":"d1","client_type":"android"}`, tok))
-			h.ok(h.call("POST", "/api/push/bind", `{"client_id":"d2","client_type":"ios"}`, tok))
+			h.ok(h.do("POST", "/api/push/bind", `{"client_id":"d1","client_type":"android"}`, tok))
+			h.ok(h.do("POST", "/api/push/bind", `{"client_id":"d2","client_type":"ios"}`, tok))
 			for _, c := range tc.refuse {
 				h.provider.refuse[c] = true
 			}
 			h.provider.down = tc.down
-			sent := decode(t, h.ok(h.call("POST", "/api/manage/push", seedPushSend, mgr)))
+			sent := decode(t, h.ok(h.do("POST", "/api/manage/push", seedPushSend, mgr)))
 			h.dispatch()
 			path := fmt.Sprintf("/api/manage/push/%d", int64(sent["id"].(float64)))
-			st := decode(t, h.ok(h.call("GET", path, "", mgr)))
+			st := decode(t, h.ok(h.do("GET", path, "", mgr)))
 			if st["push_status"] != tc.wantStatus || st["sent_count"] != tc.wantSent || st["failed_count"] != tc.wantFailed {
 				t.Errorf("status = %v", st)
 			}
 			if tc.down && (st["attempts"] != float64(1) || st["last_error"] == "") {
 				t.Errorf("a failed attempt is not recorded: %v", st)
 			}
-			d := pageOf(t, h.ok(h.call("GET", path+"/deliveries", "", mgr)))
+			d := pageOf(t, h.ok(h.do("GET", path+"/deliveries", "", mgr)))
 			if d.Total != 2 {
 				t.Fatalf("deliveries = %+v", d)
 			}
@@ -191,7 +191,7 @@ func TestPushDeliveryOutcomes(t *testing.T) {
 			if float64(failed) != tc.wantFailed {
 				t.Errorf("%d failed deliveries, want %v", failed, tc.wantFailed)
 			}
-			list := pageOf(t, h.ok(h.call("GET", "/api/manage/push", "", mgr)))
+			list := pageOf(t, h.ok(h.do("GET", "/api/manage/push", "", mgr)))
 			if list.Total != 1 {
 				t.Errorf("managers' push list = %+v", list)
 			}
@@ -200,12 +200,12 @@ func TestPushDeliveryOutcomes(t *testing.T) {
 }
 
 func TestUnreadCountArithmetic(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	me, tok := h.user()
 	other, _ := h.user()
 	_, mgr := h.manager()
 	send := func(body string) int64 {
-		return int64(decode(t, h.ok(h.call("POST", "/api/manage/push", body, mgr)))["id"].(float64))
+		return int64(decode(t, h.ok(h.do("POST", "/api/manage/push", body, mgr)))["id"].(float64))
 	}
 	p1 := send(`{"push_title":"1","push_body":"b","push_scope":0}`)
 	p2 := send(`{"push_title":"2","push_body":"b","push_scope":0}`)
@@ -228,35 +228,35 @@ func TestUnreadCountArithmetic(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := decode(t, h.ok(h.call("GET", "/api/message/count"+tc.query, "", tok)))
+			c := decode(t, h.ok(h.do("GET", "/api/message/count"+tc.query, "", tok)))
 			if c["push_count"] != tc.want {
 				t.Errorf("push_count = %v, want %v", c["push_count"], tc.want)
 			}
 		})
 	}
-	h.ok(h.call("DELETE", "/api/push/log/delete", "", tok))
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", tok))); c["push_count"] != float64(0) {
+	h.ok(h.do("DELETE", "/api/push/log/delete", "", tok))
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", tok))); c["push_count"] != float64(0) {
 		t.Errorf("after clearing push_count = %v", c["push_count"])
 	}
 	send(`{"push_title":"5","push_body":"b","push_scope":0}`)
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", tok))); c["push_count"] != float64(1) {
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", tok))); c["push_count"] != float64(1) {
 		t.Errorf("a push after clearing: push_count = %v, want 1", c["push_count"])
 	}
 	_, otherTok := h.user()
-	if c := decode(t, h.ok(h.call("GET", "/api/message/count", "", otherTok))); c["push_count"] != float64(3) {
+	if c := decode(t, h.ok(h.do("GET", "/api/message/count", "", otherTok))); c["push_count"] != float64(3) {
 		t.Errorf("a new user sees %v pushes, want the 3 sent to everyone", c["push_count"])
 	}
 }
 
 func TestPushLogPagination(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	_, tok := h.user()
 	_, mgr := h.manager()
-	if p := pageOf(t, h.ok(h.call("GET", "/api/push/log", "", tok))); p.Total != 0 || p.Pages != 0 || len(p.Data) != 0 {
+	if p := pageOf(t, h.ok(h.do("GET", "/api/push/log", "", tok))); p.Total != 0 || p.Pages != 0 || len(p.Data) != 0 {
 		t.Errorf("empty log = %+v", p)
 	}
 	for i := range 3 {
-		h.ok(h.call("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b","push_scope":0}`, i), mgr))
+		h.ok(h.do("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b","push_scope":0}`, i), mgr))
 	}
 	cases := []struct {
 		query      string
@@ -271,7 +271,7 @@ func TestPushLogPagination(t *testing.T) {
 		{"?page_no=1&page_size=100", 3, 1, "p2", 1},
 	}
 	for _, tc := range cases {
-		p := pageOf(t, h.ok(h.call("GET", "/api/push/log"+tc.query, "", tok)))
+		p := pageOf(t, h.ok(h.do("GET", "/api/push/log"+tc.query, "", tok)))
 		if len(p.Data) != tc.wantItems || p.Pages != tc.wantPages || p.Total != 3 || p.CurrentPage != tc.wantPageNo {
 			t.Errorf("%s: page = %+v", tc.query, p)
 		}
@@ -280,15 +280,15 @@ func TestPushLogPagination(t *testing.T) {
 		}
 	}
 	for _, q := range []string{"?page_no=0", "?page_no=-1", "?page_no=x", "?page_size=0", "?page_size=101", "?page_size=1.5"} {
-		h.fail("push log "+q, h.call("GET", "/api/push/log"+q, "", tok), http.StatusBadRequest, 10005)
+		h.fail("push log "+q, h.do("GET", "/api/push/log"+q, "", tok), http.StatusBadRequest, 10005)
 	}
 }
 
 func TestPushBadInput(t *testing.T) {
-	h := newModHarness(t)
+	h := newHarness(t)
 	_, tok := h.user()
 	_, mgr := h.manager()
-	h.ok(h.call("POST", "/api/push/bind", `{"client_id":"mine","client_type":"android"}`, tok))
+	h.ok(h.do("POST", "/api/push/bind", `{"client_id":"mine","client_type":"android"}`, tok))
 	long := strings.Repeat("x", 129)
 	many := make([]string, 1001)
 	for i := range many {
@@ -334,7 +334,7 @@ func TestPushBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := h.call(tc.method, tc.path, tc.body, tc.token)
+			r := h.do(tc.method, tc.path, tc.body, tc.token)
 			want := map[int]int{400: 10005, 404: 10001, 405: 10002}[tc.status]
 			h.fail(tc.name, r, tc.status, want)
 		})
@@ -343,7 +343,7 @@ func TestPushBadInput(t *testing.T) {
 		t.Errorf("bad requests reached the provider %d times", got)
 	}
 	var n int
-	_ = json.Unmarshal(h.ok(h.call("GET", "/api/manage/push", "", mgr)), &struct{ Total *int }{&n})
+	_ = json.Unmarshal(h.ok(h.do("GET", "/api/manage/push", "", mgr)), &struct{ Total *int }{&n})
 	if n != 0 {
 		t.Errorf("rejected sends left %d pushes", n)
 	}
@@ -352,7 +352,7 @@ func TestPushBadInput(t *testing.T) {
 // BenchmarkMessageCount measures the unread counter through the real stack:
 // token check, 50 pushes visible to the caller, 20 ids read, one reply.
 func BenchmarkMessageCount(b *testing.B) {
-	h := newModHarness(b)
+	h := newHarness(b)
 	me, tok := h.user()
 	_, mgr := h.manager()
 	for i := range 50 {
@@ -360,7 +360,7 @@ func BenchmarkMessageCount(b *testing.B) {
 		if i%2 == 1 {
 			scope = fmt.Sprintf(`"push_scope":1,"user_ids":[%d]`, me)
 		}
-		h.ok(h.call("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b",%s}`, i, scope), mgr))
+		h.ok(h.do("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b",%s}`, i, scope), mgr))
 	}
 	ids := make([]string, 20)
 	for i := range ids {
@@ -368,7 +368,7 @@ func BenchmarkMessageCount(b *testing.B) {
 	}
 	path := "/api/message/count?push_ids=" + strings.Join(ids, ",")
 	for b.Loop() {
-		if c := decode(b, h.ok(h.call("GET", path, "", tok))); c["push_count"] != float64(30) {
+		if c := decode(b, h.ok(h.do("GET", path, "", tok))); c["push_count"] != float64(30) {
 			b.Fatalf("push_count = %v", c["push_count"])
 		}
 	}
@@ -376,14 +376,14 @@ func BenchmarkMessageCount(b *testing.B) {
 
 // BenchmarkPushLog measures a page of the caller's push log.
 func BenchmarkPushLog(b *testing.B) {
-	h := newModHarness(b)
+	h := newHarness(b)
 	_, tok := h.user()
 	_, mgr := h.manager()
 	for i := range 50 {
-		h.ok(h.call("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b","push_scope":0}`, i), mgr))
+		h.ok(h.do("POST", "/api/manage/push", fmt.Sprintf(`{"push_title":"p%d","push_body":"b","push_scope":0}`, i), mgr))
 	}
 	for b.Loop() {
-		if p := pageOf(b, h.ok(h.call("GET", "/api/push/log?page_size=20", "", tok))); len(p.Data) != 20 {
+		if p := pageOf(b, h.ok(h.do("GET", "/api/push/log?page_size=20", "", tok))); len(p.Data) != 20 {
 			b.Fatalf("%d items", len(p.Data))
 		}
 	}

@@ -300,3 +300,37 @@ func TestOwnerSignsInWhileAttacked(t *testing.T) {
 	login(t, s, victim, accountPassword, owner).want(t, "the owner's usual client during the account lock", http.StatusOK, 0)
 
 }
+
+// TestWXReceiveLimitPerAppKey: with RATE_LIMIT_WX_RECEIVE set, pushes of
+// one app key beyond the limit answer the receive envelope's 10006 with
+// HTTP 429 and Retry-After; another app key is not affected.
+func TestWXReceiveLimitPerAppKey(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"WX_APPS": "appone:,apptwo:", "RATE_LIMIT_WX_RECEIVE": "2/1m"})
+	push := func(app string, n int) (int, string, string) {
+		t.Helper()
+		body := fmt.Sprintf(`{"app_key":%q,"school_code":"45229","event":"addUser","raw_data":"{\"n\":%d}"}`, app, n)
+		resp, err := http.Post(s.URL+"/wx/wxc/receive", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r struct {
+			Code int `json:"code"`
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		_ = json.Unmarshal(raw, &r)
+		return resp.StatusCode, strconv.Itoa(r.Code), resp.Header.Get("Retry-After")
+	}
+	for n := range 2 {
+		if status, code, _ := push("appone", n); status != http.StatusOK || code != "0" {
+			t.Fatalf("push %d: HTTP %d code %s", n+1, status, code)
+		}
+	}
+	if status, code, retry := push("appone", 3); status != http.StatusTooManyRequests || code != "10006" || retry == "" {
+		t.Fatalf("third push in a minute: HTTP %d code %s Retry-After %q, want 429, 10006 and a wait", status, code, retry)
+	}
+	if status, code, _ := push("apptwo", 1); status != http.StatusOK || code != "0" {
+		t.Errorf("another app key: HTTP %d code %s", status, code)
+	}
+}

@@ -85,6 +85,9 @@ func (t TrustedProxies) ClientAddr(r *http.Request) netip.Addr {
 }
 
 func remoteAddr(s string) netip.Addr {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
+	}
 	host, _, err := net.SplitHostPort(s)
 	if err != nil {
 		host = s

@@ -92,7 +92,7 @@ func accountService(cfg Config, db *storage.DB, log *slog.Logger, decorate ...fu
 		Sender: sender, Hasher: secure.Bcrypt{Cost: cfg.BcryptCost}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.Policy{
 		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit, Areas: cfg.CodeAreas},
-		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration, MaxClients: cfg.LoginLockClients},
+		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration, MaxClients: cfg.LoginLockClients, Zone: cfg.Timezone},
 		Tokens: account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
 	})
 }

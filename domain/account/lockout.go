@@ -20,9 +20,19 @@ const KnownClientFor = 90 * 24 * time.Hour
 // but only against clients it does not know: a client that signed in to it
 // with the right password in the last KnownClientFor keeps getting in.
 type LockPolicy struct {
-	MaxFailures int           // wrong passwords in a row from one client before it is locked out
-	LockFor     time.Duration // how long a lock lasts
-	MaxClients  int           // clients locked out at once before the account is locked against unknown clients; 0: never
+	MaxFailures int            // wrong passwords in a row from one client before it is locked out
+	LockFor     time.Duration  // how long a lock lasts
+	MaxClients  int            // clients locked out at once before the account is locked against unknown clients; 0: never
+	Zone        *time.Location // the zone the lock messages write times in (TIMEZONE); nil: UTC
+}
+
+// until writes t as the lock messages do: in the policy's zone, named.
+func (p LockPolicy) until(t time.Time) string {
+	zone := p.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return t.In(zone).Format("2006-01-02 15:04:05") + " " + zone.String()
 }
 
 // LoginClient is what an account knows about one client's password logins.
@@ -48,11 +58,11 @@ func (c LoginClient) Known(now time.Time) bool {
 // password is looked at, nil when the password may be checked.
 func (p LockPolicy) Refuse(a Account, c LoginClient, now time.Time) error {
 	if c.Locked(now) {
-		return ErrLocked.WithMessage("this client is locked out of this account after repeated wrong passwords until %s UTC", c.LockedUntil.UTC().Format("2006-01-02 15:04:05")).
+		return ErrLocked.WithMessage("this client is locked out of this account after repeated wrong passwords until %s", p.until(c.LockedUntil)).
 			WithRetryAfter(c.LockedUntil.Sub(now))
 	}
 	if a.Locked(now) && !c.Known(now) {
-		return ErrLocked.WithMessage("account is locked after wrong passwords from many clients until %s UTC; devices that signed in to it before can still sign in", a.LockedUntil.UTC().Format("2006-01-02 15:04:05")).
+		return ErrLocked.WithMessage("account is locked after wrong passwords from many clients until %s; devices that signed in to it before can still sign in", p.until(a.LockedUntil)).
 			WithRetryAfter(a.LockedUntil.Sub(now))
 	}
 	return nil

@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +123,24 @@ func TestLockPolicyWithoutMaximumNeverLocks(t *testing.T) {
 		if evs := none.Failed(&a, &c, 50, t0); len(evs) != 0 {
 			t.Fatal("a policy without MaxFailures locked")
 		}
+	}
+}
+
+func TestLockMessageWritesTheTimeInTheZone(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Skipf("no time zone database: %v", err)
+	}
+	p := lock
+	p.Zone = shanghai
+	a := account.Account{ID: 8}
+	c := account.LoginClient{AccountID: 8, Client: "203.0.113.7"}
+	for range p.MaxFailures {
+		p.Failed(&a, &c, 0, t0)
+	}
+	err = p.Refuse(a, c, t0)
+	want := c.LockedUntil.In(shanghai).Format("2006-01-02 15:04:05") + " Asia/Shanghai"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("lock message %q does not give the time as %q", err, want)
 	}
 }

@@ -12,13 +12,6 @@ import (
 	"github.com/campushub/campushub/test/testenv"
 )
 
-// onAccountBackends is testenv.EachBackend with a context, as the 微校 relay's
-// repository tests still call it.
-func onAccountBackends(t *testing.T, fn func(t *testing.T, ctx context.Context, db *storage.DB)) {
-	t.Helper()
-	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) { fn(t, context.Background(), db) })
-}
-
 // at is a time with microseconds, the precision every backend keeps.
 var at = time.Date(2026, 3, 8, 10, 0, 0, 123456000, time.UTC)
 

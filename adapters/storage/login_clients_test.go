@@ -7,10 +7,12 @@ import (
 
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func TestLoginClientsRepository(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		accounts, repo := storage.NewAccounts(db), storage.NewLoginClients(db)
 		a := sampleAccount("ann@example.com")
 		if err := accounts.Create(ctx, &a); err != nil {

@@ -12,10 +12,12 @@ import (
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/domain/wxrelay"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 func TestWXProjectsRepository(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewWXProjects(db)
 		p := wxrelay.Project{URL: "https://a.example.org/hook", Name: "alpha", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}
 		if err := repo.Create(ctx, &p); err != nil || p.ID == 0 {
@@ -89,7 +91,8 @@ func TestWXProjectsRepository(t *testing.T) {
 }
 
 func TestWXEventsDeduplicate(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewWXEvents(db)
 		steps := []struct {
 			name  string
@@ -113,7 +116,8 @@ func TestWXEventsDeduplicate(t *testing.T) {
 // same row, outcomes are written only by the lease holder, and replays
 // restart failed rows.
 func TestWXEventsCreateAll(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewWXEvents(db)
 		es := []wxrelay.Event{{AppKey: "a", Name: "addUser", RawData: "1", BodyHash: "h1", ReceivedAt: at},
 			{AppKey: "a", Name: "addOrg", RawData: "2", Data: `{"x":1}`, BodyHash: "h2", ReceivedAt: at}}
@@ -131,7 +135,8 @@ func TestWXEventsCreateAll(t *testing.T) {
 }
 
 func TestWXDeliveriesClaim(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		repo := storage.NewWXDeliveries(db)
 		var ds []wxrelay.Delivery
 		for i := 1; i <= 40; i++ {
@@ -235,7 +240,8 @@ func TestWXDeliveriesClaim(t *testing.T) {
 }
 
 func TestWXDeliveriesCreateForProjects(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
 		var active []int64
 		for i, st := range []wxrelay.Status{wxrelay.StatusActive, wxrelay.StatusInactive, wxrelay.StatusActive} {
@@ -303,7 +309,8 @@ func TestWXDeliveriesCreateForProjects(t *testing.T) {
 // run, or failed once older than the retention; the backlog counts them;
 // ReplaySince restarts failed ones and creates the missing ones.
 func TestWXDeliveriesHoldReleaseExpire(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
 		p := wxrelay.Project{URL: "https://h.example.org", Name: "h", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}
 		if err := projects.Create(ctx, &p); err != nil {
@@ -363,7 +370,8 @@ func TestWXDeliveriesHoldReleaseExpire(t *testing.T) {
 // requests leave, closed with their outcome, and those a stopped process
 // left open are closed as outcome unknown and counted.
 func TestWXAttemptsOpenCloseUnknown(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
 		p := wxrelay.Project{URL: "https://o.example.org", Name: "o", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}
 		if err := projects.Create(ctx, &p); err != nil {
@@ -423,7 +431,8 @@ func TestWXAttemptsOpenCloseUnknown(t *testing.T) {
 // unordered projects are not affected; SetOrdering applies a change of
 // mind to what is pending.
 func TestWXDeliveriesHeadOfKey(t *testing.T) {
-	onAccountBackends(t, func(t *testing.T, ctx context.Context, db *storage.DB) {
+	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
 		projects, events, repo := storage.NewWXProjects(db), storage.NewWXEvents(db), storage.NewWXDeliveries(db)
 		ordered := wxrelay.Project{URL: "https://k.example.org", Name: "ordered", Secret: "whsec_x", Ordered: true, CreatedAt: at, UpdatedAt: at}
 		plain := wxrelay.Project{URL: "https://k.example.org", Name: "plain", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/campushub/campushub/domain/wxrelay"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 // scripted answers each URL with its current status and records every
@@ -58,14 +59,14 @@ func runDispatcher(t *testing.T, s *Service, hook ports.WebhookDeliverer, cfg Di
 
 // waitFor steps the fake clock by step until cond holds, with a real
 // deadline generous enough for a busy machine.
-func waitFor(t *testing.T, c *clock, step time.Duration, what string, cond func() bool) {
+func waitFor(t *testing.T, c *portstest.Clock, step time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)
 		}
-		c.advance(step)
+		c.Advance(step)
 		time.Sleep(2 * time.Millisecond)
 	}
 }
@@ -186,9 +187,9 @@ func TestBreakerDisablesAndHoldsThenReleasesInOrder(t *testing.T) {
 	}
 
 	// Two of the held ones pass the retention: they fail, with a reason.
-	c.advance(9 * time.Minute)
+	c.Advance(9 * time.Minute)
 	receiveN(t, s, 200, 2)
-	c.advance(2 * time.Minute)
+	c.Advance(2 * time.Minute)
 	h.set(bad.URL, http.StatusOK)
 	h.mu.Lock()
 	h.calls[bad.URL] = nil
@@ -223,7 +224,7 @@ func TestReplaySinceCoversUnattemptedEvents(t *testing.T) {
 	ctx := context.Background()
 	receiveN(t, s, 0, 3)
 	since := c.Now()
-	c.advance(time.Second)
+	c.Advance(time.Second)
 	receiveN(t, s, 10, 2)
 	p, _ := s.AddProject(ctx, "https://late.example.org", "late")
 	replayed, created, err := s.ReplaySince(ctx, p.ID, since)

@@ -153,9 +153,9 @@ func NewDispatcher(svc *Service, hook ports.WebhookDeliverer, cfg DispatcherConf
 }
 
 // Notify makes the dispatcher look for due deliveries now.
-func (x *Dispatcher) Notify() {
+func (disp *Dispatcher) Notify() {
 	select {
-	case x.wake <- struct{}{}:
+	case disp.wake <- struct{}{}:
 	default:
 	}
 }
@@ -165,50 +165,50 @@ func (x *Dispatcher) Notify() {
 // returns. One goroutine does all the database work — writing outcomes,
 // then claiming — so the dispatcher's transactions never wait on each
 // other (on SQLite a waiting writer sleeps in the busy handler).
-func (x *Dispatcher) Run(ctx context.Context) {
-	x.ctx = ctx
-	timer := time.NewTimer(x.cfg.Poll)
+func (disp *Dispatcher) Run(ctx context.Context) {
+	disp.ctx = ctx
+	timer := time.NewTimer(disp.cfg.Poll)
 	defer timer.Stop()
 	batch := make([]result, 0, maxBatch)
 	for ctx.Err() == nil {
-		batch = x.drain(batch[:0])
+		batch = disp.drain(batch[:0])
 		launched := 0
 		if len(batch) > 0 {
-			launched = x.flush(batch)
+			launched = disp.flush(batch)
 		}
-		x.maintain(ctx)
-		launched += x.launch()
-		started, err := x.fill(ctx)
+		disp.maintain(ctx)
+		launched += disp.launch()
+		started, err := disp.fill(ctx)
 		if err != nil && ctx.Err() == nil {
-			x.log.Error("wxrelay: claim deliveries", "error", err)
+			disp.log.Error("wxrelay: claim deliveries", "error", err)
 		}
-		launched += x.launch()
+		launched += disp.launch()
 		if len(batch) > 0 || launched > 0 || (started > 0 && err == nil) {
 			continue
 		}
-		timer.Reset(x.cfg.Poll)
+		timer.Reset(disp.cfg.Poll)
 		select {
 		case <-ctx.Done():
-		case <-x.wake:
+		case <-disp.wake:
 		case <-timer.C:
 		}
 	}
 	// Stopping: give back what has not started; let the attempts under
 	// way finish (each within Timeout), keeping their leases that long.
-	x.releaseAll(x.takeQueued())
-	x.renew(context.Background(), x.svc.Clock.Now().Add(x.cfg.Timeout+x.cfg.Lease()))
-	go func() { x.wg.Wait(); close(x.results) }()
-	for r := range x.results {
-		batch = x.drain(append(batch[:0], r))
-		x.flush(batch) // starts nothing: the queue was given back
+	disp.releaseAll(disp.takeQueued())
+	disp.renew(context.Background(), disp.svc.Clock.Now().Add(disp.cfg.Timeout+disp.cfg.Lease()))
+	go func() { disp.wg.Wait(); close(disp.results) }()
+	for r := range disp.results {
+		batch = disp.drain(append(batch[:0], r))
+		disp.flush(batch) // starts nothing: the queue was given back
 	}
 }
 
 // drain appends the outcomes waiting in the channel, up to maxBatch.
-func (x *Dispatcher) drain(batch []result) []result {
+func (disp *Dispatcher) drain(batch []result) []result {
 	for len(batch) < maxBatch {
 		select {
-		case r, ok := <-x.results:
+		case r, ok := <-disp.results:
 			if !ok {
 				return batch
 			}
@@ -220,7 +220,7 @@ func (x *Dispatcher) drain(batch []result) []result {
 	return batch
 }
 
-func (x *Dispatcher) releaseAll(ds []wxrelay.Delivery) {
+func (disp *Dispatcher) releaseAll(ds []wxrelay.Delivery) {
 	if len(ds) == 0 {
 		return
 	}
@@ -228,8 +228,8 @@ func (x *Dispatcher) releaseAll(ds []wxrelay.Delivery) {
 	for i, d := range ds {
 		ids[i] = d.ID
 	}
-	if err := x.svc.Deliveries.Release(context.Background(), x.cfg.Owner, ids, x.svc.Clock.Now()); err != nil {
-		x.log.Error("wxrelay: release deliveries", "error", err)
+	if err := disp.svc.Deliveries.Release(context.Background(), disp.cfg.Owner, ids, disp.svc.Clock.Now()); err != nil {
+		disp.log.Error("wxrelay: release deliveries", "error", err)
 	}
 }
 
@@ -239,8 +239,8 @@ func MessageID(deliveryID int64) string { return "msg_" + strconv.FormatInt(deli
 
 // attempt makes one attempt of j, or gives it up when its project is gone
 // or invalid.
-func (x *Dispatcher) attempt(ctx context.Context, j job) result {
-	now := x.svc.Clock.Now()
+func (disp *Dispatcher) attempt(ctx context.Context, j job) result {
+	now := disp.svc.Clock.Now()
 	switch {
 	case !j.found:
 		return result{d: j.d.Abandon("project was deleted", now), why: wxrelay.FailedProjectDeleted}
@@ -250,14 +250,14 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 		return result{d: j.d.Abandon(fmt.Sprintf("render payload: %v", j.bodyErr), now), why: wxrelay.FailedUndeliverable}
 	case j.body == nil:
 		return result{d: j.d.Abandon("event no longer exists", now), why: wxrelay.FailedUndeliverable}
-	case j.d.Attempts >= x.cfg.Policy.MaxAttempts:
+	case j.d.Attempts >= disp.cfg.Policy.MaxAttempts:
 		// Attempts whose outcome was lost used up the run.
 		return result{d: j.d.Abandon(j.d.LastError, now), why: wxrelay.FailedAttempts}
 	}
 	// The attempt finishes even when Run is stopping: it is recorded as
 	// made, so its outcome must be too.
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), x.cfg.Timeout)
-	res := x.hook.Deliver(actx, ports.WebhookRequest{URL: j.p.URL, MessageID: MessageID(j.d.ID), Timestamp: j.attempt.At, Body: j.body, Secret: j.p.Secret})
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), disp.cfg.Timeout)
+	res := disp.hook.Deliver(actx, ports.WebhookRequest{URL: j.p.URL, MessageID: MessageID(j.d.ID), Timestamp: j.attempt.At, Body: j.body, Secret: j.p.Secret})
 	cancel()
 	a := j.attempt
 	a.InFlight, a.StatusCode, a.Latency, a.Response = false, res.StatusCode, res.Latency, res.Response
@@ -267,14 +267,14 @@ func (x *Dispatcher) attempt(ctx context.Context, j job) result {
 	case res.StatusCode < 200 || res.StatusCode > 299:
 		a.Error = "HTTP " + strconv.Itoa(res.StatusCode)
 	}
-	d := j.d.Record(a, x.cfg.Policy, rand.Float64())
+	d := j.d.Record(a, disp.cfg.Policy, rand.Float64())
 	r := result{d: d, attempt: &a, probe: j.probe, why: wxrelay.FailedAttempts}
-	if x.observer != nil {
+	if disp.observer != nil {
 		outcome := string(d.Status)
 		if d.Status == wxrelay.DeliveryPending {
 			outcome = "retrying"
 		}
-		x.observer.Attempted(outcome, a.Latency)
+		disp.observer.Attempted(outcome, a.Latency)
 	}
 	return r
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/domain/wxrelay"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 // memory is an in-memory implementation of every port the relay stores
@@ -487,19 +488,9 @@ type random struct{}
 func (random) Token(n int) string  { return strings.Repeat("k", n) }
 func (random) Digits(n int) string { return strings.Repeat("1", n) }
 
-// clock is a settable clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
-func newTestService() (*Service, *memory, *clock) {
+func newTestService() (*Service, *memory, *portstest.Clock) {
 	m := newMemory()
-	c := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	c := portstest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	s := NewService(Deps{UoW: m, Outbox: m, Projects: memProjects{m}, Events: memEvents{m}, Deliveries: memDeliveries{m},
 		Egress: egress{}, Cipher: cipher{}, Random: random{}, Clock: c},
 		Config{Apps: map[string]string{"plain": "", "secret": "s"}, DedupWindow: time.Hour})

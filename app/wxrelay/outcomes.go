@@ -23,80 +23,80 @@ type changes struct {
 // deliveries given a slot meanwhile; those start once it commits. When it
 // fails, the leases run out and the deliveries are attempted again:
 // delivery is at least once. It returns how many deliveries it started.
-func (x *Dispatcher) flush(batch []result) int {
+func (disp *Dispatcher) flush(batch []result) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var release []int64
 	var ch changes
-	js, open := x.takeStarting()
-	err := x.svc.UoW.Do(ctx, func(ctx context.Context) error {
+	js, open := disp.takeStarting()
+	err := disp.svc.UoW.Do(ctx, func(ctx context.Context) error {
 		release, ch = release[:0], changes{}
 		for i := range open {
 			open[i].ID = 0
 		}
-		if err := x.svc.Deliveries.OpenAttempts(ctx, open); err != nil {
+		if err := disp.svc.Deliveries.OpenAttempts(ctx, open); err != nil {
 			return fmt.Errorf("record attempts: %w", err)
 		}
-		return x.write(ctx, batch, &release, &ch)
+		return disp.write(ctx, batch, &release, &ch)
 	})
-	started := x.start(js, open, err)
+	started := disp.start(js, open, err)
 	if err != nil {
-		x.log.Error("wxrelay: write delivery outcomes", "error", err, "deliveries", len(batch))
+		disp.log.Error("wxrelay: write delivery outcomes", "error", err, "deliveries", len(batch))
 		ch = changes{}
 	}
 	if len(release) > 0 {
-		if err := x.svc.Deliveries.Release(ctx, x.cfg.Owner, release, x.svc.Clock.Now()); err != nil {
-			x.log.Error("wxrelay: release deliveries", "error", err)
+		if err := disp.svc.Deliveries.Release(ctx, disp.cfg.Owner, release, disp.svc.Clock.Now()); err != nil {
+			disp.log.Error("wxrelay: release deliveries", "error", err)
 		}
 	}
-	x.failures.note(x.log, batch, x.svc.Clock.Now())
-	x.settle(batch, ch)
+	disp.failures.note(disp.log, batch, disp.svc.Clock.Now())
+	disp.settle(batch, ch)
 	return started
 }
 
 // settle lets queued deliveries of projects whose failed attempts are now
 // counted start again, ends the probes whose outcome is written, and gives
 // back the queued deliveries of projects just paused or disabled.
-func (x *Dispatcher) settle(batch []result, ch changes) {
+func (disp *Dispatcher) settle(batch []result, ch changes) {
 	stop := append(append([]int64(nil), ch.paused...), ch.disabled...)
 	var back []wxrelay.Delivery
-	x.mu.Lock()
+	disp.mu.Lock()
 	for _, r := range batch {
 		if r.attempt != nil && !r.attempt.Succeeded() {
-			if x.failing[r.d.ProjectID]--; x.failing[r.d.ProjectID] <= 0 {
-				delete(x.failing, r.d.ProjectID)
+			if disp.failing[r.d.ProjectID]--; disp.failing[r.d.ProjectID] <= 0 {
+				delete(disp.failing, r.d.ProjectID)
 			}
 		}
 		if r.probe {
-			delete(x.probing, r.d.ProjectID)
+			delete(disp.probing, r.d.ProjectID)
 		}
 	}
 	for _, id := range ch.recovered {
-		delete(x.paused, id)
+		delete(disp.paused, id)
 	}
 	for _, id := range ch.disabled {
-		delete(x.paused, id)
+		delete(disp.paused, id)
 	}
 	if len(stop) > 0 {
-		kept := x.queue[:0]
-		for _, q := range x.queue {
+		kept := disp.queue[:0]
+		for _, q := range disp.queue {
 			if slices.Contains(stop, q.j.d.ProjectID) {
 				back = append(back, q.j.d)
 			} else {
 				kept = append(kept, q)
 			}
 		}
-		clear(x.queue[len(kept):])
-		x.queue = kept
+		clear(disp.queue[len(kept):])
+		disp.queue = kept
 	}
-	x.mu.Unlock()
+	disp.mu.Unlock()
 	if len(ch.paused)+len(ch.recovered)+len(ch.disabled) > 0 {
-		x.pausedStale = true
+		disp.pausedStale = true
 	}
-	x.releaseAll(append(back, x.startQueued()...))
+	disp.releaseAll(append(back, disp.startQueued()...))
 }
 
-func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64, ch *changes) error {
+func (disp *Dispatcher) write(ctx context.Context, batch []result, release *[]int64, ch *changes) error {
 	var attempts []wxrelay.Attempt
 	pids := map[int64]bool{}
 	for _, r := range batch {
@@ -105,10 +105,10 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 			pids[r.d.ProjectID] = true
 		}
 	}
-	if err := x.svc.Deliveries.CloseAttempts(ctx, attempts); err != nil {
+	if err := disp.svc.Deliveries.CloseAttempts(ctx, attempts); err != nil {
 		return fmt.Errorf("write attempt outcomes: %w", err)
 	}
-	projects, err := x.projects(ctx, pids)
+	projects, err := disp.projects(ctx, pids)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 			save = append(save, r.d)
 		}
 	}
-	held, err := x.svc.Deliveries.SaveAll(ctx, x.cfg.Owner, save)
+	held, err := disp.svc.Deliveries.SaveAll(ctx, disp.cfg.Owner, save)
 	if err != nil {
 		return fmt.Errorf("save deliveries: %w", err)
 	}
@@ -151,26 +151,26 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 			continue
 		}
 		pausedAt := p.PausedAt
-		p, tr := p.Record(r.attempt.Succeeded(), r.probe, r.attempt.At, x.cfg.Breaker)
+		p, tr := p.Record(r.attempt.Succeeded(), r.probe, r.attempt.At, disp.cfg.Breaker)
 		switch tr {
 		case wxrelay.Paused:
 			events = append(events, wxrelay.ProjectPaused(p))
 			ch.paused = append(ch.paused, p.ID)
-			x.log.Warn("wxrelay: project paused after consecutive failed attempts; probing it with one delivery at a time",
+			disp.log.Warn("wxrelay: project paused after consecutive failed attempts; probing it with one delivery at a time",
 				"project_id", p.ID, "consecutive_failures", p.Failures, "next_probe_at", p.NextProbeAt)
 		case wxrelay.Recovered:
 			events = append(events, wxrelay.ProjectRecovered(p, pausedAt, r.attempt.At))
 			ch.recovered = append(ch.recovered, p.ID)
-			x.log.Info("wxrelay: project recovered; its queue drains", "project_id", p.ID, "paused_at", pausedAt)
+			disp.log.Info("wxrelay: project recovered; its queue drains", "project_id", p.ID, "paused_at", pausedAt)
 		case wxrelay.Disabled:
-			n, err := x.svc.Deliveries.HoldPending(ctx, p.ID, r.attempt.At)
+			n, err := disp.svc.Deliveries.HoldPending(ctx, p.ID, r.attempt.At)
 			if err != nil {
 				return fmt.Errorf("hold deliveries of project %d: %w", p.ID, err)
 			}
 			events = append(events, wxrelay.ProjectDisabled(p, n, r.attempt.At))
 			ch.disabled = append(ch.disabled, p.ID)
-			x.log.Warn("wxrelay: project disabled after failing continuously; its deliveries are held until it is enabled again",
-				"project_id", p.ID, "failing_since", p.FailingSince, "held", n, "hold_retention", x.svc.cfg.HoldRetention.String())
+			disp.log.Warn("wxrelay: project disabled after failing continuously; its deliveries are held until it is enabled again",
+				"project_id", p.ID, "failing_since", p.FailingSince, "held", n, "hold_retention", disp.svc.cfg.HoldRetention.String())
 		}
 		projects[p.ID] = p
 	}
@@ -178,14 +178,14 @@ func (x *Dispatcher) write(ctx context.Context, batch []result, release *[]int64
 		if b := before[id]; b.Health == p.Health && b.Status == p.Status {
 			continue // the common case: a healthy project stays healthy
 		}
-		if err := x.svc.Projects.SetHealth(ctx, p); err != nil {
+		if err := disp.svc.Projects.SetHealth(ctx, p); err != nil {
 			return fmt.Errorf("set project %d health: %w", p.ID, err)
 		}
 	}
-	return x.svc.Outbox.Append(ctx, events...)
+	return disp.svc.Outbox.Append(ctx, events...)
 }
 
-func (x *Dispatcher) projects(ctx context.Context, ids map[int64]bool) (map[int64]wxrelay.Project, error) {
+func (disp *Dispatcher) projects(ctx context.Context, ids map[int64]bool) (map[int64]wxrelay.Project, error) {
 	out := make(map[int64]wxrelay.Project, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -194,7 +194,7 @@ func (x *Dispatcher) projects(ctx context.Context, ids map[int64]bool) (map[int6
 	for id := range ids {
 		list = append(list, id)
 	}
-	ps, err := x.svc.Projects.ByIDs(ctx, list)
+	ps, err := disp.svc.Projects.ByIDs(ctx, list)
 	if err != nil {
 		return nil, fmt.Errorf("load projects: %w", err)
 	}

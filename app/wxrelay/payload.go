@@ -50,9 +50,9 @@ const maxPayloads = 4 * maxBatch
 
 // load fetches the projects of claimed deliveries and the payloads of their
 // events, rendering each event once while it stays in the cache.
-func (x *Dispatcher) load(ctx context.Context, ds []wxrelay.Delivery) ([]job, error) {
-	if len(x.payloads)+len(ds) > maxPayloads {
-		clear(x.payloads)
+func (disp *Dispatcher) load(ctx context.Context, ds []wxrelay.Delivery) ([]job, error) {
+	if len(disp.payloads)+len(ds) > maxPayloads {
+		clear(disp.payloads)
 	}
 	var eids, pids []int64
 	wanted, seenProject := make(map[int64]bool, len(ds)), make(map[int64]bool)
@@ -61,25 +61,25 @@ func (x *Dispatcher) load(ctx context.Context, ds []wxrelay.Delivery) ([]job, er
 			seenProject[d.ProjectID] = true
 			pids = append(pids, d.ProjectID)
 		}
-		if _, ok := x.payloads[d.EventID]; !ok && !wanted[d.EventID] {
+		if _, ok := disp.payloads[d.EventID]; !ok && !wanted[d.EventID] {
 			wanted[d.EventID] = true
 			eids = append(eids, d.EventID)
 		}
 	}
-	events, err := x.svc.Events.ByIDs(ctx, eids)
+	events, err := disp.svc.Events.ByIDs(ctx, eids)
 	if err != nil {
 		return nil, err
 	}
 	failed := map[int64]error{}
 	for _, e := range events {
-		body, err := Payload(e, x.cfg.Location)
+		body, err := Payload(e, disp.cfg.Location)
 		if err != nil {
 			failed[e.ID] = err
 			continue
 		}
-		x.payloads[e.ID] = body
+		disp.payloads[e.ID] = body
 	}
-	projects, err := x.svc.Projects.ByIDs(ctx, pids)
+	projects, err := disp.svc.Projects.ByIDs(ctx, pids)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (x *Dispatcher) load(ctx context.Context, ds []wxrelay.Delivery) ([]job, er
 	jobs := make([]job, len(ds))
 	for i, d := range ds {
 		p, ok := byProject[d.ProjectID]
-		jobs[i] = job{d: d, p: p, found: ok, body: x.payloads[d.EventID], bodyErr: failed[d.EventID]}
+		jobs[i] = job{d: d, p: p, found: ok, body: disp.payloads[d.EventID], bodyErr: failed[d.EventID]}
 	}
 	return jobs, nil
 }

@@ -69,7 +69,7 @@ func TestReceiveDeduplicatesWithinTheWindow(t *testing.T) {
 			t.Fatalf("delivery to project %d is %s, want %s (project 2 is invalid: held)", d.ProjectID, d.Status, want)
 		}
 	}
-	c.advance(2 * time.Hour)
+	c.Advance(2 * time.Hour)
 	if err := s.Receive(ctx, in); err != nil {
 		t.Fatal(err)
 	}

@@ -19,86 +19,86 @@ type queued struct {
 // queue, and starts what fits. Projects whose slots and queue share are
 // taken are left out of the claim; deliveries beyond a project's share are
 // given back.
-func (x *Dispatcher) fill(ctx context.Context) (int, error) {
-	now := x.svc.Clock.Now()
-	if err := x.readPaused(ctx, now); err != nil && ctx.Err() == nil {
-		x.log.Error("wxrelay: read paused projects", "error", err)
+func (disp *Dispatcher) fill(ctx context.Context) (int, error) {
+	now := disp.svc.Clock.Now()
+	if err := disp.readPaused(ctx, now); err != nil && ctx.Err() == nil {
+		disp.log.Error("wxrelay: read paused projects", "error", err)
 	}
-	x.mu.Lock()
-	room := 2*x.cfg.Concurrency - x.inflight - len(x.queue)
-	held := x.heldPerProject()
+	disp.mu.Lock()
+	room := 2*disp.cfg.Concurrency - disp.inflight - len(disp.queue)
+	held := disp.heldPerProject()
 	var skip []int64
 	for id, n := range held {
-		if n >= 2*x.cfg.PerProject {
+		if n >= 2*disp.cfg.PerProject {
 			skip = append(skip, id)
 		}
 	}
 	var probes []wxrelay.Project
-	for id, p := range x.paused {
+	for id, p := range disp.paused {
 		skip = append(skip, id)
-		if p.ProbeDue(now) && !x.probing[id] {
+		if p.ProbeDue(now) && !disp.probing[id] {
 			probes = append(probes, p)
 		}
 	}
-	x.mu.Unlock()
+	disp.mu.Unlock()
 	if room <= 0 {
 		return 0, nil
 	}
-	ds, err := x.svc.Deliveries.Claim(ctx, x.cfg.Owner, now, now.Add(x.cfg.Lease()), room, skip)
+	ds, err := disp.svc.Deliveries.Claim(ctx, disp.cfg.Owner, now, now.Add(disp.cfg.Lease()), room, skip)
 	if err != nil {
 		return 0, err
 	}
-	probed := x.claimProbes(ctx, probes, now)
+	probed := disp.claimProbes(ctx, probes, now)
 	if len(ds)+len(probed) == 0 {
 		return 0, nil
 	}
 	ds = append(ds, probed...)
-	if err := x.closeUnknown(ctx, ds); err != nil {
-		x.releaseAll(ds)
-		x.mu.Lock()
+	if err := disp.closeUnknown(ctx, ds); err != nil {
+		disp.releaseAll(ds)
+		disp.mu.Lock()
 		for _, d := range probed {
-			delete(x.probing, d.ProjectID)
+			delete(disp.probing, d.ProjectID)
 		}
-		x.mu.Unlock()
+		disp.mu.Unlock()
 		return 0, err
 	}
-	jobs, err := x.load(ctx, ds)
+	jobs, err := disp.load(ctx, ds)
 	if err != nil {
-		x.releaseAll(ds)
-		x.mu.Lock()
+		disp.releaseAll(ds)
+		disp.mu.Lock()
 		for _, d := range probed {
-			delete(x.probing, d.ProjectID)
+			delete(disp.probing, d.ProjectID)
 		}
-		x.mu.Unlock()
+		disp.mu.Unlock()
 		return 0, err
 	}
 	for i := len(jobs) - len(probed); i < len(jobs); i++ {
 		jobs[i].probe = true
 	}
-	startBy := now.Add(x.cfg.Lease())
+	startBy := now.Add(disp.cfg.Lease())
 	var back []wxrelay.Delivery
-	x.mu.Lock()
+	disp.mu.Lock()
 	for _, j := range jobs {
-		if held[j.d.ProjectID] >= 2*x.cfg.PerProject && !j.probe {
+		if held[j.d.ProjectID] >= 2*disp.cfg.PerProject && !j.probe {
 			back = append(back, j.d)
 			continue
 		}
 		held[j.d.ProjectID]++
-		x.queue = append(x.queue, queued{j: j, startBy: startBy})
+		disp.queue = append(disp.queue, queued{j: j, startBy: startBy})
 	}
-	x.mu.Unlock()
-	x.releaseAll(append(back, x.startQueued()...))
+	disp.mu.Unlock()
+	disp.releaseAll(append(back, disp.startQueued()...))
 	return len(jobs) - len(back), nil
 }
 
 // heldPerProject counts each project's deliveries in flight or queued;
-// x.mu is held.
-func (x *Dispatcher) heldPerProject() map[int64]int {
-	held := make(map[int64]int, len(x.perProject))
-	for id, n := range x.perProject {
+// disp.mu is held.
+func (disp *Dispatcher) heldPerProject() map[int64]int {
+	held := make(map[int64]int, len(disp.perProject))
+	for id, n := range disp.perProject {
 		held[id] = n
 	}
-	for _, q := range x.queue {
+	for _, q := range disp.queue {
 		held[q.j.d.ProjectID]++
 	}
 	return held
@@ -108,59 +108,59 @@ func (x *Dispatcher) heldPerProject() map[int64]int {
 // and per-project bounds allow and their project has no failed attempt
 // waiting to be counted (it may be about to be disabled), and returns those to give back: they
 // waited past their start deadline, or the dispatcher is stopping.
-func (x *Dispatcher) startQueued() []wxrelay.Delivery {
-	now := x.svc.Clock.Now()
+func (disp *Dispatcher) startQueued() []wxrelay.Delivery {
+	now := disp.svc.Clock.Now()
 	var start bool
 	var back []wxrelay.Delivery
-	x.mu.Lock()
-	kept := x.queue[:0]
-	for _, q := range x.queue {
+	disp.mu.Lock()
+	kept := disp.queue[:0]
+	for _, q := range disp.queue {
 		pid := q.j.d.ProjectID
 		switch {
-		case x.ctx.Err() != nil || now.After(q.startBy):
+		case disp.ctx.Err() != nil || now.After(q.startBy):
 			back = append(back, q.j.d)
 			if q.j.probe {
-				delete(x.probing, pid)
+				delete(disp.probing, pid)
 			}
-		case !q.j.probe && x.paused[pid].ID != 0:
+		case !q.j.probe && disp.paused[pid].ID != 0:
 			back = append(back, q.j.d) // its project was paused after the claim
-		case x.inflight < x.cfg.Concurrency && x.perProject[pid] < x.cfg.PerProject && x.failing[pid] == 0:
-			x.inflight++
-			x.perProject[pid]++
-			x.starting = append(x.starting, q.j)
+		case disp.inflight < disp.cfg.Concurrency && disp.perProject[pid] < disp.cfg.PerProject && disp.failing[pid] == 0:
+			disp.inflight++
+			disp.perProject[pid]++
+			disp.starting = append(disp.starting, q.j)
 			start = true
 		default:
 			kept = append(kept, q)
 		}
 	}
-	clear(x.queue[len(kept):])
-	x.queue = kept
-	x.mu.Unlock()
+	clear(disp.queue[len(kept):])
+	disp.queue = kept
+	disp.mu.Unlock()
 	if start {
-		x.Notify() // Run's loop records their attempts and launches them
+		disp.Notify() // Run's loop records their attempts and launches them
 	}
 	return back
 }
 
 // sends reports whether j will make a request (else it ends without one).
-func (x *Dispatcher) sends(j job) bool {
-	return j.found && j.p.Active() && j.bodyErr == nil && j.body != nil && j.d.Attempts < x.cfg.Policy.MaxAttempts
+func (disp *Dispatcher) sends(j job) bool {
+	return j.found && j.p.Active() && j.bodyErr == nil && j.body != nil && j.d.Attempts < disp.cfg.Policy.MaxAttempts
 }
 
 // takeStarting takes the deliveries given a slot, with the attempts to
 // record for those that will send a request.
-func (x *Dispatcher) takeStarting() ([]job, []wxrelay.Attempt) {
-	x.mu.Lock()
-	js := x.starting
-	x.starting = nil
-	x.mu.Unlock()
+func (disp *Dispatcher) takeStarting() ([]job, []wxrelay.Attempt) {
+	disp.mu.Lock()
+	js := disp.starting
+	disp.starting = nil
+	disp.mu.Unlock()
 	if len(js) == 0 {
 		return nil, nil
 	}
-	now := x.svc.Clock.Now()
+	now := disp.svc.Clock.Now()
 	var open []wxrelay.Attempt
 	for _, j := range js {
-		if x.sends(j) {
+		if disp.sends(j) {
 			open = append(open, wxrelay.Attempt{DeliveryID: j.d.ID, ProjectID: j.d.ProjectID, At: now, InFlight: true})
 		}
 	}
@@ -170,71 +170,71 @@ func (x *Dispatcher) takeStarting() ([]job, []wxrelay.Attempt) {
 // launch records, in one statement, an attempt for every delivery given a
 // slot — before any of their requests leaves — and starts them. It
 // returns how many it started.
-func (x *Dispatcher) launch() int {
-	js, open := x.takeStarting()
+func (disp *Dispatcher) launch() int {
+	js, open := disp.takeStarting()
 	if len(js) == 0 {
 		return 0
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	err := x.svc.Deliveries.OpenAttempts(ctx, open)
+	err := disp.svc.Deliveries.OpenAttempts(ctx, open)
 	cancel()
-	return x.start(js, open, err)
+	return disp.start(js, open, err)
 }
 
 // start launches js whose attempts open were recorded, or gives them back
 // when recording failed (err).
-func (x *Dispatcher) start(js []job, open []wxrelay.Attempt, err error) int {
+func (disp *Dispatcher) start(js []job, open []wxrelay.Attempt, err error) int {
 	if len(js) == 0 {
 		return 0
 	}
 	if err != nil {
-		x.log.Error("wxrelay: record attempts", "error", err, "deliveries", len(js))
+		disp.log.Error("wxrelay: record attempts", "error", err, "deliveries", len(js))
 		var back []wxrelay.Delivery
-		x.mu.Lock()
+		disp.mu.Lock()
 		for _, j := range js {
-			x.free(j.d.ProjectID)
+			disp.free(j.d.ProjectID)
 			if j.probe {
-				delete(x.probing, j.d.ProjectID)
+				delete(disp.probing, j.d.ProjectID)
 			}
 			back = append(back, j.d)
 		}
-		x.mu.Unlock()
-		x.releaseAll(back)
+		disp.mu.Unlock()
+		disp.releaseAll(back)
 		return 0
 	}
 	byDelivery := make(map[int64]wxrelay.Attempt, len(open))
 	for _, a := range open {
 		byDelivery[a.DeliveryID] = a
 	}
-	x.mu.Lock()
+	disp.mu.Lock()
 	for i := range js {
 		js[i].attempt = byDelivery[js[i].d.ID]
-		x.running[js[i].d.ID] = true
+		disp.running[js[i].d.ID] = true
 	}
-	x.wg.Add(len(js))
-	x.mu.Unlock()
+	disp.wg.Add(len(js))
+	disp.mu.Unlock()
 	for _, j := range js {
-		go x.run(j)
+		go disp.run(j)
 	}
 	return len(js)
 }
 
-// free gives back a slot of project pid; x.mu is held.
-func (x *Dispatcher) free(pid int64) {
-	x.inflight--
-	if x.perProject[pid]--; x.perProject[pid] <= 0 {
-		delete(x.perProject, pid)
+// free gives back a slot of project pid; disp.mu is held.
+func (disp *Dispatcher) free(pid int64) {
+	disp.inflight--
+	if disp.perProject[pid]--; disp.perProject[pid] <= 0 {
+		delete(disp.perProject, pid)
 	}
 }
 
 // closeUnknown closes the attempts of claimed deliveries that a stopped
 // process recorded and never finished, counting them in ds.
-func (x *Dispatcher) closeUnknown(ctx context.Context, ds []wxrelay.Delivery) error {
+func (disp *Dispatcher) closeUnknown(ctx context.Context, ds []wxrelay.Delivery) error {
 	ids := make([]int64, len(ds))
 	for i, d := range ds {
 		ids[i] = d.ID
 	}
-	counts, err := x.svc.Deliveries.CloseUnknown(ctx, ids, wxrelay.OutcomeUnknown)
+	counts, err := disp.svc.Deliveries.CloseUnknown(ctx, ids, wxrelay.OutcomeUnknown)
 	if err != nil {
 		return err
 	}
@@ -245,29 +245,29 @@ func (x *Dispatcher) closeUnknown(ctx context.Context, ds []wxrelay.Delivery) er
 		}
 	}
 	if len(counts) > 0 {
-		x.log.Warn("wxrelay: attempts of a stopped process closed as outcome unknown", "deliveries", len(counts))
+		disp.log.Warn("wxrelay: attempts of a stopped process closed as outcome unknown", "deliveries", len(counts))
 	}
 	return nil
 }
 
 // renew extends the leases of every delivery this dispatcher holds —
 // queued, starting or under way — until until.
-func (x *Dispatcher) renew(ctx context.Context, until time.Time) {
-	x.mu.Lock()
-	ids := make([]int64, 0, len(x.running)+len(x.queue)+len(x.starting))
-	for id := range x.running {
+func (disp *Dispatcher) renew(ctx context.Context, until time.Time) {
+	disp.mu.Lock()
+	ids := make([]int64, 0, len(disp.running)+len(disp.queue)+len(disp.starting))
+	for id := range disp.running {
 		ids = append(ids, id)
 	}
-	for _, q := range x.queue {
+	for _, q := range disp.queue {
 		ids = append(ids, q.j.d.ID)
 	}
-	for _, j := range x.starting {
+	for _, j := range disp.starting {
 		ids = append(ids, j.d.ID)
 	}
-	x.mu.Unlock()
+	disp.mu.Unlock()
 	for start := 0; start < len(ids); start += abandonBatch {
-		if err := x.svc.Deliveries.Renew(ctx, x.cfg.Owner, ids[start:min(start+abandonBatch, len(ids))], until); err != nil {
-			x.log.Error("wxrelay: renew delivery leases", "error", err, "deliveries", len(ids))
+		if err := disp.svc.Deliveries.Renew(ctx, disp.cfg.Owner, ids[start:min(start+abandonBatch, len(ids))], until); err != nil {
+			disp.log.Error("wxrelay: renew delivery leases", "error", err, "deliveries", len(ids))
 			return
 		}
 	}
@@ -277,42 +277,42 @@ func (x *Dispatcher) renew(ctx context.Context, until time.Time) {
 const abandonBatch = 1000
 
 // takeQueued empties the queue and returns what it held.
-func (x *Dispatcher) takeQueued() []wxrelay.Delivery {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	out := make([]wxrelay.Delivery, 0, len(x.queue)+len(x.starting))
-	for _, q := range x.queue {
+func (disp *Dispatcher) takeQueued() []wxrelay.Delivery {
+	disp.mu.Lock()
+	defer disp.mu.Unlock()
+	out := make([]wxrelay.Delivery, 0, len(disp.queue)+len(disp.starting))
+	for _, q := range disp.queue {
 		out = append(out, q.j.d)
 		if q.j.probe {
-			delete(x.probing, q.j.d.ProjectID)
+			delete(disp.probing, q.j.d.ProjectID)
 		}
 	}
-	for _, j := range x.starting {
+	for _, j := range disp.starting {
 		out = append(out, j.d)
-		x.free(j.d.ProjectID)
+		disp.free(j.d.ProjectID)
 		if j.probe {
-			delete(x.probing, j.d.ProjectID)
+			delete(disp.probing, j.d.ProjectID)
 		}
 	}
-	x.queue, x.starting = nil, nil
+	disp.queue, disp.starting = nil, nil
 	return out
 }
 
 // run makes one attempt, frees its slot, hands the outcome to Run's loop
 // and fills the slot from the queue.
-func (x *Dispatcher) run(j job) {
-	defer x.wg.Done()
-	r := x.attempt(x.ctx, j)
-	x.mu.Lock()
-	x.free(j.d.ProjectID)
-	delete(x.running, j.d.ID)
+func (disp *Dispatcher) run(j job) {
+	defer disp.wg.Done()
+	r := disp.attempt(disp.ctx, j)
+	disp.mu.Lock()
+	disp.free(j.d.ProjectID)
+	delete(disp.running, j.d.ID)
 	if r.attempt != nil && !r.attempt.Succeeded() {
-		x.failing[j.d.ProjectID]++ // until flush counts it towards disabling
+		disp.failing[j.d.ProjectID]++ // until flush counts it towards disabling
 	}
-	x.mu.Unlock()
-	x.results <- r
-	for _, d := range x.startQueued() {
-		x.results <- result{d: d, release: true}
+	disp.mu.Unlock()
+	disp.results <- r
+	for _, d := range disp.startQueued() {
+		disp.results <- result{d: d, release: true}
 	}
-	x.Notify()
+	disp.Notify()
 }

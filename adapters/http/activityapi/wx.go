@@ -24,20 +24,20 @@ type WX struct {
 }
 
 // Mount implements server.Mounter.
-func (x WX) Mount(r chi.Router) {
-	s := x.S
+func (w WX) Mount(r chi.Router) {
+	s := w.S
 	routes := []struct {
 		method, path string
 		h            http.Handler
 	}{
-		{http.MethodGet, "{id}", s.handler(x.EP.Info, decodeActivity, "查询成功", s.activityData)},
-		{http.MethodPost, "{id}/exist", s.handler(x.EP.Exist, decodeActivity, "查询活动是否存在成功", dataOf)},
-		{http.MethodGet, "{id}/wx/collect_info", s.handler(x.EP.CollectInfo, decodeActivity, "成功获取", collectInfo)},
-		{http.MethodGet, "{id}/wx/auth_meeting", s.handler(x.EP.AuthMeeting, decodeMember, "成功获取", dataOf)},
-		{http.MethodGet, "{id}/wx/hasJoin", s.handler(x.EP.HasJoin, decodeMember, "成功获取", joined)},
-		{http.MethodGet, "{id}/wx/hasJoin/{member_id}", s.handler(x.EP.HasJoin, decodeMember, "成功获取", joined)},
-		{http.MethodPost, "{id}/wx/userInfo", s.handler(x.EP.SubmitMember, decodeSubmitMember, "提交用户微信信息成功", dataOf)},
-		{http.MethodPost, "course/{course_id}/signinInfo", s.handler(x.EP.CourseSignin, decodeCourseSignin, "查询成功", dataOf)},
+		{http.MethodGet, "{id}", s.handler(w.EP.Info, decodeActivity, "查询成功", s.activityData)},
+		{http.MethodPost, "{id}/exist", s.handler(w.EP.Exist, decodeActivity, "查询活动是否存在成功", dataOf)},
+		{http.MethodGet, "{id}/wx/collect_info", s.handler(w.EP.CollectInfo, decodeActivity, "成功获取", collectInfo)},
+		{http.MethodGet, "{id}/wx/auth_meeting", s.handler(w.EP.AuthMeeting, decodeMember, "成功获取", dataOf)},
+		{http.MethodGet, "{id}/wx/hasJoin", s.handler(w.EP.HasJoin, decodeMember, "成功获取", joined)},
+		{http.MethodGet, "{id}/wx/hasJoin/{member_id}", s.handler(w.EP.HasJoin, decodeMember, "成功获取", joined)},
+		{http.MethodPost, "{id}/wx/userInfo", s.handler(w.EP.SubmitMember, decodeSubmitMember, "提交用户微信信息成功", dataOf)},
+		{http.MethodPost, "course/{course_id}/signinInfo", s.handler(w.EP.CourseSignin, decodeCourseSignin, "查询成功", dataOf)},
 	}
 	for _, prefix := range []string{"/api/v3" + PrefixWX, PrefixWX} {
 		for _, rt := range routes {

@@ -145,6 +145,9 @@ func openNATS(cfg Config, log *slog.Logger) (*natsBroker, error) {
 			listen = "none (NATS_EMBEDDED_PORT=0)"
 		}
 		log.Info("embedded NATS server running", "listen", listen, "store", dir)
+		if !strings.HasPrefix(cfg.DatabaseURL, "sqlite:") && !strings.HasPrefix(cfg.DatabaseURL, "file:") {
+			log.Warn("EVENTS_BROKER=embedded with a shared database: each replica has a broker of its own and publishes while it holds the relay lease, so run a single replica, or use EVENTS_BROKER=nats")
+		}
 		conn = nats.Conn{InProcess: b.srv.InProcess(), Name: "campushub", OnEvent: natsEventLogger(log)}
 	}
 	pub, err := nats.NewPublisher(nats.Config{

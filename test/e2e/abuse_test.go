@@ -2,13 +2,18 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/campushub/campushub/adapters/storage"
 )
 
 // reply is an app-API answer with the headers the limits set.
@@ -64,7 +69,8 @@ func phone(i int) string { return fmt.Sprintf("1390000%04d", i) }
 // numbers gets the documented 20 (RATE_LIMIT_SEND_CODE=20/1h), then 429.
 func TestSendCodeStoppedPerClient(t *testing.T) {
 	t.Parallel()
-	s := startService(t, nil)
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "campushub.db")
+	s := startService(t, map[string]string{"DATABASE_URL": dbURL})
 	sent := 0
 	for i := range 50 {
 		r := post(t, s.URL, "/api/auth/send_code", map[string]string{"account": phone(i)}, nil)
@@ -78,6 +84,13 @@ func TestSendCodeStoppedPerClient(t *testing.T) {
 		}
 		if !strings.Contains(r.Message, "send_code") {
 			t.Errorf("message %q does not say which limit", r.Message)
+		}
+		ev := waitForEvent(t, dbURL, "campushub.security.rate_limited")
+		if !strings.Contains(ev.Payload, `"limit":"send_code"`) || !strings.Contains(ev.Payload, `"key":"127.0.0.1"`) {
+			t.Errorf("rate_limited event %s, want the limit and the client", ev.Payload)
+		}
+		if len(s.logLines(map[string]string{"msg": "rate limit hit", "limit": "send_code"})) != 1 {
+			t.Errorf("want one log line for the limit hit:\n%s", s.log())
 		}
 		return
 	}
@@ -272,7 +285,8 @@ func TestLoginsAcrossAccountsStoppedPerClient(t *testing.T) {
 // it does not know.
 func TestOwnerSignsInWhileAttacked(t *testing.T) {
 	t.Parallel()
-	s := startService(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "campushub.db")
+	s := startService(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1", "DATABASE_URL": dbURL})
 	const owner = "198.51.100.1"
 	victim := phone(500)
 	registerFrom(t, s, victim, owner)
@@ -299,6 +313,45 @@ func TestOwnerSignsInWhileAttacked(t *testing.T) {
 	login(t, s, victim, accountPassword, "192.0.2.99").want(t, "a device the account never saw, during the account lock", http.StatusLocked, 10003)
 	login(t, s, victim, accountPassword, owner).want(t, "the owner's usual client during the account lock", http.StatusOK, 0)
 
+	ev := waitForEvent(t, dbURL, "campushub.account.login_locked", `"scope":"account"`)
+	if strings.Contains(ev.Payload, accountPassword) || strings.Contains(ev.Payload, "guess") {
+		t.Errorf("login_locked event holds a password: %s", ev.Payload)
+	}
+}
+
+// waitForEvent polls the outbox of dbURL until an event of typ whose
+// payload holds every one of contains is there, and returns it.
+func waitForEvent(t *testing.T, dbURL, typ string, contains ...string) storage.OutboxRow {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storage.Config{URL: dbURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		rows, err := storage.NewOutbox(db).Recent(ctx, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+	next:
+		for _, r := range rows {
+			if r.Type != typ {
+				continue
+			}
+			for _, c := range contains {
+				if !strings.Contains(r.Payload, c) {
+					continue next
+				}
+			}
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s event holding %v in the outbox", typ, contains)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TestWXReceiveLimitPerAppKey: with RATE_LIMIT_WX_RECEIVE set, pushes of

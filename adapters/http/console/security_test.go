@@ -374,3 +374,23 @@ func TestSessionsWorkAcrossReplicas(t *testing.T) {
 		t.Fatalf("the first replica still accepts the session: %d", a.Status)
 	}
 }
+
+func TestWrongMethodNamesTheAllowedOnes(t *testing.T) {
+	h := newHarness(t)
+	b := h.browser()
+	cases := []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{http.MethodDelete, "/console/login", http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+		{http.MethodPut, "/console/logout", http.StatusMethodNotAllowed, "POST"},
+		{http.MethodDelete, "/console/no/such/page", http.StatusNotFound, ""},
+	}
+	for _, tc := range cases {
+		a := b.do(tc.method, tc.path, nil, nil)
+		if a.Status != tc.status || a.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: HTTP %d Allow %q, want %d Allow %q", tc.method, tc.path, a.Status, a.Header.Get("Allow"), tc.status, tc.allow)
+		}
+	}
+}

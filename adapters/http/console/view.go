@@ -179,9 +179,30 @@ type errorData struct {
 	Message string
 }
 
+// notFound answers a path no console route serves, or 405 with an Allow
+// header when other methods are served on it.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	v := h.newView(r)
+	if allowed := h.allowed(r); len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		h.fail(w, r, v, httpkit.ErrMethodNotAllowed.WithMessage("%s", v.T("error.method")))
+		return
+	}
 	h.fail(w, r, v, shared.NotFound(v.T("error.no_page")).WithMessage("%s", v.T("error.no_page")))
+}
+
+// allowed lists the methods a console route other than the catch-all
+// serves on r's path (HEAD wherever GET is).
+func (h *Handler) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := h.mux.Handler(probe); pattern != "" && pattern != Prefix+"/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // crossOrigin answers a form posted from another site.

@@ -152,8 +152,7 @@ func (h *Handler) updateFAQ(w http.ResponseWriter, r *http.Request, v *view) {
 	if !h.parseForm(w, r, v) {
 		return
 	}
-	f, err := h.svc.Content.UpdateFAQ(r.Context(), id, faqInput(v))
-	if err != nil {
+	if _, err := h.svc.Content.UpdateFAQ(r.Context(), id, faqInput(v)); err != nil {
 		if shared.KindOf(err) == shared.KindNotFound {
 			h.fail(w, r, v, err)
 			return
@@ -162,7 +161,6 @@ func (h *Handler) updateFAQ(w http.ResponseWriter, r *http.Request, v *view) {
 		h.formError(w, r, v, "faq_edit", err, "title")
 		return
 	}
-	_ = f
 	h.redirect(w, r, Prefix+"/faq?done=faq_saved")
 }
 
@@ -226,7 +224,7 @@ func (h *Handler) updateCategory(w http.ResponseWriter, r *http.Request, v *view
 		return
 	}
 	if _, err := h.svc.Content.UpdateCategory(r.Context(), id, v.Val("name"), v.Val("description")); err != nil {
-		if shared.KindOf(err) == shared.KindNotFound {
+		if k := shared.KindOf(err); k == shared.KindNotFound || !userError(err) {
 			h.fail(w, r, v, err)
 			return
 		}

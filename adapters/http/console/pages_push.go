@@ -47,9 +47,6 @@ func (h *Handler) pushesPage(w http.ResponseWriter, r *http.Request, v *view, st
 	if v.Form.Get("push_scope") == "" {
 		v.Form.Set("push_scope", "0")
 	}
-	if q := r.URL.Query().Get("sent"); q != "" && v.Flash == "" {
-		v.Flash = v.T("flash.push_sent", q)
-	}
 	h.render(w, r, status, "pushes", v)
 }
 

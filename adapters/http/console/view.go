@@ -150,11 +150,11 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, v *view, nam
 // domain error goes next to its field with its kind's status; anything
 // else (a database that is down) gets the error page.
 func (h *Handler) formFail(w http.ResponseWriter, r *http.Request, v *view, err error, fallback string, again func(status int)) {
-	e, ok := httpkit.AsError(err)
-	if !ok || e.Kind == shared.KindInternal || e.Kind == shared.KindUnavailable {
+	if !userError(err) {
 		h.fail(w, r, v, err)
 		return
 	}
+	e, _ := httpkit.AsError(err)
 	field := e.Field
 	if field == "" || !v.Form.Has(field) {
 		field = fallback
@@ -260,6 +260,13 @@ func newPager(r *http.Request, no int, total int64) pager {
 
 // offset is where page no starts.
 func offset(no int) int { return (no - 1) * pageSize }
+
+// userError reports whether err is a domain error about the request (bad
+// input, a conflict, a missing thing) rather than a fault of the service.
+func userError(err error) bool {
+	e, ok := httpkit.AsError(err)
+	return ok && e.Kind != shared.KindInternal && e.Kind != shared.KindUnavailable
+}
 
 // statusOf is the HTTP status of a domain error's kind.
 func statusOf(err error) int { return httpkit.StatusOf(err) }

@@ -301,6 +301,7 @@ func (h *Handler) draw(w http.ResponseWriter, r *http.Request, v *view) {
 
 type meetingsData struct {
 	Meetings []activity.Meeting
+	Pager    pager
 }
 
 func (h *Handler) meetings(w http.ResponseWriter, r *http.Request, v *view) {
@@ -308,13 +309,20 @@ func (h *Handler) meetings(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) meetingsPage(w http.ResponseWriter, r *http.Request, v *view, status int) {
+	no, err := pageNo(r)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
 	ms, err := h.svc.Activity.ListMeetings(r.Context())
 	if err != nil {
 		h.fail(w, r, v, err)
 		return
 	}
 	h.flashFromQuery(r, v)
-	v.Data = meetingsData{Meetings: ms}
+	d := meetingsData{}
+	d.Meetings, d.Pager = pageOf(r, no, ms)
+	v.Data = d
 	h.render(w, r, status, "meetings", v)
 }
 

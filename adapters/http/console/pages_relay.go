@@ -12,6 +12,7 @@ import (
 
 type projectsData struct {
 	Projects []wxrelay.Project
+	Pager    pager
 	// Secret is a new project's signing secret, shown this once.
 	Secret  string
 	Created wxrelay.Project
@@ -22,12 +23,17 @@ func (h *Handler) projects(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) projectsPage(w http.ResponseWriter, r *http.Request, v *view, status int, d projectsData) {
+	no, err := pageNo(r)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
 	ps, err := h.svc.Relay.ListProjects(r.Context())
 	if err != nil {
 		h.fail(w, r, v, err)
 		return
 	}
-	d.Projects = ps
+	d.Projects, d.Pager = pageOf(r, no, ps)
 	h.flashFromQuery(r, v)
 	v.Data = d
 	h.render(w, r, status, "relay", v)

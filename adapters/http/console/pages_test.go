@@ -501,3 +501,28 @@ func TestBadInputNeverBreaksAPage(t *testing.T) {
 		t.Fatalf("oversized form: %d", a.Status)
 	}
 }
+
+func TestShortListsArePagedToo(t *testing.T) {
+	h := newHarness(t)
+	orgID, token := h.org("Org")
+	for i := 0; i < 22; i++ {
+		if _, err := h.svc.Activity.CreateMeeting(orgCtx(orgID), fmt.Sprintf("M%02d", i)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.svc.Relay.AddProject(h.managerCtx(), fmt.Sprintf("http://127.0.0.1:9/hook%02d", i), fmt.Sprintf("P%02d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	org := h.browser().signInOrg(token)
+	expect(t, "meetings page 1", org.get("/console/org/meetings"), http.StatusOK, "1 / 2", ">M00<")
+	a := org.get("/console/org/meetings?page=2")
+	expect(t, "meetings page 2", a, http.StatusOK, "2 / 2", ">M21<")
+	if strings.Contains(a.Body, ">M00<") {
+		t.Fatal("page 2 repeats page 1")
+	}
+	expect(t, "meetings far page", org.get("/console/org/meetings?page=9"), http.StatusOK, "暂无数据")
+	mgr := h.browser().signIn()
+	expect(t, "projects page 1", mgr.get("/console/relay"), http.StatusOK, "1 / 2", ">P00<")
+	expect(t, "projects page 2", mgr.get("/console/relay?page=2"), http.StatusOK, ">P21<")
+	expect(t, "projects bad page", mgr.get("/console/relay?page=x"), http.StatusBadRequest)
+}

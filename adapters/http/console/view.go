@@ -258,6 +258,14 @@ func newPager(r *http.Request, no int, total int64) pager {
 	return p
 }
 
+// pageOf cuts page no out of a whole list a use case returned (lists that
+// are short by nature: push projects, meetings).
+func pageOf[T any](r *http.Request, no int, all []T) ([]T, pager) {
+	start := min(offset(no), len(all))
+	end := min(start+pageSize, len(all))
+	return all[start:end], newPager(r, no, int64(len(all)))
+}
+
 // offset is where page no starts.
 func offset(no int) int { return (no - 1) * pageSize }
 

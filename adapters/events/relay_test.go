@@ -182,40 +182,36 @@ func delivered(pub *recorder, n int) func() bool {
 }
 
 func TestRelayPublishesEveryRowInKeyOrder(t *testing.T) {
-	type relayCase struct {
+	cases := []struct {
 		name  string
-		url   func(testing.TB) string
 		batch int
-	}
-	var cases []relayCase
-	for _, b := range testenv.Backends() {
-		cases = append(cases,
-			relayCase{name: b.Name + "/one row per batch", url: b.URL, batch: 1},
-			relayCase{name: b.Name + "/small batches", url: b.URL, batch: 7},
-			relayCase{name: b.Name + "/default batches", url: b.URL, batch: 0},
-		)
+	}{
+		{name: "one row per batch", batch: 1},
+		{name: "small batches", batch: 7},
+		{name: "default batches", batch: 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			db := testenv.OpenDB(t, tc.url(t))
-			n := appendEvents(t, db, 150, "a", "b", "c", "d", "e")
-			pub := &recorder{}
-			reg := prometheus.NewRegistry()
-			_, stop := startRelay(t, db, pub, events.Config{BatchSize: tc.batch, Registerer: reg})
-			// Rows committed while the relay runs arrive too.
-			n += appendEvents(t, db, 50, "a", "f")
-			waitFor(t, 10*time.Second, "every row", delivered(pub, n))
-			stop()
-			got, _ := pub.snapshot()
-			checkDelivery(t, got, n)
-			if v := metricValue(t, reg, "campushub_outbox_published_total"); v != float64(n) {
-				t.Errorf("published_total = %v, want %d", v, n)
-			}
-			lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
-			if err != nil || lag != 0 {
-				t.Errorf("lag after drain = %d, %v; want 0", lag, err)
-			}
+			testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
+				n := appendEvents(t, db, 150, "a", "b", "c", "d", "e")
+				pub := &recorder{}
+				reg := prometheus.NewRegistry()
+				_, stop := startRelay(t, db, pub, events.Config{BatchSize: tc.batch, Registerer: reg})
+				// Rows committed while the relay runs arrive too.
+				n += appendEvents(t, db, 50, "a", "f")
+				waitFor(t, 10*time.Second, "every row", delivered(pub, n))
+				stop()
+				got, _ := pub.snapshot()
+				checkDelivery(t, got, n)
+				if v := metricValue(t, reg, "campushub_outbox_published_total"); v != float64(n) {
+					t.Errorf("published_total = %v, want %d", v, n)
+				}
+				lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
+				if err != nil || lag != 0 {
+					t.Errorf("lag after drain = %d, %v; want 0", lag, err)
+				}
+			})
 		})
 	}
 }

@@ -182,6 +182,10 @@ func mysqlDSN(raw string) (string, error) {
 	}
 	cfg.User = u.User.Username()
 	cfg.Passwd, _ = u.User.Password()
+	if cfg.User == "" && cfg.Passwd != "" {
+		// The driver would drop the password of an empty user name.
+		return "", errors.New("DATABASE_URL: mysql needs a user name before the password, e.g. mysql://user:pass@localhost:3306/campushub")
+	}
 	cfg.DBName = strings.TrimPrefix(u.Path, "/")
 	if cfg.DBName == "" {
 		return "", errors.New("DATABASE_URL: mysql needs a database name, e.g. mysql://user:pass@localhost:3306/campushub")
@@ -199,21 +203,26 @@ func mysqlDSN(raw string) (string, error) {
 }
 
 // Redact hides the password in a database URL so it can be logged: the
-// password of the userinfo and the values of query parameters named like
-// one. Where the parser finds no userinfo although an "@" is there (a URL
-// that does not parse, a driver DSN such as user:pass@tcp(host)/db),
-// everything before the last "@" is hidden.
+// password of the userinfo, the values of query parameters named like one,
+// and any fragment. Where the parser finds no userinfo although an "@" is
+// there (a URL that does not parse, a user name with an unescaped ? or #,
+// a driver DSN such as user:pass@tcp(host)/db), everything before the last
+// "@" is hidden. A SQLite URL names a file: only its options can hold a
+// secret.
 func Redact(raw string) string {
+	if strings.HasPrefix(raw, "sqlite:") || strings.HasPrefix(raw, "file:") {
+		return secretValue.ReplaceAllString(raw, "${1}xxxxx")
+	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.User == nil && strings.Contains(u.Opaque, "@")) {
+	if err != nil || (u.User == nil && strings.Contains(raw, "@")) {
 		prefix, rest, ok := strings.Cut(raw, "://")
-		if !ok {
-			prefix, rest = "", raw
-			if err == nil {
-				prefix, rest = u.Scheme+":", u.Opaque
-			}
-		} else {
+		switch {
+		case ok:
 			prefix += "://"
+		case err == nil && u.Scheme != "":
+			prefix, rest = u.Scheme+":", raw[len(u.Scheme)+1:]
+		default:
+			prefix, rest = "", raw
 		}
 		if at := strings.LastIndex(rest, "@"); at >= 0 {
 			rest = "xxxxx" + rest[at:]
@@ -222,6 +231,11 @@ func Redact(raw string) string {
 	}
 	if u.RawQuery != "" {
 		u.RawQuery = secretValue.ReplaceAllString("&"+u.RawQuery, "${1}xxxxx")[1:]
+	}
+	if u.Fragment != "" {
+		// No database URL has a fragment; an unescaped # in a user name or
+		// password starts one, which then holds the rest of the userinfo.
+		u.Fragment, u.RawFragment = "xxxxx", ""
 	}
 	return u.Redacted()
 }

@@ -52,7 +52,7 @@ func FuzzDatabaseURL(f *testing.F) {
 		if err != nil && !strings.Contains(err.Error(), "DATABASE_URL") && !strings.HasPrefix(err.Error(), "open ") {
 			t.Fatalf("openSQL(%q) error does not name DATABASE_URL: %v", raw, err)
 		}
-		if shown(pass, raw) {
+		if shown(pass, raw) && !strings.HasPrefix(raw, "sqlite:") && !strings.HasPrefix(raw, "file:") {
 			if err != nil && strings.Contains(err.Error(), pass) {
 				t.Fatalf("openSQL(%q) error shows the password %q: %v", raw, pass, err)
 			}
@@ -87,7 +87,8 @@ func secretIn(rest string) string {
 
 // shown reports whether pass is a password whose appearance in a message
 // would be a leak: long enough, not ending the authority by URL grammar,
-// and found nowhere else in raw nor in the service's own wording.
+// and found nowhere else in raw nor in the service's own wording. (A
+// SQLite URL names a file; it has no password.)
 func shown(pass, raw string) bool {
 	if len(pass) < 6 || strings.ContainsAny(pass, "/?#") || strings.Contains(dsnWording, pass) {
 		return false

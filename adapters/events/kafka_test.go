@@ -5,10 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,7 +19,6 @@ import (
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
-	"github.com/campushub/campushub/test/testenv"
 )
 
 // restartable is a broker a test can stop and start again at the same
@@ -69,54 +64,6 @@ func fakeRestartable(t testing.TB, partitions int, topic string) *restartable {
 	return b
 }
 
-// realRestartable is an Apache Kafka broker of the test's own, run by
-// test/services/kafka/kafka.sh in a temporary state directory, so that
-// stopping it disturbs no other test. It needs what that script needs (Java,
-// the broker jars), so it runs only where the script also runs the shared
-// test broker, and is skipped elsewhere.
-func realRestartable(t testing.TB, partitions int, topic string) *restartable {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("broker restart on real Kafka skipped in -short mode (it starts a broker of its own)")
-	}
-	testenv.KafkaBrokers(t) // skips with the usual line when no Kafka is configured
-	script, err := filepath.Abs(filepath.Join("..", "..", "test", "services", "kafka", "kafka.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := exec.LookPath("java"); err != nil {
-		t.Skip("broker restart on real Kafka skipped: a broker of the test's own needs Java (test/services/kafka/kafka.sh)")
-	}
-	dir := t.TempDir()
-	run := func(t testing.TB, cmd string) string {
-		c := exec.Command("bash", script, cmd)
-		c.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "KAFKA_PORT=") }),
-			"SERVICES_DIR="+dir)
-		var stderr strings.Builder
-		c.Stderr = &stderr
-		out, err := c.Output()
-		if err != nil {
-			t.Fatalf("kafka.sh %s: %v\n%s", cmd, err, stderr.String())
-		}
-		return string(out)
-	}
-	env := run(t, "start")
-	t.Cleanup(func() { run(t, "clean") })
-	addr, ok := strings.CutPrefix(strings.TrimSpace(env), "CAMPUSHUB_TEST_KAFKA_BROKERS=")
-	if !ok {
-		t.Fatalf("kafka.sh start printed %q", env)
-	}
-	addrs := []string{addr}
-	if err := kafka.EnsureTopics(context.Background(), addrs, []string{topic}, partitions, 1); err != nil {
-		t.Fatal(err)
-	}
-	return &restartable{
-		addrs: addrs,
-		stop:  func(t testing.TB) { run(t, "stop") },
-		start: func(t testing.TB) { run(t, "start") },
-	}
-}
-
 // uniqueModule returns a module name no other test uses, so its topic
 // (campushub.<module>.v1) is the test's own.
 func uniqueModule() string {
@@ -130,8 +77,9 @@ func TestRelaySurvivesKafkaRestart(t *testing.T) {
 		name   string
 		broker func(t testing.TB, partitions int, topic string) *restartable
 	}{
+		// The same against a real Apache Kafka broker of the test's own is
+		// part of the publisher contract suite (test/contract/publisher).
 		{name: "kfake", broker: fakeRestartable},
-		{name: "kafka", broker: realRestartable},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -315,9 +315,7 @@ func (c Config) validate() []string {
 		p = append(p, "KAFKA_BROKERS: required when EVENTS_BROKER=kafka")
 	}
 	p = append(p, c.validateNATS()...)
-	if c.WebhookPauseAfter < 1 || c.WebhookProbeBase <= 0 || c.WebhookProbeMax < c.WebhookProbeBase || c.WebhookDisableAfter < 0 || c.WebhookHoldFor <= 0 {
-		p = append(p, "WEBHOOK_PAUSE_AFTER, WEBHOOK_PROBE_INTERVAL, WEBHOOK_PROBE_MAX, WEBHOOK_DISABLE_AFTER, WEBHOOK_HOLD_RETENTION: need at least 1 failure, positive intervals with PROBE_MAX >= PROBE_INTERVAL, and a positive retention")
-	}
+	p = append(p, c.validateWebhooks()...)
 	return p
 }
 

@@ -117,6 +117,9 @@ func TestLoadConfigReportsBadValuesByName(t *testing.T) {
 		{name: "stream retention", vars: map[string]string{"NATS_STREAM_RETENTION": "workqueue"}, names: []string{"NATS_STREAM_RETENTION"}},
 		{name: "stream replicas", vars: map[string]string{"EVENTS_BROKER": "nats", "NATS_STREAM_REPLICAS": "7"}, names: []string{"NATS_STREAM_REPLICAS"}},
 		{name: "stream max bytes", vars: map[string]string{"NATS_STREAM_MAX_BYTES": "-5"}, names: []string{"NATS_STREAM_MAX_BYTES"}},
+		{name: "no delivery attempts", vars: map[string]string{"WEBHOOK_MAX_ATTEMPTS": "0"}, names: []string{"WEBHOOK_MAX_ATTEMPTS"}},
+		{name: "disable after a count", vars: map[string]string{"WEBHOOK_DISABLE_AFTER": "20"}, names: []string{"WEBHOOK_DISABLE_AFTER"}},
+		{name: "probe cap below the interval", vars: map[string]string{"WEBHOOK_PROBE_INTERVAL": "10s", "WEBHOOK_PROBE_MAX": "5s"}, names: []string{"WEBHOOK_PROBE_MAX"}},
 		{name: "several at once", vars: map[string]string{"SMTP_PORT": "x", "CODE_INTERVAL": "y", "LOG_FORMAT": "xml"},
 			names: []string{"SMTP_PORT", "CODE_INTERVAL", "LOG_FORMAT"}},
 	}

@@ -180,3 +180,29 @@ func ageSeconds(now, t time.Time) float64 {
 	}
 	return max(now.Sub(t).Seconds(), 0)
 }
+
+// validateWebhooks checks the delivery settings that must be positive or
+// ordered.
+func (c Config) validateWebhooks() []string {
+	var p []string
+	for _, v := range []struct {
+		name string
+		bad  bool
+		want string
+	}{
+		{"WEBHOOK_MAX_ATTEMPTS", c.WebhookMaxAttempts < 1, "at least 1"},
+		{"WEBHOOK_TIMEOUT", c.WebhookTimeout <= 0, "positive"},
+		{"WEBHOOK_CONCURRENCY", c.WebhookConcurrency < 1, "at least 1"},
+		{"WEBHOOK_PER_PROJECT", c.WebhookPerProject < 1, "at least 1"},
+		{"WEBHOOK_PAUSE_AFTER", c.WebhookPauseAfter < 1, "at least 1"},
+		{"WEBHOOK_PROBE_INTERVAL", c.WebhookProbeBase <= 0, "positive"},
+		{"WEBHOOK_PROBE_MAX", c.WebhookProbeMax < c.WebhookProbeBase, "at least WEBHOOK_PROBE_INTERVAL"},
+		{"WEBHOOK_DISABLE_AFTER", c.WebhookDisableAfter < 0, "0s (never) or positive"},
+		{"WEBHOOK_HOLD_RETENTION", c.WebhookHoldFor <= 0, "positive"},
+	} {
+		if v.bad {
+			p = append(p, v.name+": must be "+v.want)
+		}
+	}
+	return p
+}

@@ -4,7 +4,7 @@ BIN ?= bin/campushub
 # staticcheck at a pinned version; `go run` fetches it through the module proxy.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test test-short lint bench fuzz services-up services-down clean
+.PHONY: load build run test test-short lint bench fuzz services-up services-down clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/campushub
@@ -23,6 +23,16 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
+
+# load runs the service end to end under load (test/load); each figure is
+# also a ratio to a bare net/http handler measured in the same run.
+# DATABASE_URL, EVENTS_BROKER, KAFKA_* and NATS_* choose the backends.
+LOAD_DURATION ?= 10s
+LOAD_CONNECTIONS ?= 32
+LOAD_SCENARIOS ?= bare,read,login,receive1,receive4
+LOAD_PROFILE ?=
+load:
+	$(GO) run ./test/load -duration $(LOAD_DURATION) -connections $(LOAD_CONNECTIONS) -scenarios $(LOAD_SCENARIOS) $(if $(LOAD_PROFILE),-profile $(LOAD_PROFILE))
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -18,7 +18,8 @@
 #   SERVICES_DIR       state: pid, logs, data, config (default <repo>/.services/kafka)
 #   KAFKA_CACHE_DIR    where the jars are copied (default ~/.cache/campushub/kafka)
 #   KAFKA_PORT         client port (default: a free port)
-#   KAFKA_START_TIMEOUT  seconds to wait for the broker (default 90)
+#   KAFKA_START_TIMEOUT  seconds to wait for the broker (default 300: a JVM on a
+#                      busy two-core machine has been seen to take two minutes)
 #   JAVA_HOME          Java 17 or newer (default: java on PATH)
 #   MAVEN              the mvn command (default mvn)
 set -euo pipefail
@@ -27,7 +28,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 state="${SERVICES_DIR:-$repo/.services/kafka}"
 cache_root="${KAFKA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/campushub/kafka}"
-timeout="${KAFKA_START_TIMEOUT:-90}"
+timeout="${KAFKA_START_TIMEOUT:-300}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mvn="${MAVEN:-mvn}"
 

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/campushub/campushub/test/testenv"
 )
@@ -11,14 +13,24 @@ func TestServesOnEveryBackend(t *testing.T) {
 	testenv.EachBackendURL(t, func(t *testing.T, url string) {
 		base, stop := startServer(t, map[string]string{"DATABASE_URL": url})
 		defer stop()
+		// Live at once; ready once every dependency has answered (the
+		// embedded broker may still be starting right after /healthz).
 		for _, path := range []string{"/healthz", "/readyz"} {
-			resp, err := http.Get(base + path)
-			if err != nil {
-				t.Fatalf("GET %s: %v", path, err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Errorf("GET %s = %s, want 200", path, resp.Status)
+			deadline := time.Now().Add(time.Minute)
+			for {
+				resp, err := http.Get(base + path)
+				if err != nil {
+					t.Fatalf("GET %s: %v", path, err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("GET %s = %s %s, want 200 within a minute", path, resp.Status, body)
+				}
+				time.Sleep(50 * time.Millisecond)
 			}
 		}
 	})

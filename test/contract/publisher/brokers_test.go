@@ -223,8 +223,14 @@ func readKafka(t *testing.T, addrs, topics []string, want []int64) []Received {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.ConsumeTopics(topics...), kgo.ConsumerGroup(unique("contract-")),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100*time.Millisecond))
+	// Every partition read directly from its start, without a consumer
+	// group: joining a group first creates __consumer_offsets on a fresh
+	// broker, which a busy machine can take longer over than the test
+	// waits. Metadata is refreshed often, so partitions that get their
+	// leader late are found.
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.ConsumeTopics(topics...),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100*time.Millisecond),
+		kgo.MetadataMinAge(250*time.Millisecond), kgo.MetadataMaxAge(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,6 +67,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	defer cancel()
 	if err := sqldb.PingContext(pctx); err != nil {
 		_ = sqldb.Close()
+		if dialect == SQLite {
+			return nil, sqliteOpenError(cfg.URL, err)
+		}
 		return nil, fmt.Errorf("DATABASE_URL %s: database is not reachable: %w", Redact(cfg.URL), err)
 	}
 	var db *bun.DB

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -38,6 +40,40 @@ func TestBadDatabaseURLStopsStartWithOneLine(t *testing.T) {
 			}
 			if strings.Contains(line, "secret") {
 				t.Errorf("error line %q shows the password", line)
+			}
+		})
+	}
+}
+
+// A SQLite DATABASE_URL into a directory that does not exist stops both
+// serve and migrate with one line naming the directory, not SQLite's
+// "unable to open database file (14)", and the directory is not created.
+func TestSQLiteURLIntoMissingDirectoryNamesIt(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-dir")
+	url := "sqlite:" + filepath.Join(missing, "campushub.db") + "?key_password=secret"
+	for _, args := range [][]string{{"serve"}, {"migrate"}} {
+		t.Run(args[0], func(t *testing.T) {
+			code, out := run(t, map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t)}, args...)
+			if code != 1 {
+				t.Fatalf("exit code %d, want 1; output:\n%s", code, out)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			if len(lines) != 1 {
+				t.Fatalf("want one error line, got %d:\n%s", len(lines), out)
+			}
+			line := lines[0]
+			for _, want := range []string{"campushub: ", "DATABASE_URL", "the directory " + missing + " does not exist"} {
+				if !strings.Contains(line, want) {
+					t.Errorf("error line %q does not contain %q", line, want)
+				}
+			}
+			for _, bad := range []string{"secret", "(14)"} {
+				if strings.Contains(line, bad) {
+					t.Errorf("error line %q contains %q", line, bad)
+				}
+			}
+			if _, err := os.Stat(missing); !os.IsNotExist(err) {
+				t.Errorf("the missing directory was created (stat: %v)", err)
 			}
 		})
 	}

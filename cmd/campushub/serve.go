@@ -64,6 +64,14 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 // then shuts down gracefully: stop accepting, let in-flight requests finish,
 // stop the workers, close the database.
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	// Registered first so it runs last: after the workers, the relay, the
+	// operations listener and the database have all stopped.
+	var shutdownStart time.Time
+	defer func() {
+		if !shutdownStart.IsZero() {
+			log.Info("shutdown complete", "took", time.Since(shutdownStart).Round(time.Millisecond).String())
+		}
+	}()
 	db, err := openDB(ctx, cfg, log, cfg.AutoMigrate)
 	if err != nil {
 		return err
@@ -123,11 +131,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
+	shutdownStart = time.Now()
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if err := srv.Shutdown(sctx); err != nil {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		log.Warn("requests still running at SHUTDOWN_TIMEOUT are cut off", "timeout", cfg.ShutdownTimeout.String())
+		_ = srv.Close()
 	}
 	return nil
 }

@@ -59,6 +59,10 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 		out.workers = append(out.workers, sweep)
 	}
 	out.workers = append(out.workers, sweepLoginClients(w))
+	if cfg.CodeSender == "log" {
+		// Only the service sends codes; admin create does not, so it does not warn.
+		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")
+	}
 	w.accounts = accountService(cfg, db, log, func(s ports.CodeSender) ports.CodeSender { return codeBudget(w, s) })
 	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
 	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts), Limit: authLimits(w)})
@@ -80,8 +84,6 @@ func accountService(cfg Config, db *storage.DB, log *slog.Logger, decorate ...fu
 	var sender ports.CodeSender = codesender.Log{Logger: log}
 	if cfg.CodeSender == "smtp" {
 		sender = codesender.NewSMTP(cfg.smtpConfig())
-	} else {
-		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")
 	}
 	for _, d := range decorate {
 		sender = d(sender)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/campushub/campushub/adapters/storage"
 )
@@ -129,8 +130,13 @@ func checkAccountEvents(t *testing.T, dbURL, code, password string, pairs ...tok
 func TestAdminCreateManager(t *testing.T) {
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "admin.db")
 	env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
-	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", accountPassword); code != 0 {
+	code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", accountPassword)
+	if code != 0 {
 		t.Fatalf("admin create: exit %d\n%s", code, out)
+	}
+	// admin create sends no codes: the code sender's warning does not belong in its output.
+	if strings.Contains(out, "CODE_SENDER") {
+		t.Errorf("admin create printed the code sender's warning:\n%s", out)
 	}
 	if code, out := run(t, env, "admin", "create", "--account", "manager@example.com", "--password", accountPassword); code == 0 || !strings.Contains(out, "already registered") {
 		t.Fatalf("second admin create: exit %d\n%s", code, out)
@@ -162,6 +168,20 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if len(s.logLines(map[string]string{"msg": "shutting down"})) != 1 {
 		t.Errorf("no shutdown line in the log:\n%s", s.log())
+	}
+	// The last line says the shutdown finished and how long it took.
+	done := s.logLines(map[string]string{"msg": "shutdown complete"})
+	if len(done) != 1 {
+		t.Fatalf("%d shutdown-complete lines in the log, want 1:\n%s", len(done), s.log())
+	}
+	if took, _ := done[0]["took"].(string); took == "" {
+		t.Errorf("the shutdown-complete line does not say how long it took: %v", done[0])
+	} else if _, err := time.ParseDuration(took); err != nil {
+		t.Errorf("the shutdown-complete line's took %q is not a duration: %v", took, err)
+	}
+	lines := strings.Split(strings.TrimSpace(s.log()), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"msg":"shutdown complete"`) {
+		t.Errorf("the last log line is %s, want the shutdown-complete line", last)
 	}
 	if _, err := http.Get(s.URL + "/healthz"); err == nil {
 		t.Error("the service still answers after it exited")

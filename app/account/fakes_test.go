@@ -55,6 +55,7 @@ type memDB struct {
 	mu        sync.Mutex
 	state     memState
 	rollbacks int
+	byIDReads int // calls of accounts.ByID
 }
 
 func newMemDB() *memDB {
@@ -154,6 +155,7 @@ func (r accounts) ByKey(_ context.Context, key string) (account.Account, error) 
 func (r accounts) ByID(_ context.Context, id int64) (account.Account, error) {
 	r.db.mu.Lock()
 	defer r.db.mu.Unlock()
+	r.db.byIDReads++
 	a, ok := r.db.state.accounts[id]
 	if !ok {
 		return account.Account{}, shared.ErrNotFound

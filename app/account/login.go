@@ -50,7 +50,7 @@ func (s *Service) Principal(ctx context.Context, accountID int64) (auth.Principa
 	if !a.IsActive {
 		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("the account is disabled")
 	}
-	return auth.Principal{AccountID: a.ID, Role: a.Role}, nil
+	return auth.Principal{AccountID: a.ID, Role: a.Role, Account: &a}, nil
 }
 
 // checkPassword checks a password, counting wrong ones per account and

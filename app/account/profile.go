@@ -9,11 +9,16 @@ import (
 	"github.com/campushub/campushub/domain/shared"
 )
 
-// Info returns the caller's own account.
+// Info returns the caller's own account: the row authentication read for
+// this request when it carries one, so an authenticated read costs one
+// account lookup, not two.
 func (s *Service) Info(ctx context.Context) (account.Account, error) {
 	p, err := auth.Caller(ctx)
 	if err != nil {
 		return account.Account{}, err
+	}
+	if a, ok := p.LoadedAccount(); ok {
+		return a, nil
 	}
 	a, err := s.Accounts.ByID(ctx, p.AccountID)
 	if errors.Is(err, shared.ErrNotFound) {

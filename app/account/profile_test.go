@@ -40,6 +40,56 @@ func TestInfoReturnsTheCallersOwnAccount(t *testing.T) {
 	}
 }
 
+func TestInfoReadsTheAccountOncePerRequest(t *testing.T) {
+	w := newWorld(appaccount.DefaultPolicy)
+	pair := register(t, w, phone, "password123")
+	reads := func() int {
+		w.db.mu.Lock()
+		defer w.db.mu.Unlock()
+		return w.db.byIDReads
+	}
+
+	// One authenticated request: the token check reads the account, and
+	// Info answers with that row.
+	before := reads()
+	p, err := w.svc.Authenticate(ctx, pair.Access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := w.svc.Info(auth.WithPrincipal(ctx, p))
+	if err != nil || a.ID != p.AccountID || a.Key != phoneKey {
+		t.Fatalf("Info = %+v, %v", a, err)
+	}
+	if n := reads() - before; n != 1 {
+		t.Fatalf("account read %d times for one authenticated Info, want 1", n)
+	}
+
+	// A principal without the row (another authenticator) still gets the
+	// stored account, and so does one whose row is not its own.
+	stored, _ := w.accountByKey(phoneKey)
+	other := stored
+	other.ID++
+	for _, q := range []auth.Principal{{AccountID: p.AccountID, Role: p.Role}, {AccountID: p.AccountID, Role: p.Role, Account: &other}} {
+		before = reads()
+		a, err = w.svc.Info(auth.WithPrincipal(ctx, q))
+		if err != nil || a.ID != p.AccountID || a.Key != phoneKey {
+			t.Fatalf("Info without a loaded row = %+v, %v", a, err)
+		}
+		if n := reads() - before; n != 1 {
+			t.Fatalf("account read %d times without a loaded row, want 1", n)
+		}
+	}
+
+	// Revocation still takes effect on the next request: nothing is kept
+	// between requests.
+	if err := w.svc.Destroy(ctx, pair.Access); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Authenticate(ctx, pair.Access); err == nil {
+		t.Fatal("a revoked token still authenticates")
+	}
+}
+
 func TestUpdateInfo(t *testing.T) {
 	w := newWorld(appaccount.DefaultPolicy)
 	_, p := signedIn(t, w, phone)

@@ -102,7 +102,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 	if !a.IsActive {
 		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: the account is disabled")
 	}
-	return auth.Principal{AccountID: a.ID, Role: a.Role}, nil
+	return auth.Principal{AccountID: a.ID, Role: a.Role, Account: &a}, nil
 }
 
 // issue creates a token pair in family (a new family when empty).

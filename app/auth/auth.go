@@ -18,6 +18,21 @@ import (
 type Principal struct {
 	AccountID int64
 	Role      account.Role
+	// Account is the caller's account row as authentication read it for
+	// this request, nil when the authenticator did not load it. A use case
+	// that only reads the caller's own account uses it instead of reading
+	// the row a second time; one that changes the account reads it again
+	// inside its unit of work.
+	Account *account.Account
+}
+
+// LoadedAccount returns the account authentication read for this request,
+// false when there is none (or it is not the principal's).
+func (p Principal) LoadedAccount() (account.Account, bool) {
+	if p.Account == nil || p.Account.ID != p.AccountID {
+		return account.Account{}, false
+	}
+	return *p.Account, true
 }
 
 // IsManager reports whether the caller has the manager role.

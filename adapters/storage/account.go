@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -76,7 +77,10 @@ type Accounts struct{ db *DB }
 type Codes struct{ db *DB }
 
 // Tokens is the bun repository of token hashes.
-type Tokens struct{ db *DB }
+type Tokens struct {
+	db    *DB
+	stmts stmtCache // prepared lookups (SQLite)
+}
 
 var (
 	_ ports.Accounts = (*Accounts)(nil)
@@ -240,11 +244,47 @@ func (r *Tokens) Create(ctx context.Context, ts ...account.Token) error {
 	return MapError(err)
 }
 
-// ByHash finds a token by hash.
+// sqliteTokenByHash is the token lookup every authenticated request makes,
+// kept prepared on SQLite.
+const sqliteTokenByHash = `SELECT token_hash, kind, account_id, family, issued_at, expires_at, used_at, revoked_at
+	FROM auth_tokens WHERE token_hash = ?`
+
+// ByHash finds a token by hash. On SQLite the lookup runs as a statement
+// prepared once (the driver would otherwise parse the SQL on every
+// request); the row is still read from the database every time, so a
+// revocation takes effect on the next request.
 func (r *Tokens) ByHash(ctx context.Context, hash string) (account.Token, error) {
 	var row tokenRow
+	if r.db.Dialect == SQLite {
+		err := r.byHashSQLite(ctx, hash, &row)
+		return row.domain(), MapError(err)
+	}
 	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("token_hash = ?", hash).Scan(ctx)
 	return row.domain(), MapError(err)
+}
+
+// byHashSQLite reads the token row of hash with the prepared lookup, in the
+// transaction carried by ctx if any; sql.ErrNoRows when there is none.
+func (r *Tokens) byHashSQLite(ctx context.Context, hash string, row *tokenRow) error {
+	st, err := r.stmts.stmt(ctx, r.db, sqliteTokenByHash)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, hash)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := r.db.DB.ScanRow(ctx, rows, row); err != nil {
+		return err
+	}
+	return rows.Close()
 }
 
 // MarkUsed sets used_at if still unset and reports whether it did.

@@ -7,12 +7,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -175,6 +177,27 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// restartableAddr returns a free 127.0.0.1 address whose port lies below
+// Linux's ephemeral range (32768–60999), for a server a test stops and
+// starts again on the same port: while it is down its clients keep
+// dialling it, and a port inside the ephemeral range can be taken by one of
+// those dials as its own source port (TCP connects to itself), so the
+// restart would find it in use.
+func restartableAddr(t *testing.T) string {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		addr := "127.0.0.1:" + strconv.Itoa(20000+mrand.IntN(12000))
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return addr
+	}
+	t.Fatal("no free port below the ephemeral range")
+	return ""
 }
 
 func readFile(path string) string {

@@ -40,7 +40,7 @@ func newPrivateKafka(t *testing.T) *privateKafka {
 	if _, err := exec.LookPath("java"); err != nil {
 		t.Skip("skipped: a broker of the test's own needs Java (test/services/kafka/kafka.sh)")
 	}
-	addr := freeAddr(t)
+	addr := restartableAddr(t)
 	_, port, _ := strings.Cut(addr, ":")
 	b := &privateKafka{addr: addr, dir: t.TempDir(), port: port}
 	t.Cleanup(func() { b.run(t, "clean") })

@@ -19,7 +19,7 @@ apt_install() {
 free_port() {
 	local p
 	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 30000))
+		p=$((20000 + RANDOM % 12000))
 		if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
 			echo "$p"
 			return 0

@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	mrand "math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -106,14 +107,24 @@ func unique(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
+// freePort returns a port below Linux's ephemeral range (32768–60999) that
+// nothing listens on. A broker the test stops and starts again keeps its
+// port, and while it is down its clients keep dialling it: a port inside
+// the ephemeral range can then be taken by one of those dials as its own
+// source port (TCP connects to itself), and the restart finds it in use.
 func freePort(t testing.TB) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for i := 0; i < 200; i++ {
+		port := 20000 + mrand.IntN(12000)
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return port
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free port below the ephemeral range")
+	return 0
 }
 
 // --- Kafka ---

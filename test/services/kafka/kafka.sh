@@ -89,7 +89,7 @@ port_free() {
 free_port() {
 	local p i
 	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((20000 + RANDOM % 12000))
 		if [[ "$p" != "${1:-}" ]] && port_free "$p"; then
 			echo "$p"
 			return

@@ -171,7 +171,7 @@ func (c *cli) eventsCommand() *ffcli.Command {
 	tailFlags := c.flags("events tail")
 	topic := tailFlags.String("topic", "", "topic (NATS: subject; wildcards work) to read, e.g. campushub.account.v1 (required)")
 	fromBeginning := tailFlags.Bool("from-beginning", false, "start at the oldest event instead of the next new one")
-	group := tailFlags.String("group", "", "Kafka consumer group / NATS durable consumer that remembers what was read (default: one of its own, forgotten afterwards)")
+	group := tailFlags.String("group", "", "Kafka consumer group / NATS durable consumer that remembers what was read (default: none; every partition is read directly, nothing is left on the broker)")
 	tail := &ffcli.Command{
 		Name: "tail", ShortUsage: "campushub events tail --topic T [--from-beginning] [--group G]", FlagSet: tailFlags,
 		ShortHelp: "print the events of one topic of the configured broker as JSON lines",
@@ -235,7 +235,7 @@ func eventsTail(ctx context.Context, cfg Config, topic string, fromBeginning boo
 			return fmt.Errorf("events tail: %w", err)
 		}
 		defer closeConn()
-		return nats.Tail(ctx, js, nats.TailOptions{Stream: cfg.NATSStream, Subject: topic, FromBeginning: fromBeginning, Durable: group}, w)
+		return nats.Tail(ctx, js, nats.TailOptions{Stream: cfg.NATSStream, Subject: topic, FromBeginning: fromBeginning, Durable: group, Known: eventTopics()}, w)
 	default:
 		return errors.New("events tail: EVENTS_BROKER=none publishes nothing; `campushub events list` shows the outbox")
 	}

@@ -131,6 +131,13 @@ func TestDefaultConfigPublishesToNATS(t *testing.T) {
 		t.Errorf("events tail printed %+v", line)
 	}
 
+	// A subject nobody publishes on is refused at once, with one line naming it.
+	code, out := run(t, map[string]string{"NATS_EMBEDDED_PORT": strconv.Itoa(port)}, "events", "tail", "--topic", "campushub.acount.v1")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 1 || len(lines) != 1 ||
+		!strings.Contains(out, "campushub.acount.v1") || !strings.Contains(out, "does not exist") {
+		t.Errorf("events tail of a misspelt subject: exit %d, want 1 and one line saying it does not exist:\n%s", code, out)
+	}
+
 	// SIGTERM: the embedded server stops last, after the relay.
 	if code := s.terminate(t); code != 0 {
 		t.Fatalf("exit code %d after SIGTERM; log:\n%s", code, s.log())

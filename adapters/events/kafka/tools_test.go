@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -121,10 +122,71 @@ func TestKafkaTail(t *testing.T) {
 			if len(got) != len(msgs) {
 				t.Fatalf("tail printed %d events, want %d", len(got), len(msgs))
 			}
+			// Without --group, tail reads the partitions directly: no
+			// consumer group is left on the cluster.
+			transport := &kafkago.Transport{}
+			defer transport.CloseIdleConnections()
+			client := &kafkago.Client{Addr: kafkago.TCP(addrs...), Transport: transport}
+			groups, err := client.ListGroups(ctx, &kafkago.ListGroupsRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range groups.Groups { // the shared cluster has others' groups: only this topic's count
+				res, err := client.OffsetFetch(ctx, &kafkago.OffsetFetchRequest{GroupID: g.GroupID, Topics: map[string][]int{topic: {0, 1, 2}}})
+				if err != nil {
+					continue
+				}
+				for _, p := range res.Topics[topic] {
+					if p.Error == nil && p.CommittedOffset >= 0 {
+						t.Errorf("tail left the consumer group %s behind, with offsets on %s", g.GroupID, topic)
+						break
+					}
+				}
+			}
 			for i, e := range got {
 				m := msgs[i]
 				if e.Key != m.Key || e.Headers["ce_type"] != m.Type || strings.TrimSpace(string(e.Value)) != string(m.Payload) || e.Topic != topic {
 					t.Errorf("event %d = %+v, want %+v", i, e, m)
+				}
+			}
+		})
+	}
+}
+
+// TestKafkaTailUnknownTopic: a topic the cluster does not have is refused
+// by name and not created, even on a broker that creates topics on demand.
+func TestKafkaTailUnknownTopic(t *testing.T) {
+	for _, b := range brokers() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			existing := unique("campushub.account.v1")
+			addrs := b.start(t, 1, existing)
+			typo := unique("campushub.acount.v1")
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			err := kafka.Tail(ctx, addrs, typo, true, "", io.Discard)
+			if !errors.Is(err, kafka.ErrNoTopic) {
+				t.Fatalf("Tail(%s) = %v, want ErrNoTopic", typo, err)
+			}
+			if !strings.Contains(err.Error(), typo) || !strings.Contains(err.Error(), "does not exist") {
+				t.Errorf("error %q does not say that %s does not exist", err, typo)
+			}
+			if b.name == "kfake" && !strings.Contains(err.Error(), existing) { // the shared cluster has more than fit in a line
+				t.Errorf("error %q does not list the topics there are (%s)", err, existing)
+			}
+			if err := kafka.Tail(ctx, addrs, typo, false, "campushub-tail-named", io.Discard); !errors.Is(err, kafka.ErrNoTopic) {
+				t.Fatalf("Tail(%s, group) = %v, want ErrNoTopic", typo, err)
+			}
+			transport := &kafkago.Transport{}
+			defer transport.CloseIdleConnections()
+			client := &kafkago.Client{Addr: kafkago.TCP(addrs...), Transport: transport}
+			res, err := client.Metadata(ctx, &kafkago.MetadataRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tp := range res.Topics {
+				if tp.Name == typo {
+					t.Errorf("Tail created the topic %s", typo)
 				}
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -39,7 +40,16 @@ type TailOptions struct {
 	// later Tail with the same name goes on from there; empty reads with an
 	// ordered consumer of its own that the server forgets afterwards.
 	Durable string
+	// Known are the subjects the service publishes. A subject that matches
+	// none of them and that the stream holds no event on is refused
+	// (ErrNoSubject): a typo would otherwise wait forever. Empty: any
+	// subject of the stream is read.
+	Known []string
 }
+
+// ErrNoSubject is returned by Tail for a subject no event is, or will be,
+// published on.
+var ErrNoSubject = errors.New("no such subject")
 
 // Tail reads events from js and writes one JSON line per event to w until
 // ctx ends.
@@ -53,6 +63,9 @@ func Tail(ctx context.Context, js jetstream.JetStream, o TailOptions, w io.Write
 	deliver := jetstream.DeliverNewPolicy
 	if o.FromBeginning {
 		deliver = jetstream.DeliverAllPolicy
+	}
+	if err := checkSubject(ctx, js, o); err != nil {
+		return err
 	}
 	var cons jetstream.Consumer
 	var err error
@@ -120,4 +133,47 @@ func tailEvent(m jetstream.Msg) TailEvent {
 		e.Value, _ = json.Marshal(string(m.Data()))
 	}
 	return e
+}
+
+// checkSubject refuses a subject that matches none of o.Known and on which
+// the stream holds no event.
+func checkSubject(ctx context.Context, js jetstream.JetStream, o TailOptions) error {
+	if len(o.Known) == 0 {
+		return nil
+	}
+	for _, k := range o.Known {
+		if subjectMatches(o.Subject, k) {
+			return nil
+		}
+	}
+	st, err := js.Stream(ctx, o.Stream)
+	if err != nil {
+		return fmt.Errorf("nats: tail %s: stream %s: %w", o.Subject, o.Stream, err)
+	}
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(o.Subject))
+	if err != nil {
+		return fmt.Errorf("nats: tail %s: stream %s: %w", o.Subject, o.Stream, err)
+	}
+	if len(info.State.Subjects) > 0 {
+		return nil
+	}
+	return fmt.Errorf("nats: subject %q does not exist: no event is published on it and stream %s holds none (the service publishes %s): %w",
+		o.Subject, o.Stream, strings.Join(o.Known, ", "), ErrNoSubject)
+}
+
+// subjectMatches reports whether pattern (with NATS wildcards * and >)
+// matches the literal subject.
+func subjectMatches(pattern, subject string) bool {
+	p, s := strings.Split(pattern, "."), strings.Split(subject, ".")
+	for i, tok := range p {
+		switch {
+		case tok == ">":
+			return i < len(s)
+		case i >= len(s):
+			return false
+		case tok != "*" && tok != s[i]:
+			return false
+		}
+	}
+	return len(p) == len(s)
 }

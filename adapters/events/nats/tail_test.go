@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +75,48 @@ func TestTail(t *testing.T) {
 	next := tailLines(t, conn, durable, 1)
 	if next[0].Headers["ce-id"] != "7" {
 		t.Fatalf("the durable consumer started over: %+v", next[0])
+	}
+}
+
+// TestTailUnknownSubject: a subject the service does not publish and the
+// stream holds nothing on is refused by name, and no durable consumer is
+// made; a known subject with no event yet, a wildcard and a subject with
+// stored events are read.
+func TestTailUnknownSubject(t *testing.T) {
+	s := startServer(t, 0)
+	conn := nats.Conn{InProcess: s.InProcess()}
+	stream := nats.Stream{Name: unique("T"), Create: true}
+	pub := newPublisher(t, conn, stream)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := pub.Publish(ctx, events("campushub.legacy.v1", 1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	known := []string{"campushub.account.v1", "campushub.push.v1"}
+	js := jsClient(t, conn)
+	err := nats.Tail(ctx, js, nats.TailOptions{Stream: stream.Name, Subject: "campushub.acount.v1", Durable: "typo", Known: known}, io.Discard)
+	if !errors.Is(err, nats.ErrNoSubject) || !strings.Contains(err.Error(), "campushub.acount.v1") || !strings.Contains(err.Error(), "campushub.account.v1") {
+		t.Fatalf("Tail(typo) = %v, want ErrNoSubject naming the subject and the known ones", err)
+	}
+	st, err := js.Stream(ctx, stream.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Consumer(ctx, "typo"); err == nil {
+		t.Error("Tail(typo) created the durable consumer")
+	}
+	// Stored events on a subject the service no longer publishes are read.
+	if got := tailLines(t, conn, nats.TailOptions{Stream: stream.Name, Subject: "campushub.legacy.v1", FromBeginning: true, Known: known}, 1); got[0].Topic != "campushub.legacy.v1" {
+		t.Fatalf("legacy subject: %+v", got[0])
+	}
+	// A known subject and a wildcard over known ones are read.
+	if err := pub.Publish(ctx, events("campushub.push.v1", 2, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if got := tailLines(t, conn, nats.TailOptions{Stream: stream.Name, Subject: "campushub.push.v1", FromBeginning: true, Known: known}, 1); got[0].Topic != "campushub.push.v1" {
+		t.Fatalf("known subject: %+v", got[0])
+	}
+	if got := tailLines(t, conn, nats.TailOptions{Stream: stream.Name, Subject: "campushub.*.v1", FromBeginning: true, Known: known}, 2); got[1].Topic != "campushub.push.v1" {
+		t.Fatalf("wildcard: %+v", got)
 	}
 }

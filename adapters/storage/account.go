@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -71,15 +70,20 @@ func init() {
 }
 
 // Accounts is the bun repository of accounts.
-type Accounts struct{ db *DB }
+type Accounts struct {
+	db    *DB
+	byID  string    // the prepared lookup by id on SQLite, "" elsewhere
+	stmts stmtCache // prepared lookups (SQLite)
+}
 
 // Codes is the bun repository of verification codes.
 type Codes struct{ db *DB }
 
 // Tokens is the bun repository of token hashes.
 type Tokens struct {
-	db    *DB
-	stmts stmtCache // prepared lookups (SQLite)
+	db     *DB
+	byHash string    // the prepared lookup by hash on SQLite, "" elsewhere
+	stmts  stmtCache // prepared lookups (SQLite)
 }
 
 var (
@@ -89,13 +93,25 @@ var (
 )
 
 // NewAccounts returns the account repository on db.
-func NewAccounts(db *DB) *Accounts { return &Accounts{db: db} }
+func NewAccounts(db *DB) *Accounts {
+	r := &Accounts{db: db}
+	if db.Dialect == SQLite {
+		r.byID = sqliteLookup(db, (*accountRow)(nil), "id")
+	}
+	return r
+}
 
 // NewCodes returns the code repository on db.
 func NewCodes(db *DB) *Codes { return &Codes{db: db} }
 
 // NewTokens returns the token repository on db.
-func NewTokens(db *DB) *Tokens { return &Tokens{db: db} }
+func NewTokens(db *DB) *Tokens {
+	r := &Tokens{db: db}
+	if db.Dialect == SQLite {
+		r.byHash = sqliteLookup(db, (*tokenRow)(nil), "token_hash")
+	}
+	return r
+}
 
 // lockInTx makes q lock the rows it reads until the end of the transaction
 // carried by ctx (SELECT … FOR UPDATE on PostgreSQL and MySQL; SQLite runs
@@ -168,6 +184,12 @@ func (r *Accounts) ByKey(ctx context.Context, key string) (account.Account, erro
 // password, a profile change) cannot lose a concurrent one.
 func (r *Accounts) ByID(ctx context.Context, id int64) (account.Account, error) {
 	var row accountRow
+	if r.byID != "" {
+		// SQLite has no row locks to take (its transactions lock the
+		// database), so the prepared lookup serves inside one as well.
+		err := scanOneSQLite(ctx, r.db, &r.stmts, r.byID, &row, id)
+		return row.domain(), MapError(err)
+	}
 	err := lockInTx(ctx, r.db, r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id)).Scan(ctx)
 	return row.domain(), MapError(err)
 }
@@ -244,47 +266,18 @@ func (r *Tokens) Create(ctx context.Context, ts ...account.Token) error {
 	return MapError(err)
 }
 
-// sqliteTokenByHash is the token lookup every authenticated request makes,
-// kept prepared on SQLite.
-const sqliteTokenByHash = `SELECT token_hash, kind, account_id, family, issued_at, expires_at, used_at, revoked_at
-	FROM auth_tokens WHERE token_hash = ?`
-
-// ByHash finds a token by hash. On SQLite the lookup runs as a statement
-// prepared once (the driver would otherwise parse the SQL on every
-// request); the row is still read from the database every time, so a
-// revocation takes effect on the next request.
+// ByHash finds a token by hash. On SQLite the lookup every authenticated
+// request makes runs as a statement prepared once (the driver would
+// otherwise parse the SQL on every request); the row is still read from the
+// database every time, so a revocation takes effect on the next request.
 func (r *Tokens) ByHash(ctx context.Context, hash string) (account.Token, error) {
 	var row tokenRow
-	if r.db.Dialect == SQLite {
-		err := r.byHashSQLite(ctx, hash, &row)
+	if r.byHash != "" {
+		err := scanOneSQLite(ctx, r.db, &r.stmts, r.byHash, &row, hash)
 		return row.domain(), MapError(err)
 	}
 	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("token_hash = ?", hash).Scan(ctx)
 	return row.domain(), MapError(err)
-}
-
-// byHashSQLite reads the token row of hash with the prepared lookup, in the
-// transaction carried by ctx if any; sql.ErrNoRows when there is none.
-func (r *Tokens) byHashSQLite(ctx context.Context, hash string, row *tokenRow) error {
-	st, err := r.stmts.stmt(ctx, r.db, sqliteTokenByHash)
-	if err != nil {
-		return err
-	}
-	rows, err := st.QueryContext(ctx, hash)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	if err := r.db.DB.ScanRow(ctx, rows, row); err != nil {
-		return err
-	}
-	return rows.Close()
 }
 
 // MarkUsed sets used_at if still unset and reports whether it did.

@@ -226,7 +226,12 @@ format_new() {
 	write_config "$port" "$cport"
 	# A cluster id is 16 random bytes in URL-safe base64 without padding,
 	# what `kafka-storage.sh random-uuid` prints, made without starting a JVM.
-	cluster="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)"
+	# Like Kafka's own, it never starts with "-", which the storage tool
+	# would read as an option.
+	cluster=-
+	while [[ "$cluster" == -* ]]; do
+		cluster="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)"
+	done
 	[[ ${#cluster} == 22 ]] || die "could not generate a cluster id"
 	kafka_java kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" \
 		>"$state/logs/format.out" 2>&1 || {

@@ -4,17 +4,15 @@ import (
 	"context"
 	"math/rand/v2"
 	"time"
+
+	"github.com/campushub/campushub/domain/shared"
 )
 
-// backoff is the wait after the current run of failures: exponential from
-// MinBackoff, capped at MaxBackoff, with jitter over its upper half.
+// backoff is the wait after the current run of failures, on the service's
+// shared schedule: doubling from MinBackoff, capped at MaxBackoff, with
+// jitter over its upper half.
 func (r *Relay) backoff() time.Duration {
-	d := r.cfg.MinBackoff
-	for i := 1; i < r.failures && d < r.cfg.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, r.cfg.MaxBackoff)
-	return d/2 + rand.N(d/2+1)
+	return shared.Backoff{Base: r.cfg.MinBackoff, Cap: r.cfg.MaxBackoff, Jitter: 0.5}.Delay(r.failures, rand.Float64())
 }
 
 // prune deletes rows published more than Retention ago.

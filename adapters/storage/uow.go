@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -19,6 +20,14 @@ var _ ports.UnitOfWork = (*DB)(nil)
 
 type txKey struct{}
 
+// conflictAttempts bounds the tries of a transaction that keeps hitting
+// serialization failures or deadlocks; conflictBackoff spaces them (10, 20,
+// 40, 80 ms, each with equal jitter so that the transactions that
+// conflicted do not meet again in step).
+const conflictAttempts = 5
+
+var conflictBackoff = shared.Backoff{Base: 10 * time.Millisecond, Cap: 80 * time.Millisecond, Jitter: 0.5}
+
 // Do runs fn in a transaction carried by ctx; see ports.UnitOfWork. It
 // retries fn a few times when the database reports a serialization failure
 // or a deadlock.
@@ -26,7 +35,6 @@ func (d *DB) Do(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
 		return fn(ctx)
 	}
-	const attempts = 5
 	opts := &sql.TxOptions{}
 	if d.Dialect == MySQL {
 		// InnoDB's default REPEATABLE READ takes gap locks that turn
@@ -34,17 +42,17 @@ func (d *DB) Do(ctx context.Context, fn func(ctx context.Context) error) error {
 		opts.Isolation = sql.LevelReadCommitted
 	}
 	var err error
-	for i := 0; i < attempts; i++ {
+	for i := 1; i <= conflictAttempts; i++ {
 		err = d.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
 			return fn(context.WithValue(ctx, txKey{}, tx))
 		})
-		if err == nil || !retryable(err) {
+		if err == nil || !retryable(err) || i == conflictAttempts {
 			return err
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(time.Duration(i+1) * 10 * time.Millisecond):
+		case <-time.After(conflictBackoff.Delay(i, rand.Float64())):
 		}
 	}
 	return err

@@ -147,8 +147,12 @@ func (p *Push) Settle(sent, failed int, providerErr error, now time.Time) {
 	}
 }
 
+// RetrySchedule is the wait after a failed attempt of a push: 10 s after
+// the first, 40 s after the second (the third is the last).
+var RetrySchedule = shared.Backoff{Base: 10 * time.Second, Multiplier: 4}
+
 // retry is how long to wait after the failed attempt number p.Attempts.
-func (p Push) retry() time.Duration { return time.Duration(p.Attempts*p.Attempts) * 10 * time.Second }
+func (p Push) retry() time.Duration { return RetrySchedule.Delay(p.Attempts, 0) }
 
 // AggregateID keys the push's events.
 func (p Push) AggregateID() string { return idString(p.ID) }

@@ -1,4 +1,5 @@
 // Package shared is the small kernel every domain module builds on: the
-// domain event envelope and the business error type that transports map to
-// their own codes. It imports only the standard library.
+// domain event envelope, the business error type that transports map to
+// their own codes, and the one retry schedule (Backoff). It imports only
+// the standard library.
 package shared

@@ -1,8 +1,9 @@
 package wxrelay
 
 import (
-	"math"
 	"time"
+
+	"github.com/campushub/campushub/domain/shared"
 )
 
 // DeliveryStatus is where a delivery stands.
@@ -81,15 +82,12 @@ type RetryPolicy struct {
 	Cap         time.Duration // longest retry delay
 }
 
-// Backoff is the delay before retry n (1 for the first retry): Base·2^(n-1)
-// capped at Cap, scaled by jitter in [0,1) to between half and the whole of
-// it ("equal jitter"), so retries of many deliveries spread out.
+// Backoff is the delay before retry n (1 for the first retry), on the
+// service's shared schedule: Base·2^(n-1) capped at Cap, scaled by jitter
+// in [0,1) to between half and the whole of it ("equal jitter"), so
+// retries of many deliveries spread out.
 func (p RetryPolicy) Backoff(n int, jitter float64) time.Duration {
-	d := float64(p.Base) * math.Pow(2, float64(n-1))
-	if p.Cap > 0 && d > float64(p.Cap) {
-		d = float64(p.Cap)
-	}
-	return time.Duration(d/2 + d/2*jitter)
+	return shared.Backoff{Base: p.Base, Cap: p.Cap, Multiplier: 2, Jitter: 0.5}.Delay(n, jitter)
 }
 
 // Record applies an attempt's outcome to d: success completes it; a failure

@@ -113,9 +113,27 @@ func (s *Service) AuthenticateOrg(ctx context.Context, token string) (int64, err
 }
 
 // RequireCaller is endpoint middleware that identifies the request's
-// credential; orgOnly refuses user callers. Only then does it answer a
-// request the transport could not decode (kit.BadInput).
-func RequireCaller(s *Service, orgOnly bool) endpoint.Middleware {
+// credential: an app user or an organisation passes. Only then does it
+// answer a request the transport could not decode (kit.BadInput).
+func RequireCaller(s *Service) endpoint.Middleware {
+	return s.require(func(Caller) error { return nil })
+}
+
+// RequireOrg is RequireCaller that refuses a user: only an organisation
+// passes.
+func RequireOrg(s *Service) endpoint.Middleware {
+	return s.require(func(c Caller) error {
+		if !c.IsOrg() {
+			return activity.ErrOrgOnly
+		}
+		return nil
+	})
+}
+
+// require identifies the request's credential, checks the caller with
+// allowed, then the request's input, and stores the caller in the context
+// for the endpoint.
+func (s *Service) require(allowed func(Caller) error) endpoint.Middleware {
 	return func(next endpoint.Endpoint) endpoint.Endpoint {
 		return func(ctx context.Context, req any) (any, error) {
 			cred, _ := ctx.Value(credentialKey{}).(Credential)
@@ -123,8 +141,8 @@ func RequireCaller(s *Service, orgOnly bool) endpoint.Middleware {
 			if err != nil {
 				return nil, err
 			}
-			if orgOnly && !c.IsOrg() {
-				return nil, activity.ErrOrgOnly
+			if err := allowed(c); err != nil {
+				return nil, err
 			}
 			if err := kit.InputError(req); err != nil {
 				return nil, err

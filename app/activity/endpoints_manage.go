@@ -7,10 +7,12 @@ import (
 
 	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/app/kit"
+	"github.com/campushub/campushub/domain/activity"
 )
 
 // Org are the organisation API's endpoints; every one needs an
-// organisation token.
+// organisation token. Activities and meetings are named by a kit.IDRequest,
+// lists of the organisation's own by a kit.Page or kit.Empty.
 type Org struct {
 	Me, CreateActivity, ListActivities, GetActivity, UpdateActivity, CloseActivity, DeleteActivity endpoint.Endpoint
 	ListMembers, ExportMembers, Draw, Winners                                                      endpoint.Endpoint
@@ -19,37 +21,48 @@ type Org struct {
 
 // MakeOrg wires the organisation endpoints.
 func MakeOrg(s *Service) Org {
-	org := RequireCaller(s, true)
+	org := RequireOrg(s)
 	return Org{
-		Me:             org(unary(func(ctx context.Context, _ struct{}) (any, error) { return s.OwnOrg(ctx) })),
-		CreateActivity: org(unary(func(ctx context.Context, r DraftRequest) (any, error) { return s.CreateActivity(ctx, r.Draft) })),
-		ListActivities: org(unary(func(ctx context.Context, p kit.Page) (any, error) {
-			items, total, err := s.ListActivities(ctx, p)
-			return PageResult{Page: p, Items: items, Total: total}, err
+		Me: org(kit.Nullary(s.OwnOrg)),
+		CreateActivity: org(kit.Unary(func(ctx context.Context, r DraftRequest) (activity.Activity, error) {
+			return s.CreateActivity(ctx, r.Draft)
 		})),
-		GetActivity:    org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.Activity(ctx, r.ID) })),
-		UpdateActivity: org(unary(func(ctx context.Context, r DraftRequest) (any, error) { return s.UpdateActivity(ctx, r.ID, r.Draft) })),
-		CloseActivity:  org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.CloseActivity(ctx, r.ID) })),
-		DeleteActivity: org(unary(func(ctx context.Context, r IDRequest) (any, error) { return nil, s.DeleteActivity(ctx, r.ID) })),
-		ListMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) {
+		ListActivities: org(kit.Paged(s.ListActivities)),
+		GetActivity:    org(kit.ByID(s.Activity)),
+		UpdateActivity: org(kit.Unary(func(ctx context.Context, r DraftRequest) (activity.Activity, error) {
+			return s.UpdateActivity(ctx, r.ID, r.Draft)
+		})),
+		CloseActivity:  org(kit.ByID(s.CloseActivity)),
+		DeleteActivity: org(kit.CommandByID(s.DeleteActivity)),
+		ListMembers: org(kit.Unary(func(ctx context.Context, r MembersRequest) (kit.List[activity.Member], error) {
 			items, total, err := s.ListMembers(ctx, r.ID, r.Filter, r.Page)
-			return PageResult{Page: r.Page, Items: items, Total: total}, err
+			return kit.List[activity.Member]{Page: r.Page, Total: total, Items: items}, err
 		})),
-		ExportMembers: org(unary(func(ctx context.Context, r MembersRequest) (any, error) { return s.ExportMembers(ctx, r.ID, r.Filter) })),
-		Draw:          org(unary(func(ctx context.Context, r DrawRequest) (any, error) { return s.Draw(ctx, r.ID, r.Count) })),
-		Winners:       org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.ListWinners(ctx, r.ID) })),
-		CreateMeeting: org(unary(func(ctx context.Context, r NameRequest) (any, error) { return s.CreateMeeting(ctx, r.Name) })),
-		ListMeetings:  org(unary(func(ctx context.Context, _ struct{}) (any, error) { return s.ListMeetings(ctx) })),
-		DeleteMeeting: org(unary(func(ctx context.Context, r IDRequest) (any, error) { return nil, s.DeleteMeeting(ctx, r.ID) })),
-		MeetingUsers:  org(unary(func(ctx context.Context, r IDRequest) (any, error) { return s.MeetingUsers(ctx, r.ID) })),
-		AuthoriseUsers: org(unary(func(ctx context.Context, r UsersRequest) (any, error) {
+		ExportMembers: org(kit.Unary(func(ctx context.Context, r MembersRequest) (MemberStream, error) {
+			return s.ExportMembers(ctx, r.ID, r.Filter)
+		})),
+		Draw: org(kit.Unary(func(ctx context.Context, r DrawRequest) ([]activity.Winner, error) {
+			return s.Draw(ctx, r.ID, r.Count)
+		})),
+		Winners: org(kit.ByID(s.ListWinners)),
+		CreateMeeting: org(kit.Unary(func(ctx context.Context, r NameRequest) (activity.Meeting, error) {
+			return s.CreateMeeting(ctx, r.Name)
+		})),
+		ListMeetings:  org(kit.Nullary(s.ListMeetings)),
+		DeleteMeeting: org(kit.CommandByID(s.DeleteMeeting)),
+		MeetingUsers:  org(kit.ByID(s.MeetingUsers)),
+		AuthoriseUsers: org(kit.Unary(func(ctx context.Context, r UsersRequest) ([]string, error) {
 			return s.AuthoriseUsers(ctx, r.ID, r.MemberIDs)
 		})),
-		RevokeUser: org(unary(func(ctx context.Context, r MemberRequest) (any, error) {
-			return nil, s.RevokeUser(ctx, r.ID, r.MemberID)
+		RevokeUser: org(kit.Command(func(ctx context.Context, r MemberRequest) error {
+			return s.RevokeUser(ctx, r.ID, r.MemberID)
 		})),
 	}
 }
+
+// MemberStream is what the members export answers: a function that hands
+// the chosen members, in join order, to fn.
+type MemberStream = func(ctx context.Context, fn func(activity.Member) error) error
 
 // Manage are the managers' endpoints for organisations and their tokens.
 type Manage struct {
@@ -61,15 +74,18 @@ type Manage struct {
 func MakeManage(s *Service, accounts auth.Authenticator) Manage {
 	mgr := auth.RequireManager(accounts)
 	return Manage{
-		CreateOrg: mgr(unary(func(ctx context.Context, r NameRequest) (any, error) { return s.CreateOrg(ctx, r.Name) })),
-		ListOrgs: mgr(unary(func(ctx context.Context, p kit.Page) (any, error) {
-			items, total, err := s.ListOrgs(ctx, p)
-			return PageResult{Page: p, Items: items, Total: total}, err
+		CreateOrg: mgr(kit.Unary(func(ctx context.Context, r NameRequest) (activity.Organisation, error) {
+			return s.CreateOrg(ctx, r.Name)
 		})),
-		IssueToken: mgr(unary(func(ctx context.Context, r TokenRequest) (any, error) { return s.IssueToken(ctx, r.OrgID, r.Label) })),
-		ListTokens: mgr(unary(func(ctx context.Context, r TokenRequest) (any, error) { return s.Tokens(ctx, r.OrgID) })),
-		RevokeToken: mgr(unary(func(ctx context.Context, r TokenRequest) (any, error) {
-			return nil, s.RevokeToken(ctx, r.OrgID, r.TokenID)
+		ListOrgs: mgr(kit.Paged(s.ListOrgs)),
+		IssueToken: mgr(kit.Unary(func(ctx context.Context, r TokenRequest) (IssuedToken, error) {
+			return s.IssueToken(ctx, r.OrgID, r.Label)
+		})),
+		ListTokens: mgr(kit.Unary(func(ctx context.Context, r TokenRequest) ([]activity.OrgToken, error) {
+			return s.Tokens(ctx, r.OrgID)
+		})),
+		RevokeToken: mgr(kit.Command(func(ctx context.Context, r TokenRequest) error {
+			return s.RevokeToken(ctx, r.OrgID, r.TokenID)
 		})),
 	}
 }

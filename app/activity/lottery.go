@@ -19,7 +19,7 @@ func (s *Service) Draw(ctx context.Context, id int64, count int) ([]activity.Win
 		return nil, shared.Invalid("count", "count must be a whole number from 1 to %d", activity.MaxDraw)
 	}
 	var winners []activity.Winner
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		a, err := s.load(ctx, c, id)
 		if err != nil {
 			return err

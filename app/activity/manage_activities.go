@@ -45,7 +45,7 @@ func (s *Service) CreateActivity(ctx context.Context, d activity.Draft) (activit
 	if err != nil {
 		return a, err
 	}
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if err := s.checkMeetings(ctx, c.OrgID, a.Permission); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Service) UpdateActivity(ctx context.Context, id int64, d activity.Draft
 		return activity.Activity{}, err
 	}
 	var a activity.Activity
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if a, err = s.load(ctx, c, id); err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (s *Service) CloseActivity(ctx context.Context, id int64) (activity.Activit
 		return activity.Activity{}, err
 	}
 	var a activity.Activity
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if a, err = s.load(ctx, c, id); err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func (s *Service) DeleteActivity(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.within(ctx, func(ctx context.Context) error {
+	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		a, err := s.load(ctx, c, id)
 		if err != nil {
 			return err

@@ -49,7 +49,7 @@ func (s *Service) DeleteMeeting(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.within(ctx, func(ctx context.Context) error {
+	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		if _, err := s.meeting(ctx, c, id); err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (s *Service) AuthoriseUsers(ctx context.Context, id int64, memberIDs []stri
 		return nil, err
 	}
 	var users []string
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		m, err := s.meeting(ctx, c, id)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (s *Service) RevokeUser(ctx context.Context, id int64, memberID string) err
 	if err != nil {
 		return err
 	}
-	return s.within(ctx, func(ctx context.Context) error {
+	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		m, err := s.meeting(ctx, c, id)
 		if err != nil {
 			return err

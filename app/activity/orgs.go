@@ -31,7 +31,7 @@ func (s *Service) CreateOrg(ctx context.Context, name string) (activity.Organisa
 	if err != nil {
 		return o, err
 	}
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if err := s.Organisations.Create(ctx, &o); err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (s *Service) IssueToken(ctx context.Context, orgID int64, label string) (Is
 	if err != nil {
 		return IssuedToken{}, err
 	}
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if _, err := s.org(ctx, orgID); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Service) RevokeToken(ctx context.Context, orgID, tokenID int64) error {
 	if err := manager(ctx); err != nil {
 		return err
 	}
-	return s.within(ctx, func(ctx context.Context) error {
+	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		now := s.Clock.Now()
 		ok, err := s.Organisations.RevokeToken(ctx, orgID, tokenID, now)
 		if err != nil {

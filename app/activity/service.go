@@ -6,7 +6,6 @@
 package activity
 
 import (
-	"context"
 	"crypto/rand"
 	"math/big"
 
@@ -58,9 +57,4 @@ func (CryptoDice) Intn(n int) int {
 		panic("activity: crypto/rand failed: " + err.Error())
 	}
 	return int(k.Int64())
-}
-
-// within runs fn in a unit of work.
-func (s *Service) within(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.UoW.Do(ctx, fn)
 }

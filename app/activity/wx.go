@@ -97,7 +97,7 @@ func (s *Service) SubmitMember(ctx context.Context, id int64, memberID string, p
 	if memberID, err = memberOf(c, memberID); err != nil {
 		return "", err
 	}
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		a, err := s.load(ctx, c, id)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *Service) SyncCourseSignin(ctx context.Context, courseID int64, memberID
 	if err := (activity.Profile{Icon: icon, Nickname: nickname}).Check(); err != nil {
 		return "", err
 	}
-	err = s.within(ctx, func(ctx context.Context) error {
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		now := s.Clock.Now()
 		cur, err := s.Signins.Get(ctx, c.OrgID, courseID, memberID)
 		if errors.Is(err, shared.ErrNotFound) {

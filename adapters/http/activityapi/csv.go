@@ -3,6 +3,7 @@ package activityapi
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 )
 
@@ -24,20 +26,17 @@ var csvHeader = []string{"member_id", "member_nickname", "member_icon", "member_
 // spreadsheet programs read the Chinese names), streamed in join order.
 // Failures before the first byte answer in the family's envelope.
 func (s *Server) csvHandler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc) http.Handler {
-	enc := func(ctx context.Context, w http.ResponseWriter, resp any) error {
-		r := resp.(appactivity.Response)
-		if r.Err != nil {
-			s.fam.encodeError(ctx, r.Err, w)
-			return nil
+	return s.Custom(e, dec, func(ctx context.Context, w http.ResponseWriter, resp any) error {
+		r, ok := resp.(kit.Response[appactivity.MemberStream])
+		if !ok {
+			return fmt.Errorf("members export: got a %T response", resp)
 		}
-		stream := r.Data.(func(context.Context, func(activity.Member) error) error)
 		w.Header().Set("Content-Disposition", `attachment; filename="members.csv"`)
-		if err := WriteMembersCSV(ctx, w, s.clock, stream); err != nil && s.fam.Log != nil {
-			s.fam.Log.ErrorContext(ctx, "members export broke off", "error", err)
+		if err := WriteMembersCSV(ctx, w, s.Clock(), r.Data); err != nil && s.Log() != nil {
+			s.Log().ErrorContext(ctx, "members export broke off", "error", err)
 		}
 		return nil
-	}
-	return kithttp.NewServer(e, httpkit.AfterGuards(dec), enc, s.opts...)
+	})
 }
 
 // WriteMembersCSV streams members as the export's CSV: a UTF-8 file with a

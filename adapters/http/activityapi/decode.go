@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -24,7 +23,7 @@ type Fields map[string]string
 // typographic quotes; such a body is read only when it is not valid JSON as
 // it stands. allowed names the fields the route takes; others are refused.
 func readFields(r *http.Request, allowed ...string) (Fields, error) {
-	body, err := readBody(r)
+	body, err := httpkit.ReadBody(r)
 	if err != nil {
 		return nil, err
 	}
@@ -38,18 +37,6 @@ func readFields(r *http.Request, allowed ...string) (Fields, error) {
 		}
 	}
 	return f, nil
-}
-
-func readBody(r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, httpkit.ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
-		}
-		return nil, shared.Invalid("body", "could not read request body")
-	}
-	return body, nil
 }
 
 func parseFields(contentType string, body []byte) (Fields, error) {

@@ -6,13 +6,8 @@
 package activityapi
 
 import (
-	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
-
-	"github.com/go-kit/kit/endpoint"
-	kithttp "github.com/go-kit/kit/transport/http"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/domain/shared"
@@ -38,17 +33,17 @@ const (
 	PrefixWX = "/activitys_for_wx/"
 )
 
-// Family is the activity API family.
-type Family struct{ Log *slog.Logger }
+// envelope is the family's wire format; msg is the success message, which
+// the WeChat-side routes word each in their own way.
+type envelope struct{ msg string }
 
-var _ httpkit.Family = Family{}
+// Success implements httpkit.Envelope.
+func (e envelope) Success(data any) any { return Envelope{Code: CodeOK, Msg: e.msg, Data: data} }
 
-// Prefixes implements httpkit.Family.
-func (Family) Prefixes() []string { return []string{PrefixV3, PrefixWX} }
-
-// WriteError implements httpkit.Family.
-func (f Family) WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	f.encodeError(r.Context(), err, w)
+// Failure implements httpkit.Envelope.
+func (envelope) Failure(err error) (int, any) {
+	status, msg := Failure(err)
+	return status, Envelope{Code: CodeFailed, Msg: msg, Data: nil}
 }
 
 // Failure maps err to an HTTP status and a message. Errors that are not
@@ -61,52 +56,31 @@ func Failure(err error) (status int, msg string) {
 	return httpkit.Status(e), e.Error()
 }
 
-func (f Family) encodeError(ctx context.Context, err error, w http.ResponseWriter) {
-	status, msg := Failure(err)
-	if status >= 500 && f.Log != nil {
-		f.Log.ErrorContext(ctx, "request failed", "error", err)
-	}
-	httpkit.SetRetryAfter(w, err)
-	httpkit.WriteJSON(w, status, Envelope{Code: CodeFailed, Msg: msg, Data: nil})
+// Family is the activity API family.
+type Family struct{ Log *slog.Logger }
+
+var _ httpkit.Family = Family{}
+
+// Prefixes implements httpkit.Family.
+func (Family) Prefixes() []string { return []string{PrefixV3, PrefixWX} }
+
+// WriteError implements httpkit.Family.
+func (f Family) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	httpkit.WriteFailure(r.Context(), w, f.Log, envelope{}, err)
 }
 
-// Server builds go-kit servers with the family's encoders.
-type Server struct {
-	fam   Family
-	clock httpkit.Clock
-	opts  []kithttp.ServerOption
-}
+// Server builds the family's go-kit servers; a success says "成功" unless
+// the route says otherwise (Say).
+type Server struct{ *httpkit.Server }
 
-// NewServer returns a Server rendering times with clock.
+// NewServer returns a Server logging internal errors to log and rendering
+// times with clock.
 func NewServer(log *slog.Logger, clock httpkit.Clock) *Server {
-	fam := Family{Log: log}
-	return &Server{fam: fam, clock: clock, opts: []kithttp.ServerOption{kithttp.ServerErrorEncoder(fam.encodeError)}}
+	return &Server{httpkit.NewServer(envelope{msg: "成功"}, log, clock)}
 }
 
 // Family returns the server's error family.
-func (s *Server) Family() Family { return s.fam }
+func (s *Server) Family() Family { return Family{Log: s.Log()} }
 
-// handler serves one endpoint: dec builds the request, data renders a
-// successful response's Data, msg is the success message.
-func (s *Server) handler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc, msg string, data func(any) any, before ...kithttp.RequestFunc) http.Handler {
-	opts := append([]kithttp.ServerOption{}, s.opts...)
-	if len(before) > 0 {
-		opts = append(opts, kithttp.ServerBefore(before...))
-	}
-	return kithttp.NewServer(e, httpkit.AfterGuards(dec), s.encoder(msg, data), opts...)
-}
-
-func (s *Server) encoder(msg string, data func(any) any) kithttp.EncodeResponseFunc {
-	return func(ctx context.Context, w http.ResponseWriter, resp any) error {
-		if f, ok := resp.(endpoint.Failer); ok && f.Failed() != nil {
-			s.fam.encodeError(ctx, f.Failed(), w)
-			return nil
-		}
-		var d any
-		if data != nil {
-			d = data(resp)
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		return json.NewEncoder(w).Encode(Envelope{Code: CodeOK, Msg: msg, Data: d})
-	}
-}
+// Say returns the server answering a success with msg.
+func (s *Server) Say(msg string) *httpkit.Server { return s.WithEnvelope(envelope{msg: msg}) }

@@ -33,25 +33,23 @@ func (m Manage) Mount(r chi.Router) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	r.Method(http.MethodPost, ManagePrefix, tok(s.handler(ep.CreateOrg, decodeName, "成功", s.orgData)))
-	r.Method(http.MethodGet, ManagePrefix, tok(s.handler(ep.ListOrgs, decodePage, "成功", func(resp any) any { return pageOf(resp, s.org) })))
-	r.Method(http.MethodPost, ManagePrefix+"/{org_id}/tokens", tok(s.handler(ep.IssueToken, decodeIssue, "成功", s.issued)))
-	r.Method(http.MethodGet, ManagePrefix+"/{org_id}/tokens", tok(s.handler(ep.ListTokens, decodeTokenPath, "成功", s.tokenList)))
-	r.Method(http.MethodDelete, ManagePrefix+"/{org_id}/tokens/{token_id}", tok(s.handler(ep.RevokeToken, decodeTokenPath, "成功", nil)))
+	r.Method(http.MethodPost, ManagePrefix, tok(s.Handler(ep.CreateOrg, decodeName, httpkit.Data(s.org))))
+	r.Method(http.MethodGet, ManagePrefix, tok(s.Handler(ep.ListOrgs, decodePage, httpkit.Paged(s.org))))
+	r.Method(http.MethodPost, ManagePrefix+"/{org_id}/tokens", tok(s.Handler(ep.IssueToken, decodeIssue, httpkit.Data(s.issued))))
+	r.Method(http.MethodGet, ManagePrefix+"/{org_id}/tokens", tok(s.Handler(ep.ListTokens, decodeTokenPath, httpkit.Each(s.token))))
+	r.Method(http.MethodDelete, ManagePrefix+"/{org_id}/tokens/{token_id}", tok(s.Handler(ep.RevokeToken, decodeTokenPath, nil)))
 }
 
 func decodeTokenPath(_ context.Context, r *http.Request) (any, error) {
-	org, err := pathID(r, "org_id")
+	org, err := httpkit.PathID(r, "org_id")
 	if err != nil {
 		return nil, err
 	}
-	req := appactivity.TokenRequest{OrgID: org}
-	if chi.URLParam(r, "token_id") != "" {
-		if req.TokenID, err = pathID(r, "token_id"); err != nil {
-			return nil, err
-		}
+	tok, err := httpkit.OptionalPathID(r, "token_id")
+	if err != nil {
+		return nil, err
 	}
-	return req, nil
+	return appactivity.TokenRequest{OrgID: org, TokenID: tok}, nil
 }
 
 func decodeIssue(ctx context.Context, r *http.Request) (any, error) {
@@ -82,23 +80,16 @@ type TokenView struct {
 }
 
 func (s *Server) token(t activity.OrgToken) TokenView {
-	return TokenView{ID: t.ID, OrgID: t.OrgID, Hint: t.Hint, Label: t.Label, IssuedAt: s.clock.Format(t.IssuedAt),
-		RevokedAt: s.clock.Format(t.RevokedAt), Active: t.Active()}
+	return TokenView{ID: t.ID, OrgID: t.OrgID, Hint: t.Hint, Label: t.Label, IssuedAt: s.Clock().Format(t.IssuedAt),
+		RevokedAt: s.Clock().Format(t.RevokedAt), Active: t.Active()}
 }
 
-func (s *Server) issued(resp any) any {
-	it := resp.(appactivity.Response).Data.(appactivity.IssuedToken)
-	return struct {
-		TokenView
-		AccessToken string `json:"access_token"`
-	}{s.token(it.Token), it.Plain}
+// IssuedView is a newly issued token: the only answer that shows it.
+type IssuedView struct {
+	TokenView
+	AccessToken string `json:"access_token"`
 }
 
-func (s *Server) tokenList(resp any) any {
-	ts := resp.(appactivity.Response).Data.([]activity.OrgToken)
-	out := make([]TokenView, len(ts))
-	for i, t := range ts {
-		out[i] = s.token(t)
-	}
-	return out
+func (s *Server) issued(it appactivity.IssuedToken) IssuedView {
+	return IssuedView{s.token(it.Token), it.Plain}
 }

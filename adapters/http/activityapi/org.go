@@ -13,6 +13,7 @@ import (
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
@@ -35,23 +36,23 @@ func (o Org) Mount(r chi.Router) {
 		method, path string
 		h            http.Handler
 	}{
-		{http.MethodGet, p, s.handler(ep.Me, noBody(struct{}{}), "成功", s.orgData)},
-		{http.MethodPost, p + "/activities", s.handler(ep.CreateActivity, s.decodeDraft, "成功", s.activityView)},
-		{http.MethodGet, p + "/activities", s.handler(ep.ListActivities, decodePage, "成功", s.activityPage)},
-		{http.MethodGet, p + "/activities/{id}", s.handler(ep.GetActivity, decodeActivity, "成功", s.activityView)},
-		{http.MethodPut, p + "/activities/{id}", s.handler(ep.UpdateActivity, s.decodeDraft, "成功", s.activityView)},
-		{http.MethodDelete, p + "/activities/{id}", s.handler(ep.DeleteActivity, decodeActivity, "成功", nil)},
-		{http.MethodPost, p + "/activities/{id}/close", s.handler(ep.CloseActivity, decodeActivity, "成功", s.activityView)},
-		{http.MethodGet, p + "/activities/{id}/members", s.handler(ep.ListMembers, decodeMembers, "成功", s.memberPage)},
+		{http.MethodGet, p, s.Handler(ep.Me, noBody, httpkit.Data(s.org))},
+		{http.MethodPost, p + "/activities", s.Handler(ep.CreateActivity, s.decodeDraft, httpkit.Data(s.view))},
+		{http.MethodGet, p + "/activities", s.Handler(ep.ListActivities, decodePage, httpkit.Paged(s.view))},
+		{http.MethodGet, p + "/activities/{id}", s.Handler(ep.GetActivity, decodeActivity, httpkit.Data(s.view))},
+		{http.MethodPut, p + "/activities/{id}", s.Handler(ep.UpdateActivity, s.decodeDraft, httpkit.Data(s.view))},
+		{http.MethodDelete, p + "/activities/{id}", s.Handler(ep.DeleteActivity, decodeActivity, nil)},
+		{http.MethodPost, p + "/activities/{id}/close", s.Handler(ep.CloseActivity, decodeActivity, httpkit.Data(s.view))},
+		{http.MethodGet, p + "/activities/{id}/members", s.Handler(ep.ListMembers, decodeMembers, httpkit.Paged(s.memberView))},
 		{http.MethodGet, p + "/activities/{id}/members/export", s.csvHandler(ep.ExportMembers, decodeMembers)},
-		{http.MethodPost, p + "/activities/{id}/draws", s.handler(ep.Draw, decodeDraw, "成功", s.winners)},
-		{http.MethodGet, p + "/activities/{id}/winners", s.handler(ep.Winners, decodeActivity, "成功", s.winners)},
-		{http.MethodPost, p + "/meetings", s.handler(ep.CreateMeeting, decodeName, "成功", s.meetingView)},
-		{http.MethodGet, p + "/meetings", s.handler(ep.ListMeetings, noBody(struct{}{}), "成功", s.meetingList)},
-		{http.MethodDelete, p + "/meetings/{id}", s.handler(ep.DeleteMeeting, decodeActivity, "成功", nil)},
-		{http.MethodGet, p + "/meetings/{id}/users", s.handler(ep.MeetingUsers, decodeActivity, "成功", users)},
-		{http.MethodPost, p + "/meetings/{id}/users", s.handler(ep.AuthoriseUsers, decodeUsers, "成功", users)},
-		{http.MethodDelete, p + "/meetings/{id}/users/{member_id}", s.handler(ep.RevokeUser, decodeMember, "成功", nil)},
+		{http.MethodPost, p + "/activities/{id}/draws", s.Handler(ep.Draw, decodeDraw, httpkit.Each(s.winner))},
+		{http.MethodGet, p + "/activities/{id}/winners", s.Handler(ep.Winners, decodeActivity, httpkit.Each(s.winner))},
+		{http.MethodPost, p + "/meetings", s.Handler(ep.CreateMeeting, decodeName, httpkit.Data(s.meeting))},
+		{http.MethodGet, p + "/meetings", s.Handler(ep.ListMeetings, noBody, httpkit.Each(s.meeting))},
+		{http.MethodDelete, p + "/meetings/{id}", s.Handler(ep.DeleteMeeting, decodeActivity, nil)},
+		{http.MethodGet, p + "/meetings/{id}/users", s.Handler(ep.MeetingUsers, decodeActivity, httpkit.AsIs)},
+		{http.MethodPost, p + "/meetings/{id}/users", s.Handler(ep.AuthoriseUsers, decodeUsers, httpkit.AsIs)},
+		{http.MethodDelete, p + "/meetings/{id}/users/{member_id}", s.Handler(ep.RevokeUser, decodeMember, nil)},
 	}
 	for _, rt := range routes {
 		r.Method(rt.method, rt.path, orgCredential(rt.h))
@@ -71,13 +72,11 @@ func orgCredential(next http.Handler) http.Handler {
 	})
 }
 
-func noBody(req any) func(context.Context, *http.Request) (any, error) {
-	return func(context.Context, *http.Request) (any, error) { return req, nil }
-}
+// noBody decodes a route that takes nothing but its caller.
+func noBody(context.Context, *http.Request) (any, error) { return kit.Empty{}, nil }
 
 func decodePage(_ context.Context, r *http.Request) (any, error) {
-	p, err := httpkit.ParsePage(r)
-	return p, err
+	return httpkit.ParsePage(r)
 }
 
 // idList accepts [1,2] or "1,2".
@@ -113,12 +112,9 @@ type draftBody struct {
 }
 
 func (s *Server) decodeDraft(_ context.Context, r *http.Request) (any, error) {
-	var id int64
-	if chi.URLParam(r, "id") != "" {
-		var err error
-		if id, err = pathID(r, "id"); err != nil {
-			return nil, err
-		}
+	id, err := httpkit.OptionalPathID(r, "id")
+	if err != nil {
+		return nil, err
 	}
 	var b draftBody
 	if err := httpkit.DecodeJSON(r, &b); err != nil {
@@ -133,7 +129,7 @@ func (s *Server) decodeDraft(_ context.Context, r *http.Request) (any, error) {
 		var t time.Time
 		if v := strings.TrimSpace(*b.CloseTime); v != "" {
 			var err error
-			if t, err = s.clock.Parse(v); err != nil {
+			if t, err = s.Clock().Parse(v); err != nil {
 				return nil, shared.Invalid("close_time", "close_time must look like 2006-01-02 15:04:05 (or be empty for none), got %q", v)
 			}
 		}
@@ -143,7 +139,7 @@ func (s *Server) decodeDraft(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeMembers(_ context.Context, r *http.Request) (any, error) {
-	id, err := pathID(r, "id")
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +164,7 @@ func decodeMembers(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeDraw(_ context.Context, r *http.Request) (any, error) {
-	id, err := pathID(r, "id")
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +191,7 @@ func decodeName(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeUsers(_ context.Context, r *http.Request) (any, error) {
-	id, err := pathID(r, "id")
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package activityapi
 
 import (
-	"github.com/campushub/campushub/adapters/http/httpkit"
-	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/domain/activity"
 )
 
@@ -30,24 +28,10 @@ func (s *Server) view(a activity.Activity) ActivityView {
 	}
 	return ActivityView{
 		ID: a.ID, Name: a.Name, Kind: string(a.Kind), Background: a.Background, Logo: a.Logo, Music: a.Music,
-		CollectInfo: a.CollectInfo.String(), Permission: perm, CloseTime: s.clock.Format(a.CloseTime),
-		Closed: !a.ClosedAt.IsZero(), ClosedAt: s.clock.Format(a.ClosedAt),
-		CreatedAt: s.clock.Format(a.CreatedAt), UpdatedAt: s.clock.Format(a.UpdatedAt),
+		CollectInfo: a.CollectInfo.String(), Permission: perm, CloseTime: s.Clock().Format(a.CloseTime),
+		Closed: !a.ClosedAt.IsZero(), ClosedAt: s.Clock().Format(a.ClosedAt),
+		CreatedAt: s.Clock().Format(a.CreatedAt), UpdatedAt: s.Clock().Format(a.UpdatedAt),
 	}
-}
-
-func (s *Server) activityView(resp any) any {
-	return s.view(resp.(appactivity.Response).Data.(activity.Activity))
-}
-
-// pageOf renders a page of T as the seed's pagination envelope of V.
-func pageOf[T, V any](resp any, render func(T) V) any {
-	p := resp.(appactivity.Response).Data.(appactivity.PageResult)
-	return httpkit.RenderPage(p.Page, p.Total, p.Items.([]T), render)
-}
-
-func (s *Server) activityPage(resp any) any {
-	return pageOf(resp, s.view)
 }
 
 // MemberView is an activity member.
@@ -64,11 +48,7 @@ type MemberView struct {
 
 func (s *Server) memberView(m activity.Member) MemberView {
 	return MemberView{MemberID: m.MemberID, Nickname: m.Nickname, Icon: m.Icon, RealName: m.RealName, Phone: m.Phone,
-		MeetingID: m.MeetingID, JoinedAt: s.clock.Format(m.JoinedAt), UpdatedAt: s.clock.Format(m.UpdatedAt)}
-}
-
-func (s *Server) memberPage(resp any) any {
-	return pageOf(resp, s.memberView)
+		MeetingID: m.MeetingID, JoinedAt: s.Clock().Format(m.JoinedAt), UpdatedAt: s.Clock().Format(m.UpdatedAt)}
 }
 
 // MeetingView is a meeting.
@@ -79,23 +59,8 @@ type MeetingView struct {
 }
 
 func (s *Server) meeting(m activity.Meeting) MeetingView {
-	return MeetingView{ID: m.ID, Name: m.Name, CreatedAt: s.clock.Format(m.CreatedAt)}
+	return MeetingView{ID: m.ID, Name: m.Name, CreatedAt: s.Clock().Format(m.CreatedAt)}
 }
-
-func (s *Server) meetingView(resp any) any {
-	return s.meeting(resp.(appactivity.Response).Data.(activity.Meeting))
-}
-
-func (s *Server) meetingList(resp any) any {
-	ms := resp.(appactivity.Response).Data.([]activity.Meeting)
-	out := make([]MeetingView, len(ms))
-	for i, m := range ms {
-		out[i] = s.meeting(m)
-	}
-	return out
-}
-
-func users(resp any) any { return resp.(appactivity.Response).Data.([]string) }
 
 // WinnerView is a drawn member.
 type WinnerView struct {
@@ -104,13 +69,8 @@ type WinnerView struct {
 	DrawnAt  string `json:"drawn_at"`
 }
 
-func (s *Server) winners(resp any) any {
-	ws := resp.(appactivity.Response).Data.([]activity.Winner)
-	out := make([]WinnerView, len(ws))
-	for i, w := range ws {
-		out[i] = WinnerView{MemberID: w.MemberID, Nickname: w.Nickname, DrawnAt: s.clock.Format(w.DrawnAt)}
-	}
-	return out
+func (s *Server) winner(w activity.Winner) WinnerView {
+	return WinnerView{MemberID: w.MemberID, Nickname: w.Nickname, DrawnAt: s.Clock().Format(w.DrawnAt)}
 }
 
 // OrgView is an organisation.
@@ -121,9 +81,5 @@ type OrgView struct {
 }
 
 func (s *Server) org(o activity.Organisation) OrgView {
-	return OrgView{ID: o.ID, Name: o.Name, CreatedAt: s.clock.Format(o.CreatedAt)}
-}
-
-func (s *Server) orgData(resp any) any {
-	return s.org(resp.(appactivity.Response).Data.(activity.Organisation))
+	return OrgView{ID: o.ID, Name: o.Name, CreatedAt: s.Clock().Format(o.CreatedAt)}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/app/auth"
+	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 )
 
@@ -30,14 +31,14 @@ func (w WX) Mount(r chi.Router) {
 		method, path string
 		h            http.Handler
 	}{
-		{http.MethodGet, "{id}", s.handler(w.EP.Info, decodeActivity, "查询成功", s.activityData)},
-		{http.MethodPost, "{id}/exist", s.handler(w.EP.Exist, decodeActivity, "查询活动是否存在成功", dataOf)},
-		{http.MethodGet, "{id}/wx/collect_info", s.handler(w.EP.CollectInfo, decodeActivity, "成功获取", collectInfo)},
-		{http.MethodGet, "{id}/wx/auth_meeting", s.handler(w.EP.AuthMeeting, decodeMember, "成功获取", dataOf)},
-		{http.MethodGet, "{id}/wx/hasJoin", s.handler(w.EP.HasJoin, decodeMember, "成功获取", joined)},
-		{http.MethodGet, "{id}/wx/hasJoin/{member_id}", s.handler(w.EP.HasJoin, decodeMember, "成功获取", joined)},
-		{http.MethodPost, "{id}/wx/userInfo", s.handler(w.EP.SubmitMember, decodeSubmitMember, "提交用户微信信息成功", dataOf)},
-		{http.MethodPost, "course/{course_id}/signinInfo", s.handler(w.EP.CourseSignin, decodeCourseSignin, "查询成功", dataOf)},
+		{http.MethodGet, "{id}", s.Say("查询成功").Handler(w.EP.Info, decodeActivity, httpkit.Data(s.activityData))},
+		{http.MethodPost, "{id}/exist", s.Say("查询活动是否存在成功").Handler(w.EP.Exist, decodeActivity, httpkit.AsIs)},
+		{http.MethodGet, "{id}/wx/collect_info", s.Say("成功获取").Handler(w.EP.CollectInfo, decodeActivity, httpkit.Data(collectInfo))},
+		{http.MethodGet, "{id}/wx/auth_meeting", s.Say("成功获取").Handler(w.EP.AuthMeeting, decodeMember, httpkit.AsIs)},
+		{http.MethodGet, "{id}/wx/hasJoin", s.Say("成功获取").Handler(w.EP.HasJoin, decodeMember, httpkit.Data(joined))},
+		{http.MethodGet, "{id}/wx/hasJoin/{member_id}", s.Say("成功获取").Handler(w.EP.HasJoin, decodeMember, httpkit.Data(joined))},
+		{http.MethodPost, "{id}/wx/userInfo", s.Say("提交用户微信信息成功").Handler(w.EP.SubmitMember, decodeSubmitMember, httpkit.AsIs)},
+		{http.MethodPost, "course/{course_id}/signinInfo", s.Say("查询成功").Handler(w.EP.CourseSignin, decodeCourseSignin, httpkit.AsIs)},
 	}
 	for _, prefix := range []string{"/api/v3" + PrefixWX, PrefixWX} {
 		for _, rt := range routes {
@@ -74,12 +75,8 @@ func withCredential(next http.Handler) http.Handler {
 	})
 }
 
-func pathID(r *http.Request, name string) (int64, error) {
-	return httpkit.ParseID(name, chi.URLParam(r, name))
-}
-
 func decodeActivity(_ context.Context, r *http.Request) (any, error) {
-	id, err := pathID(r, "id")
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -88,11 +85,11 @@ func decodeActivity(_ context.Context, r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	return appactivity.IDRequest{ID: id}, nil
+	return kit.IDRequest{ID: id}, nil
 }
 
 func decodeMember(_ context.Context, r *http.Request) (any, error) {
-	id, err := pathID(r, "id")
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +104,7 @@ func decodeMember(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeSubmitMember(_ context.Context, r *http.Request) (any, error) {
-	id, err := pathID(r, "id")
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +132,7 @@ func decodeSubmitMember(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeCourseSignin(_ context.Context, r *http.Request) (any, error) {
-	course, err := pathID(r, "course_id")
+	course, err := httpkit.PathID(r, "course_id")
 	if err != nil {
 		return nil, err
 	}
@@ -156,19 +153,16 @@ func decodeCourseSignin(_ context.Context, r *http.Request) (any, error) {
 	return req, nil
 }
 
-// dataOf renders a response's data as it is.
-func dataOf(resp any) any { return resp.(appactivity.Response).Data }
-
-func joined(resp any) any {
-	if resp.(appactivity.Response).Data.(bool) {
+// joined is hasJoin's data: 1 or 0.
+func joined(yes bool) int {
+	if yes {
 		return 1
 	}
 	return 0
 }
 
-func collectInfo(resp any) any {
-	return resp.(appactivity.Response).Data.(activity.Activity).CollectInfo.String()
-}
+// collectInfo is collect_info's data: the fields the activity collects.
+func collectInfo(a activity.Activity) string { return a.CollectInfo.String() }
 
 // ActivityData is the data of GET {id}: the seed's fields, ids as strings.
 type ActivityData struct {
@@ -182,10 +176,9 @@ type ActivityData struct {
 	CloseTime    string `json:"close_time"`
 }
 
-func (s *Server) activityData(resp any) any {
-	a := resp.(appactivity.Response).Data.(activity.Activity)
+func (s *Server) activityData(a activity.Activity) ActivityData {
 	return ActivityData{
 		ActivityID: strconv.FormatInt(a.ID, 10), ActivityName: a.Name, Background: a.Background, Logo: a.Logo,
-		Music: a.Music, Permission: a.PermissionString(), CollectInfo: a.CollectInfo.String(), CloseTime: s.clock.Format(a.CloseTime),
+		Music: a.Music, Permission: a.PermissionString(), CollectInfo: a.CollectInfo.String(), CloseTime: s.Clock().Format(a.CloseTime),
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -31,13 +33,9 @@ func DecodeOptionalJSON(r *http.Request, dst any) error {
 
 // decodeJSON is DecodeJSON answering an empty body with whenEmpty.
 func decodeJSON(r *http.Request, dst any, whenEmpty error) error {
-	body, err := io.ReadAll(r.Body)
+	body, err := ReadBody(r)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
-		}
-		return shared.Invalid("body", "could not read request body")
+		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return whenEmpty
@@ -57,6 +55,21 @@ func decodeJSON(r *http.Request, dst any, whenEmpty error) error {
 		return shared.Invalid("body", "request body holds more than one JSON value")
 	}
 	return nil
+}
+
+// ReadBody reads the whole request body. A body over the server's limit
+// (http.MaxBytesReader) is ErrBodyTooLarge naming the limit; any other read
+// failure is a domain error on the field "body".
+func ReadBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
+		}
+		return nil, shared.Invalid("body", "could not read request body")
+	}
+	return body, nil
 }
 
 func jsonError(err error) error {
@@ -126,6 +139,20 @@ func ParseID(field, v string) (int64, error) {
 	return id, nil
 }
 
+// PathID reads the positive integer id in the route's path parameter name.
+func PathID(r *http.Request, name string) (int64, error) {
+	return ParseID(name, chi.URLParam(r, name))
+}
+
+// OptionalPathID is PathID for a parameter only some of the routes sharing
+// a decoder have: 0 when the route has none.
+func OptionalPathID(r *http.Request, name string) (int64, error) {
+	if chi.URLParam(r, name) == "" {
+		return 0, nil
+	}
+	return PathID(r, name)
+}
+
 // QueryValue returns a query parameter's value, "" when it is left out. A
 // parameter given but empty (page_no=) is refused rather than read as left
 // out, so that a client's blank form field is not silently a default.
@@ -193,11 +220,7 @@ func NewPage[T any](p kit.Page, total int64, items []T) PageOf[T] {
 
 // RenderPage builds the pagination envelope of items rendered one by one.
 func RenderPage[S, D any](p kit.Page, total int64, items []S, render func(S) D) PageOf[D] {
-	out := make([]D, len(items))
-	for i, it := range items {
-		out[i] = render(it)
-	}
-	return NewPage(p, total, out)
+	return NewPage(p, total, renderAll(items, render))
 }
 
 // WriteJSON writes v as JSON with status.

@@ -1,0 +1,72 @@
+package kit_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/go-kit/kit/endpoint"
+
+	"github.com/campushub/campushub/app/kit"
+)
+
+var errBusiness = errors.New("business rule broken")
+
+func TestEndpointsCarryResultAndBusinessError(t *testing.T) {
+	ctx := context.Background()
+	double := func(_ context.Context, id int64) (int64, error) {
+		if id < 0 {
+			return 0, errBusiness
+		}
+		return 2 * id, nil
+	}
+	list := func(_ context.Context, p kit.Page) ([]string, int64, error) { return []string{"a", "b"}, 7, nil }
+	cases := []struct {
+		name    string
+		ep      endpoint.Endpoint
+		req     any
+		want    any
+		wantErr error
+	}{
+		{"by id", kit.ByID(double), kit.IDRequest{ID: 21}, kit.Response[int64]{Data: 42}, nil},
+		{"by id failing", kit.ByID(double), kit.IDRequest{ID: -1}, kit.Response[int64]{Err: errBusiness}, errBusiness},
+		{"command", kit.CommandByID(func(context.Context, int64) error { return errBusiness }), kit.IDRequest{ID: 1},
+			kit.Response[kit.Empty]{Err: errBusiness}, errBusiness},
+		{"nullary", kit.Nullary(func(context.Context) (string, error) { return "me", nil }), kit.Empty{}, kit.Response[string]{Data: "me"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := tc.ep(ctx, tc.req)
+			if err != nil {
+				t.Fatalf("endpoint error %v; business errors belong in the response", err)
+			}
+			if resp != tc.want {
+				t.Fatalf("response %#v, want %#v", resp, tc.want)
+			}
+			if got := resp.(endpoint.Failer).Failed(); !errors.Is(got, tc.wantErr) || (tc.wantErr == nil) != (got == nil) {
+				t.Fatalf("Failed() = %v, want %v", got, tc.wantErr)
+			}
+		})
+	}
+	t.Run("paged keeps the page asked for", func(t *testing.T) {
+		resp, err := kit.Paged(list)(ctx, kit.Page{No: 3, Size: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := resp.(kit.Response[kit.List[string]]).Data
+		if l.Page != (kit.Page{No: 3, Size: 2}) || l.Total != 7 || len(l.Items) != 2 {
+			t.Fatalf("list %+v", l)
+		}
+		if v := resp.(interface{ Value() any }).Value(); v.(kit.List[string]).Total != 7 {
+			t.Fatalf("Value() = %#v", v)
+		}
+	})
+}
+
+func TestEndpointRefusesAnotherRequestType(t *testing.T) {
+	ep := kit.ByID(func(context.Context, int64) (int, error) { return 1, nil })
+	resp, err := ep(context.Background(), kit.Page{})
+	if err == nil || resp != nil {
+		t.Fatalf("got %v, %v; want a wiring error", resp, err)
+	}
+}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ type memberRow struct {
 	RealName      string    `bun:"real_name,notnull,type:varchar(50)"`
 	Phone         string    `bun:"phone,notnull,type:varchar(20)"`
 	MeetingID     int64     `bun:"meeting_id,notnull"`
+	Source        string    `bun:"source,notnull,default:'joined',type:varchar(16)"`
 	JoinedAt      time.Time `bun:"joined_at,notnull"`
 	UpdatedAt     time.Time `bun:"updated_at,notnull"`
 }
@@ -72,12 +74,14 @@ func NewWinners(db *DB) *Winners { return &Winners{db: db} }
 
 func toMemberRow(m activity.Member) memberRow {
 	return memberRow{ID: m.ID, ActivityID: m.ActivityID, MemberID: m.MemberID, Nickname: m.Nickname, Icon: m.Icon,
-		RealName: m.RealName, Phone: m.Phone, MeetingID: m.MeetingID, JoinedAt: m.JoinedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
+		RealName: m.RealName, Phone: m.Phone, MeetingID: m.MeetingID, Source: string(cmp.Or(m.Source, activity.SourceJoined)),
+		JoinedAt: m.JoinedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
 }
 
 func (r memberRow) domain() activity.Member {
 	return activity.Member{ID: r.ID, ActivityID: r.ActivityID, MemberID: r.MemberID, Nickname: r.Nickname, Icon: r.Icon,
-		RealName: r.RealName, Phone: r.Phone, MeetingID: r.MeetingID, JoinedAt: r.JoinedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		RealName: r.RealName, Phone: r.Phone, MeetingID: r.MeetingID, Source: activity.Source(r.Source),
+		JoinedAt: r.JoinedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // Get finds a member of an activity.

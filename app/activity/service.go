@@ -23,6 +23,7 @@ type Deps struct {
 	Members       ports.Members
 	Signins       ports.CourseSignins
 	Winners       ports.Winners
+	Participants  ports.Participants
 	// Users authenticates access_type=user tokens (the account module).
 	Users  auth.Authenticator
 	Random ports.Random

@@ -116,7 +116,7 @@ func (s *Service) SubmitMember(ctx context.Context, id int64, memberID string, p
 			return err
 		}
 		if isNew {
-			m := activity.Member{ActivityID: id, MemberID: memberID, MeetingID: meeting, JoinedAt: now}
+			m := activity.Member{ActivityID: id, MemberID: memberID, MeetingID: meeting, Source: activity.SourceJoined, JoinedAt: now}
 			m.Merge(p, now)
 			m.UpdatedAt = now
 			if err := s.Members.Create(ctx, &m); err != nil {

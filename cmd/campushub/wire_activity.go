@@ -32,6 +32,6 @@ func activityService(w *wiring) *appactivity.Service {
 		UoW: db, Outbox: w.outbox,
 		Organisations: storage.NewOrganisations(db), Activities: storage.NewActivities(db), Meetings: storage.NewMeetings(db),
 		Members: storage.NewMembers(db), Signins: storage.NewCourseSignins(db), Winners: storage.NewWinners(db),
-		Users: w.accounts, Random: secure.Random{}, Clock: ports.SystemClock{},
+		Participants: storage.NewParticipants(db), Users: w.accounts, Random: secure.Random{}, Clock: ports.SystemClock{},
 	})
 }

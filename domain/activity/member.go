@@ -30,6 +30,8 @@ type Member struct {
 	// MeetingID is the meeting through which the member was admitted; 0
 	// when the activity is open to everyone.
 	MeetingID int64
+	// Source says whether the member joined or was imported.
+	Source    Source
 	JoinedAt  time.Time
 	UpdatedAt time.Time
 }
@@ -152,6 +154,6 @@ func (m Member) Updated() shared.Event {
 func (m Member) payload() map[string]any {
 	return map[string]any{
 		"activity_id": m.ActivityID, "member_id": m.MemberID, "nickname": m.Nickname, "icon": m.Icon,
-		"meeting_id": m.MeetingID, "has_real_name": m.RealName != "", "has_phone": m.Phone != "",
+		"meeting_id": m.MeetingID, "has_real_name": m.RealName != "", "has_phone": m.Phone != "", "source": string(m.Source),
 	}
 }

@@ -142,7 +142,7 @@ func BenchmarkRelayCommitToKafkaLatency(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer pub.Close()
-			acks := &ackClock{inner: pub, at: make(map[int64]time.Time, b.N)}
+			acks := &ackRecorder{inner: pub, at: make(map[int64]time.Time, b.N)}
 			startRelay(b, db, acks, events.Config{})
 
 			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b.N)*time.Millisecond+2*time.Minute)
@@ -218,14 +218,15 @@ func reportPercentiles(b *testing.B, prefix string, ds []time.Duration) {
 	b.ReportMetric(pct(1), prefix+"max-ms")
 }
 
-// ackClock is a publisher that notes when the broker acknowledged each row.
-type ackClock struct {
+// ackRecorder is a publisher that notes, by the wall clock, when the broker
+// acknowledged each row.
+type ackRecorder struct {
 	inner ports.Publisher
 	mu    sync.Mutex
 	at    map[int64]time.Time
 }
 
-func (a *ackClock) Publish(ctx context.Context, msgs []ports.OutboxMessage) error {
+func (a *ackRecorder) Publish(ctx context.Context, msgs []ports.OutboxMessage) error {
 	if err := a.inner.Publish(ctx, msgs); err != nil {
 		return err
 	}
@@ -240,9 +241,9 @@ func (a *ackClock) Publish(ctx context.Context, msgs []ports.OutboxMessage) erro
 	return nil
 }
 
-func (a *ackClock) Close() error { return a.inner.Close() }
+func (a *ackRecorder) Close() error { return a.inner.Close() }
 
-func (a *ackClock) snapshot() map[int64]time.Time {
+func (a *ackRecorder) snapshot() map[int64]time.Time {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return maps.Clone(a.at)

@@ -180,7 +180,7 @@ func BenchmarkRelayCommitToAckByBroker(b *testing.B) {
 			module := uniqueModule()
 			pub := s.publisher(b, "campushub."+module+".v1")
 			db := openBenchDB(b, s.dbURL(b))
-			acks := &ackClock{inner: pub, at: make(map[int64]time.Time, b.N)}
+			acks := &ackRecorder{inner: pub, at: make(map[int64]time.Time, b.N)}
 			startRelay(b, db, acks, events.Config{})
 
 			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b.N)*time.Millisecond+2*time.Minute)

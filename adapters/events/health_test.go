@@ -10,6 +10,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/events"
 	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 // switchable is a probe the test turns on and off.
@@ -26,11 +27,10 @@ func (p *switchable) probe(context.Context) error {
 }
 
 func TestBrokerHealthTellsSinceWhenTheBrokerIsUnreachable(t *testing.T) {
-	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
+	clock := portstest.NewClock(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 	logs := &logBuffer{}
 	p := &switchable{}
-	h := events.NewBrokerHealth(p.probe, events.HealthConfig{Logger: logs.logger(), Now: clock, Interval: time.Second})
+	h := events.NewBrokerHealth(p.probe, events.HealthConfig{Logger: logs.logger(), Now: clock.Now, Interval: time.Second})
 	ctx := context.Background()
 
 	report := func() map[string]any {
@@ -41,14 +41,14 @@ func TestBrokerHealthTellsSinceWhenTheBrokerIsUnreachable(t *testing.T) {
 		}
 		return state.(map[string]any)
 	}
-	if s := h.Check(ctx); !s.Reachable || !s.Since.Equal(now) {
+	if s := h.Check(ctx); !s.Reachable || !s.Since.Equal(clock.Now()) {
 		t.Fatalf("first check = %+v, want reachable since now", s)
 	}
-	now = now.Add(10 * time.Second)
+	clock.Advance(10 * time.Second)
 	p.set(errors.New("dial tcp 127.0.0.1:9092: connect: connection refused"))
 	h.Check(ctx)
-	down := now
-	now = now.Add(3*time.Minute + 30*time.Second)
+	down := clock.Now()
+	clock.Advance(3*time.Minute + 30*time.Second)
 	h.Check(ctx)
 	r := report()
 	want := map[string]any{"status": "unreachable", "since": down.Format(time.RFC3339), "for": "3m30s", "error": "dial tcp 127.0.0.1:9092: connect: connection refused"}
@@ -63,14 +63,14 @@ func TestBrokerHealthTellsSinceWhenTheBrokerIsUnreachable(t *testing.T) {
 
 	var woken atomic.Int32
 	h.OnReachable(func() { woken.Add(1) })
-	now = now.Add(time.Second)
+	clock.Advance(time.Second)
 	p.set(nil)
 	h.Check(ctx)
 	h.Check(ctx)
 	if n := woken.Load(); n != 1 {
 		t.Errorf("OnReachable functions called %d times when the broker answered again, want once", n)
 	}
-	if r := report(); r["status"] != "ok" || r["since"] != now.Format(time.RFC3339) {
+	if r := report(); r["status"] != "ok" || r["since"] != clock.Now().Format(time.RFC3339) {
 		t.Errorf("report after the broker answered = %v", r)
 	}
 	if n := len(logs.lines("events broker reachable again")); n != 1 {
@@ -79,7 +79,7 @@ func TestBrokerHealthTellsSinceWhenTheBrokerIsUnreachable(t *testing.T) {
 
 	// A stale answer is not reported as the truth: Report probes again.
 	p.set(errors.New("connection refused"))
-	now = now.Add(time.Minute)
+	clock.Advance(time.Minute)
 	if r := report(); r["status"] != "unreachable" {
 		t.Errorf("report a minute after the last probe, broker down = %v; want a fresh probe", r)
 	}

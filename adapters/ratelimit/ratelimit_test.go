@@ -17,6 +17,7 @@ import (
 	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/shared"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 func TestParseRate(t *testing.T) {
@@ -54,19 +55,6 @@ func TestParseRate(t *testing.T) {
 	}
 }
 
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // outbox records appended events.
 type outbox struct {
 	mu     sync.Mutex
@@ -96,9 +84,9 @@ func (family) WriteError(w http.ResponseWriter, _ *http.Request, err error) {
 	_, _ = w.Write([]byte(err.Error()))
 }
 
-func newLimiter(t *testing.T) (*ratelimit.Limiter, *clock, *outbox, *prometheus.Registry) {
+func newLimiter(t *testing.T) (*ratelimit.Limiter, *portstest.Clock, *outbox, *prometheus.Registry) {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}
+	c := portstest.NewClock(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC))
 	ob := &outbox{}
 	reg := prometheus.NewRegistry()
 	return ratelimit.New(ratelimit.Options{Registry: reg, Outbox: ob, Now: c.Now}), c, ob, reg
@@ -132,7 +120,7 @@ func TestPerClientLimit(t *testing.T) {
 	if w := call("198.51.100.1"); w.Code != http.StatusNoContent {
 		t.Errorf("another client was limited: %d", w.Code)
 	}
-	c.Add(30 * time.Second)
+	c.Advance(30 * time.Second)
 	if w := call("203.0.113.7"); w.Code != http.StatusNoContent {
 		t.Errorf("no token back after the wait: %d", w.Code)
 	}
@@ -276,7 +264,7 @@ func TestCodeBudget(t *testing.T) {
 	if d := shared.RetryAfterOf(err); d != time.Minute {
 		t.Errorf("retry after %v, want the minute's end (60s)", d)
 	}
-	c.Add(time.Minute)
+	c.Advance(time.Minute)
 	for i := range 2 {
 		if err := send(); err != nil {
 			t.Fatalf("code %d of the next minute: %v", i+1, err)

@@ -114,9 +114,9 @@ func BenchmarkRelayThroughput(b *testing.B) {
 			_, stop := startRelay(b, db, pub, events.Config{BatchSize: 2000, Registerer: reg})
 			// Watch the relay's own counter: counting the outbox would load
 			// the database the benchmark measures.
-			for metricValue(b, reg, "campushub_outbox_published_total") < float64(b.N) {
-				time.Sleep(5 * time.Millisecond)
-			}
+			testenv.WaitFor(b, 5*time.Minute, "the outbox to be published", func() bool {
+				return metricValue(b, reg, "campushub_outbox_published_total") >= float64(b.N)
+			})
 			elapsed := time.Since(start)
 			b.StopTimer()
 			stop()
@@ -190,9 +190,10 @@ func BenchmarkRelayCommitToKafkaLatency(b *testing.B) {
 				toConsumer = append(toConsumer, got.at[seq].Sub(at))
 			}
 			// A consumer can read a batch before Publish has returned.
-			for len(acks.snapshot()) < b.N && ctx.Err() == nil {
-				time.Sleep(time.Millisecond)
-			}
+			deadline, _ := ctx.Deadline()
+			testenv.WaitFor(b, time.Until(deadline), "every change to be acknowledged", func() bool {
+				return len(acks.snapshot()) >= b.N
+			})
 			for id, at := range acks.snapshot() {
 				if seq, ok := got.seqOf[id]; ok {
 					toAck = append(toAck, at.Sub(committed[seq]))

@@ -160,7 +160,7 @@ func drain(b *testing.B, s brokerSetup, n int) float64 {
 	b.StartTimer()
 	start := time.Now()
 	_, stop := startRelay(b, db, pub, events.Config{BatchSize: 2000, Registerer: reg})
-	waitFor(b, 5*time.Minute, "the outbox to be published", func() bool {
+	testenv.WaitFor(b, 5*time.Minute, "the outbox to be published", func() bool {
 		return metricValue(b, reg, "campushub_outbox_published_total") >= float64(n)
 	})
 	elapsed := time.Since(start)
@@ -218,7 +218,7 @@ func BenchmarkRelayCommitToAckByBroker(b *testing.B) {
 			close(work)
 			wg.Wait()
 			deadline, _ := ctx.Deadline()
-			waitFor(b, time.Until(deadline), "every change to be acknowledged", func() bool {
+			testenv.WaitFor(b, time.Until(deadline), "every change to be acknowledged", func() bool {
 				return len(acks.snapshot()) >= b.N
 			})
 			b.StopTimer()

@@ -19,6 +19,7 @@ import (
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // restartable is a broker a test can stop and start again at the same
@@ -114,7 +115,7 @@ func TestRelaySurvivesKafkaRestart(t *testing.T) {
 				time.Sleep(2 * time.Millisecond)
 			}
 			store := storage.NewRelayStore(db, nil)
-			waitFor(t, 90*time.Second, "the outbox to drain", func() bool {
+			testenv.WaitFor(t, 90*time.Second, "the outbox to drain", func() bool {
 				n, _, err := store.OutboxLag(context.Background())
 				return err == nil && n == 0
 			})

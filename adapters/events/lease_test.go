@@ -14,6 +14,7 @@ import (
 	"github.com/campushub/campushub/adapters/events"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // logBuffer collects JSON log lines.
@@ -61,7 +62,7 @@ func TestRelayLogsEachFailedAttemptInOneBoundedLine(t *testing.T) {
 	startRelay(t, db, verbose{}, events.Config{
 		Logger: logs.logger(), BatchSize: 10, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 	})
-	waitFor(t, 20*time.Second, "three failed attempts logged", func() bool { return len(logs.lines("publish failed")) >= 3 })
+	testenv.WaitFor(t, 20*time.Second, "three failed attempts logged", func() bool { return len(logs.lines("publish failed")) >= 3 })
 	for i, l := range logs.lines("publish failed")[:3] {
 		if len(l) > 600 {
 			t.Fatalf("line %d is %d bytes, want at most 600: %.700s", i+1, len(l), l)
@@ -101,10 +102,10 @@ func TestRelayWaitsForAnotherRelaysLeaseAndClaimAndSaysSo(t *testing.T) {
 	pub := &recorder{}
 	startRelay(t, db, pub, events.Config{Logger: logs.logger(), LeaseTTL: time.Second})
 
-	waitFor(t, 20*time.Second, "the wait for the lease to be logged", func() bool {
+	testenv.WaitFor(t, 20*time.Second, "the wait for the lease to be logged", func() bool {
 		return len(logs.lines("another relay holds the lease; waiting")) > 0
 	})
-	waitFor(t, 20*time.Second, "the wait for the claim to be logged", func() bool {
+	testenv.WaitFor(t, 20*time.Second, "the wait for the claim to be logged", func() bool {
 		return len(logs.lines("another relay's claim covers the oldest rows; waiting")) > 0
 	})
 	for _, l := range append(logs.lines("holds the lease"), logs.lines("claim covers")...) {
@@ -116,7 +117,7 @@ func TestRelayWaitsForAnotherRelaysLeaseAndClaimAndSaysSo(t *testing.T) {
 			t.Fatalf("line %s: until: %v", l, err)
 		}
 	}
-	waitFor(t, 30*time.Second, "every row once the dead relay's claim expired", delivered(pub, n))
+	testenv.WaitFor(t, 30*time.Second, "every row once the dead relay's claim expired", delivered(pub, n))
 	if got := len(logs.lines("another relay's claim covers")); got != 1 {
 		t.Errorf("the wait for one claim was logged %d times, want once", got)
 	}
@@ -214,7 +215,7 @@ func TestRelayTakesOverFromAFrozenHolder(t *testing.T) {
 	startRelayOn(t, holderStore, holderPub, cfg)
 	t.Cleanup(holderStore.thaw)
 	n := appendEvents(t, db, 10, "a", "b")
-	waitFor(t, 20*time.Second, "the holder to publish", delivered(holderPub, n))
+	testenv.WaitFor(t, 20*time.Second, "the holder to publish", delivered(holderPub, n))
 
 	// The holder stops answering while it still holds the lease (and,
 	// with rows coming in, the claim): a standby must take over once they
@@ -224,7 +225,7 @@ func TestRelayTakesOverFromAFrozenHolder(t *testing.T) {
 	standbyPub := &recorder{}
 	cfg.Owner = "standby"
 	startRelay(t, db, standbyPub, cfg)
-	waitFor(t, 30*time.Second, "the standby to publish", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "the standby to publish", func() bool {
 		got, _ := standbyPub.snapshot()
 		return len(got) > 0
 	})
@@ -235,7 +236,7 @@ func TestRelayTakesOverFromAFrozenHolder(t *testing.T) {
 		}
 		return l
 	}
-	waitFor(t, 30*time.Second, "the outbox to drain", func() bool { return lag() == 0 })
+	testenv.WaitFor(t, 30*time.Second, "the outbox to drain", func() bool { return lag() == 0 })
 }
 
 func TestRelayWakeCutsTheBackoffShort(t *testing.T) {
@@ -243,12 +244,12 @@ func TestRelayWakeCutsTheBackoffShort(t *testing.T) {
 	n := appendEvents(t, db, 5, "a")
 	pub := &recorder{down: true}
 	r, _ := startRelay(t, db, pub, events.Config{MinBackoff: 5 * time.Minute, MaxBackoff: 10 * time.Minute})
-	waitFor(t, 20*time.Second, "the first failed attempt", func() bool { return len(pub.failures()) >= 1 })
+	testenv.WaitFor(t, 20*time.Second, "the first failed attempt", func() bool { return len(pub.failures()) >= 1 })
 	// The relay now waits minutes before it tries again; the broker comes
 	// back and the relay is told so.
 	pub.setDown(false)
 	r.Wake()
-	waitFor(t, 20*time.Second, "every row soon after Wake", delivered(pub, n))
+	testenv.WaitFor(t, 20*time.Second, "every row soon after Wake", delivered(pub, n))
 }
 
 func TestRelayReleasesLeaseAndClaimOnGracefulStop(t *testing.T) {
@@ -259,14 +260,14 @@ func TestRelayReleasesLeaseAndClaimOnGracefulStop(t *testing.T) {
 	holderPub := &recorder{}
 	_, stopHolder := startRelay(t, db, holderPub, cfg)
 	n := appendEvents(t, db, 10, "a")
-	waitFor(t, 20*time.Second, "the holder to publish", delivered(holderPub, n))
+	testenv.WaitFor(t, 20*time.Second, "the holder to publish", delivered(holderPub, n))
 
 	cfg.Owner = "standby"
 	logs := &logBuffer{}
 	cfg.Logger = logs.logger()
 	standbyPub := &recorder{}
 	startRelay(t, db, standbyPub, cfg)
-	waitFor(t, 20*time.Second, "the standby to wait for the holder", func() bool {
+	testenv.WaitFor(t, 20*time.Second, "the standby to wait for the holder", func() bool {
 		return len(logs.lines("another relay holds the lease; waiting")) > 0
 	})
 	stopHolder()
@@ -277,7 +278,7 @@ func TestRelayReleasesLeaseAndClaimOnGracefulStop(t *testing.T) {
 	// The standby looks every second: it takes over and publishes soon,
 	// rather than after the two-minute leases.
 	appendEvents(t, db, 10, "a")
-	waitFor(t, 60*time.Second, "the standby to publish", func() bool {
+	testenv.WaitFor(t, 60*time.Second, "the standby to publish", func() bool {
 		got, _ := standbyPub.snapshot()
 		return len(got) >= 10
 	})

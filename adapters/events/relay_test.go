@@ -135,18 +135,6 @@ func startRelayOn(t testing.TB, store events.Store, pub ports.Publisher, cfg eve
 	return r, stop
 }
 
-// waitFor polls cond until it holds or the timeout passes.
-func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // checkDelivery fails unless every id in 1..n was published at least once
 // and, per key, the first deliveries are in id order.
 func checkDelivery(t testing.TB, got []ports.OutboxMessage, n int) {
@@ -200,7 +188,7 @@ func TestRelayPublishesEveryRowInKeyOrder(t *testing.T) {
 				_, stop := startRelay(t, db, pub, events.Config{BatchSize: tc.batch, Registerer: reg})
 				// Rows committed while the relay runs arrive too.
 				n += appendEvents(t, db, 50, "a", "f")
-				waitFor(t, 10*time.Second, "every row", delivered(pub, n))
+				testenv.WaitFor(t, 10*time.Second, "every row", delivered(pub, n))
 				stop()
 				got, _ := pub.snapshot()
 				checkDelivery(t, got, n)
@@ -248,7 +236,7 @@ func TestRelayBacksOffWhileTheBrokerIsDown(t *testing.T) {
 	// grow, makes the later gaps shorter than that. (Only lower bounds: a
 	// busy machine only lengthens the gaps.)
 	const attempts = 8
-	waitFor(t, 30*time.Second, fmt.Sprintf("%d failed attempts", attempts), func() bool { return len(pub.failures()) >= attempts })
+	testenv.WaitFor(t, 30*time.Second, fmt.Sprintf("%d failed attempts", attempts), func() bool { return len(pub.failures()) >= attempts })
 	failed := pub.failures()
 	for i := 1; i < attempts; i++ {
 		wait := min(10*time.Millisecond<<(i-1), 80*time.Millisecond)
@@ -262,7 +250,7 @@ func TestRelayBacksOffWhileTheBrokerIsDown(t *testing.T) {
 	}
 
 	pub.setDown(false)
-	waitFor(t, 10*time.Second, "rows after the broker came back", delivered(pub, n))
+	testenv.WaitFor(t, 10*time.Second, "rows after the broker came back", delivered(pub, n))
 	stop()
 	got, _ := pub.snapshot()
 	checkDelivery(t, got, n)
@@ -285,13 +273,13 @@ func testOneActiveReplica(t *testing.T, db *storage.DB) {
 		stops = append(stops, stop)
 	}
 	n := appendEvents(t, db, 120, "a", "b", "c", "d")
-	waitFor(t, 10*time.Second, "first burst", delivered(pub, n))
+	testenv.WaitFor(t, 10*time.Second, "first burst", delivered(pub, n))
 
 	// The replicas stop one after another; a standby takes over each time.
 	for _, stop := range stops[:2] {
 		stop()
 		n += appendEvents(t, db, 30, "a", "b", "c", "d")
-		waitFor(t, 10*time.Second, "burst after a replica stopped", delivered(pub, n))
+		testenv.WaitFor(t, 10*time.Second, "burst after a replica stopped", delivered(pub, n))
 	}
 	got, _ := pub.snapshot()
 	checkDelivery(t, got, n)
@@ -333,7 +321,7 @@ func TestRelayPruning(t *testing.T) {
 			pub := &recorder{}
 			store := &countingStore{RelayStore: storage.NewRelayStore(db, nil)}
 			_, stop := startRelayOn(t, store, pub, events.Config{Retention: tc.retention, PruneInterval: 10 * time.Millisecond})
-			waitFor(t, 10*time.Second, "rows published", delivered(pub, n))
+			testenv.WaitFor(t, 10*time.Second, "rows published", delivered(pub, n))
 			left := func() int {
 				rows, err := storage.NewOutbox(db).Recent(context.Background(), 100)
 				if err != nil {
@@ -342,14 +330,14 @@ func TestRelayPruning(t *testing.T) {
 				return len(rows)
 			}
 			if tc.wantLeft == 0 {
-				waitFor(t, 10*time.Second, "rows pruned", func() bool { return left() == 0 })
+				testenv.WaitFor(t, 10*time.Second, "rows pruned", func() bool { return left() == 0 })
 			} else {
 				// The upkeep reads the lag, then prunes if due, once a
 				// tick: two more lag reads after the rows were published
 				// mean a whole round ran in which pruning was due if it
 				// ever is.
 				lags := store.lags.Load()
-				waitFor(t, 20*time.Second, "two upkeep rounds", func() bool { return store.lags.Load() >= lags+2 })
+				testenv.WaitFor(t, 20*time.Second, "two upkeep rounds", func() bool { return store.lags.Load() >= lags+2 })
 			}
 			stop()
 			if got := left(); got != tc.wantLeft {
@@ -389,7 +377,7 @@ func TestRefusedPublishesKeepRowsUnpublished(t *testing.T) {
 	_, stop := startRelay(t, db, pub, events.Config{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
 	// Each call was handed the rows and refused them; three of them show
 	// that the refusals did not mark anything published.
-	waitFor(t, 10*time.Second, "three publish attempts", func() bool { return pub.calls.Load() >= 3 })
+	testenv.WaitFor(t, 10*time.Second, "three publish attempts", func() bool { return pub.calls.Load() >= 3 })
 	stop()
 	lag, _, err := storage.NewRelayStore(db, nil).OutboxLag(context.Background())
 	if err != nil || lag != int64(n) {

@@ -14,6 +14,7 @@ import (
 	"github.com/campushub/campushub/domain/wxrelay"
 	"github.com/campushub/campushub/ports"
 	"github.com/campushub/campushub/ports/portstest"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // scripted answers each URL with its current status and records every
@@ -61,14 +62,7 @@ func runDispatcher(t *testing.T, s *Service, hook ports.WebhookDeliverer, cfg Di
 // deadline generous enough for a busy machine.
 func waitFor(t *testing.T, c *portstest.Clock, step time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		c.Advance(step)
-		time.Sleep(2 * time.Millisecond)
-	}
+	testenv.WaitAdvancing(t, 30*time.Second, what, func() { c.Advance(step) }, cond)
 }
 
 func receiveN(t *testing.T, s *Service, from, n int) {

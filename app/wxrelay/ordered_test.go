@@ -132,22 +132,18 @@ func orderedDeliveryPerKey(t *testing.T, dbURL string) {
 	}
 	wg.Wait()
 
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	testenv.Eventually(t, 90*time.Second, func() error {
 		mu.Lock()
 		n := 0
 		for _, s := range got {
 			n += len(s)
 		}
 		mu.Unlock()
-		if n == people*perPerson {
-			break
+		if n != people*perPerson {
+			return fmt.Errorf("%d of %d pushes acknowledged; %d others, %d refusals of the failing person", n, people*perPerson, othersIn.Load(), badFailed.Load())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d pushes acknowledged after 90s; %d others, %d refusals of the failing person", n, people*perPerson, othersIn.Load(), badFailed.Load())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	if len(overlap) > 0 {

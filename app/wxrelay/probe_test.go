@@ -2,6 +2,7 @@ package wxrelay_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -87,19 +88,14 @@ func breakerProbeInterval(t *testing.T, dbURL string) {
 	go func() { d.Run(runCtx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
 
-	deadline := time.Now().Add(60 * time.Second)
 	var probes []time.Time
-	for len(probes) < 6 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d probes after 60s", len(probes))
-		}
-		time.Sleep(50 * time.Millisecond)
+	testenv.Eventually(t, 60*time.Second, func() error {
 		got, err := svc.Projects.ByID(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.PausedAt.IsZero() {
-			continue
+			return errors.New("the project is not paused")
 		}
 		mu.Lock()
 		if paused.IsZero() {
@@ -127,7 +123,11 @@ func breakerProbeInterval(t *testing.T, dbURL string) {
 				break
 			}
 		}
-	}
+		if len(probes) < 6 {
+			return fmt.Errorf("%d probes of 6", len(probes))
+		}
+		return nil
+	})
 	sort.Slice(probes, func(i, j int) bool { return probes[i].Before(probes[j]) })
 	const slack = 5 * time.Millisecond // attempt times are stored at the database's precision
 	for i, want := range []time.Duration{400 * time.Millisecond, 800 * time.Millisecond, 800 * time.Millisecond} {

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // repoRoot is the module root, two directories above this file.
@@ -118,24 +120,23 @@ func startServer(t *testing.T, bin string, extra ...string) *server {
 			<-exited
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	testenv.Eventually(t, 60*time.Second, func() error {
 		select {
 		case err := <-exited:
 			t.Fatalf("campushub exited before it was healthy (%v); log:\n%s", err, tail(s.log.String(), 4000))
 		default:
 		}
-		if resp, err := http.Get(s.url + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
+		resp, err := http.Get(s.url + "/healthz")
+		if err != nil {
+			return fmt.Errorf("campushub not healthy: %v; log:\n%s", err, tail(s.log.String(), 4000))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("campushub not healthy after 60s; log:\n%s", tail(s.log.String(), 4000))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("campushub not healthy: /healthz answers %s; log:\n%s", resp.Status, tail(s.log.String(), 4000))
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
+	return s
 }
 
 // command runs a campushub subcommand against the server's database.
@@ -205,8 +206,7 @@ func (s *server) signIn(t *testing.T) credentials {
 
 	s.call(t, "POST", "/api/auth/send_code", "", `{"account":"user@example.com"}`, nil)
 	code := ""
-	deadline := time.Now().Add(30 * time.Second)
-	for code == "" {
+	testenv.Eventually(t, 30*time.Second, func() error {
 		sc := bufio.NewScanner(strings.NewReader(s.log.String()))
 		for sc.Scan() {
 			if m := codeLine.FindStringSubmatch(sc.Text()); m != nil && m[1] == "user@example.com" {
@@ -214,12 +214,10 @@ func (s *server) signIn(t *testing.T) credentials {
 			}
 		}
 		if code == "" {
-			if time.Now().After(deadline) {
-				t.Fatalf("no verification code in the log after 30s:\n%s", tail(s.log.String(), 4000))
-			}
-			time.Sleep(100 * time.Millisecond)
+			return fmt.Errorf("no verification code in the log:\n%s", tail(s.log.String(), 4000))
 		}
-	}
+		return nil
+	})
 	s.call(t, "POST", "/api/auth/register", "",
 		fmt.Sprintf(`{"account":"user@example.com","code":%q,"password":"user-password"}`, code), &tok)
 	c.user = tok.AccessToken

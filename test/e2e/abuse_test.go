@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // reply is an app-API answer with the headers the limits set.
@@ -329,8 +330,8 @@ func waitForEvent(t *testing.T, dbURL, typ string, contains ...string) storage.O
 		t.Fatal(err)
 	}
 	defer db.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	var found storage.OutboxRow
+	testenv.WaitFor(t, 30*time.Second, fmt.Sprintf("a %s event holding %v in the outbox", typ, contains), func() bool {
 		rows, err := storage.NewOutbox(db).Recent(ctx, 500)
 		if err != nil {
 			t.Fatal(err)
@@ -345,13 +346,12 @@ func waitForEvent(t *testing.T, dbURL, typ string, contains ...string) storage.O
 					continue next
 				}
 			}
-			return r
+			found = r
+			return true
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s event holding %v in the outbox", typ, contains)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return false
+	})
+	return found
 }
 
 // TestWXReceiveLimitPerAppKey: with RATE_LIMIT_WX_RECEIVE set, pushes of

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // service is a running `campushub serve` whose log the test can read and
@@ -70,24 +73,23 @@ func startService(t *testing.T, env map[string]string) *service {
 	}()
 	t.Cleanup(func() { s.terminate(t) })
 
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testenv.Eventually(t, 60*time.Second, func() error {
 		select {
 		case <-s.exited:
 			t.Fatalf("campushub exited before it was healthy (%v); log:\n%s", s.waitErr, s.log())
 		default:
 		}
-		if resp, err := http.Get(s.URL + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
+		resp, err := http.Get(s.URL + "/healthz")
+		if err != nil {
+			return fmt.Errorf("campushub not healthy: %v; log:\n%s", err, s.log())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("campushub not healthy after 30s; log:\n%s", s.log())
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("campushub not healthy: /healthz answers %s; log:\n%s", resp.Status, s.log())
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
+	return s
 }
 
 // log returns what the service has logged so far.
@@ -145,18 +147,16 @@ func (s *service) logLines(match map[string]string) []map[string]any {
 // or an e-mail) and returns the code.
 func (s *service) codeFor(t *testing.T, key string) string {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	var code string
+	testenv.Eventually(t, 30*time.Second, func() error {
 		lines := s.logLines(map[string]string{"msg": "verification code (CODE_SENDER=log)", "account": key})
-		if len(lines) > 0 {
-			code, _ := lines[len(lines)-1]["code"].(string)
-			return code
+		if len(lines) == 0 {
+			return fmt.Errorf("no code for %s in the log:\n%s", key, s.log())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no code for %s in the log:\n%s", key, s.log())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		code, _ = lines[len(lines)-1]["code"].(string)
+		return nil
+	})
+	return code
 }
 
 // envelope is the app API's answer.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
@@ -16,22 +17,18 @@ func TestServesOnEveryBackend(t *testing.T) {
 		// Live at once; ready once every dependency has answered (the
 		// embedded broker may still be starting right after /healthz).
 		for _, path := range []string{"/healthz", "/readyz"} {
-			deadline := time.Now().Add(time.Minute)
-			for {
+			testenv.Eventually(t, time.Minute, func() error {
 				resp, err := http.Get(base + path)
 				if err != nil {
 					t.Fatalf("GET %s: %v", path, err)
 				}
 				body, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					break
+				if resp.StatusCode != http.StatusOK {
+					return fmt.Errorf("GET %s = %s %s, want 200", path, resp.Status, body)
 				}
-				if time.Now().After(deadline) {
-					t.Fatalf("GET %s = %s %s, want 200 within a minute", path, resp.Status, body)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+				return nil
+			})
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	mrand "math/rand/v2"
 	"net"
@@ -18,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/campushub/campushub/test/testenv"
 )
 
 var (
@@ -146,8 +149,7 @@ func startServer(t *testing.T, env map[string]string) (baseURL string, stop func
 	t.Cleanup(stop)
 
 	baseURL = "http://" + addr
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testenv.Eventually(t, 60*time.Second, func() error {
 		select {
 		case err := <-exited:
 			exited <- err
@@ -155,17 +157,16 @@ func startServer(t *testing.T, env map[string]string) (baseURL string, stop func
 		default:
 		}
 		resp, err := http.Get(baseURL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return baseURL, stop
-			}
+		if err != nil {
+			return fmt.Errorf("campushub not healthy: %v; log:\n%s", err, readFile(logFile.Name()))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("campushub not healthy after 30s; log:\n%s", readFile(logFile.Name()))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("campushub not healthy: /healthz answers %s; log:\n%s", resp.Status, readFile(logFile.Name()))
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
+	return baseURL, stop
 }
 
 // freeAddr returns a 127.0.0.1 address with a port nobody listens on.

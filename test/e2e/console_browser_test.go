@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // chromiumPath finds a Chromium or Chrome to drive: CHROME_PATH, else
@@ -135,18 +138,17 @@ func (p *page) click(sel string) {
 // themselves (htmx polling) or after a click.
 func (p *page) waitFor(what, cond string) {
 	p.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	err := testenv.Poll(90*time.Second, func() error {
 		ok, err := eval[bool](p, cond)
-		if err == nil && ok {
-			return
+		if err == nil && !ok {
+			err = errors.New("the condition does not hold")
 		}
-		if time.Now().After(deadline) {
-			loc, _ := eval[string](p, `location.href`)
-			p.screenshot("failed-" + strings.NewReplacer("/", "-", " ", "-").Replace(p.t.Name()))
-			p.t.Fatalf("after 90s the page at %s does not show %s (%v); it shows:\n%s", loc, what, err, p.text())
-		}
-		time.Sleep(100 * time.Millisecond)
+		return err
+	})
+	if err != nil {
+		loc, _ := eval[string](p, `location.href`)
+		p.screenshot("failed-" + strings.NewReplacer("/", "-", " ", "-").Replace(p.t.Name()))
+		p.t.Fatalf("the page at %s does not show %s (%v); it shows:\n%s", loc, what, err, p.text())
 	}
 }
 
@@ -298,13 +300,15 @@ func TestConsoleInBrowser(t *testing.T) {
 		k.setAnswer(ok200)
 		p.click(`form[action$="/replay"] button`)
 		p.waitText("The delivery was queued again.")
-		deadline := time.Now().Add(90 * time.Second)
-		for p.value("#delivery-status") != "succeeded" {
-			if time.Now().After(deadline) {
-				t.Fatalf("the replayed delivery did not succeed:\n%s", p.text())
+		err := testenv.Poll(90*time.Second, func() error {
+			if st := p.value("#delivery-status"); st != "succeeded" {
+				p.run("reload", chromedp.Reload())
+				return fmt.Errorf("the replayed delivery is %q", st)
 			}
-			time.Sleep(300 * time.Millisecond)
-			p.run("reload", chromedp.Reload())
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("the replayed delivery did not succeed (%v):\n%s", err, p.text())
 		}
 		if !k.hasAll([]string{"first", "second"}) {
 			t.Fatal("the sink did not receive the replayed event")
@@ -357,7 +361,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		}))
 		p.click(`a[href$="members.csv"]`)
 		var csv []byte
-		eventually(t, 90*time.Second, "the members CSV is downloaded", func() bool {
+		testenv.WaitFor(t, 90*time.Second, "the members CSV is downloaded", func() bool {
 			matches, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
 			if len(matches) == 0 {
 				return false

@@ -255,7 +255,7 @@ func TestNATSKillMidDrainStoresNoDuplicates(t *testing.T) {
 			first := startService(t, env)
 			js := natsJS(t, url)
 			var storedAtKill int
-			eventually(t, 60*time.Second, "the drain to get under way", func() bool {
+			testenv.WaitFor(t, 60*time.Second, "the drain to get under way", func() bool {
 				storedAtKill = streamMsgs(t, js)
 				return storedAtKill >= 2*batch
 			})
@@ -280,7 +280,7 @@ func TestNATSKillMidDrainStoresNoDuplicates(t *testing.T) {
 				storedAtKill, published, storedAtKill-published)
 
 			startService(t, env)
-			eventually(t, 120*time.Second, "the outbox to drain after the restart", func() bool { return publishedRows(t, dbURL) == total })
+			testenv.WaitFor(t, 120*time.Second, "the outbox to drain after the restart", func() bool { return publishedRows(t, dbURL) == total })
 			if n := streamMsgs(t, js); n != total {
 				t.Fatalf("the stream holds %d messages, want %d (every event once)", n, total)
 			}
@@ -462,7 +462,7 @@ func TestNATSUnreachableAtStart(t *testing.T) {
 	}
 	t.Cleanup(srv.Shutdown)
 	js := natsJS(t, url)
-	eventually(t, 60*time.Second, "the registration to reach the stream", func() bool { return streamMsgs(t, js) >= 1 })
+	testenv.WaitFor(t, 60*time.Second, "the registration to reach the stream", func() bool { return streamMsgs(t, js) >= 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cons, err := js.OrderedConsumer(ctx, "CAMPUSHUB", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"campushub.account.v1"}})
@@ -476,7 +476,7 @@ func TestNATSUnreachableAtStart(t *testing.T) {
 	if m.Headers().Get("ce-type") != "campushub.account.registered" || m.Headers().Get("ce-partitionkey") != strconv.FormatInt(accountID, 10) {
 		t.Fatalf("first account event: %v", m.Headers())
 	}
-	eventually(t, 30*time.Second, "readyz to report the broker ok", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "readyz to report the broker ok", func() bool {
 		request(t, "GET", s.URL+"/readyz", "", "", nil, &ready)
 		return ready.Checks.Broker.Status == "ok"
 	})

@@ -80,7 +80,7 @@ func relaySurvivesKill(t *testing.T, dbURL string) {
 			}
 		}()
 	}
-	eventually(t, 30*time.Second, "a third of the burst is acknowledged", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "a third of the burst is acknowledged", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(accepted) >= 200
@@ -103,13 +103,13 @@ func relaySurvivesKill(t *testing.T, dbURL string) {
 
 	second := startService(t, env)
 	for _, k := range sinks {
-		eventually(t, 60*time.Second, k.name+" received every acknowledged event after the restart", func() bool { return k.hasAll(accepted) })
+		testenv.WaitFor(t, 60*time.Second, k.name+" received every acknowledged event after the restart", func() bool { return k.hasAll(accepted) })
 		if n := k.badSignatures(); n > 0 {
 			t.Errorf("%s saw %d requests with bad signatures", k.name, n)
 		}
 	}
 	for i := range sinks {
-		eventually(t, 60*time.Second, "every outcome is written", func() bool {
+		testenv.WaitFor(t, 60*time.Second, "every outcome is written", func() bool {
 			st := projectState(t, second.URL, token, int64(i+1))
 			return st.QueueDepth == 0 && st.Held == 0
 		})

@@ -50,7 +50,7 @@ func TestRelayDisableAndRecover(t *testing.T) {
 			failing.Store(true)
 			sent := burst(t, s.URL, "hiccup", 60, 8)
 			time.AfterFunc(1100*time.Millisecond, func() { failing.Store(false) })
-			eventually(t, 60*time.Second, "every event of the hiccup arrives", func() bool { return k.hasAll(sent) })
+			testenv.WaitFor(t, 60*time.Second, "every event of the hiccup arrives", func() bool { return k.hasAll(sent) })
 			if st := projectState(t, s.URL, token, pid); st.Statu != 0 || st.DisabledSince != "" {
 				t.Fatalf("after a 1.1 s hiccup the project is %+v; want valid, never disabled", st)
 			}
@@ -62,7 +62,7 @@ func TestRelayDisableAndRecover(t *testing.T) {
 			failing.Store(true)
 			deadAt := time.Now()
 			sent = append(sent, burst(t, s.URL, "dying", 10, 4)...)
-			eventually(t, 60*time.Second, "the dead project is disabled", func() bool {
+			testenv.WaitFor(t, 60*time.Second, "the dead project is disabled", func() bool {
 				return projectState(t, s.URL, token, pid).Statu == 1
 			})
 			if d := time.Since(deadAt); d < 4*time.Second {
@@ -83,8 +83,8 @@ func TestRelayDisableAndRecover(t *testing.T) {
 			if r.code() != "0" {
 				t.Fatalf("replay failed: %s %s", r.code(), r.Message)
 			}
-			eventually(t, 60*time.Second, "every acknowledged event reaches the sink", func() bool { return k.hasAll(sent) })
-			eventually(t, 30*time.Second, "the project is healthy with an empty queue", func() bool {
+			testenv.WaitFor(t, 60*time.Second, "every acknowledged event reaches the sink", func() bool { return k.hasAll(sent) })
+			testenv.WaitFor(t, 30*time.Second, "the project is healthy with an empty queue", func() bool {
 				st := projectState(t, s.URL, token, pid)
 				return st.State == "ok" && st.QueueDepth == 0 && st.Held == 0
 			})

@@ -81,7 +81,7 @@ func TestRelayFanOut(t *testing.T) {
 	}
 
 	for _, k := range []*sink{fast, slow, flaky} {
-		eventually(t, 30*time.Second, k.name+" received every event", func() bool { return k.hasAll(sent) })
+		testenv.WaitFor(t, 30*time.Second, k.name+" received every event", func() bool { return k.hasAll(sent) })
 		for raw, p := range k.received() {
 			if want, ok := plain[raw]; ok && string(p.Data.Data) != want {
 				t.Errorf("%s: decrypted data %s, want %s", k.name, p.Data.Data, want)
@@ -98,7 +98,7 @@ func TestRelayFanOut(t *testing.T) {
 	}
 	checkBackoff(t, flaky)
 
-	eventually(t, 30*time.Second, "the dead project is disabled", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "the dead project is disabled", func() bool {
 		return projectStatu(t, s.URL, token, ids[dead]) == 1
 	})
 	// Its deliveries are held, or failed for good where a delivery ran out
@@ -129,7 +129,7 @@ func TestRelayFanOut(t *testing.T) {
 	if r.code() != "0" || string(r.Data) != fmt.Sprintf(`{"created":0,"replayed":%d}`, len(failed)) {
 		t.Fatalf("replay failed: %s %s %s", r.code(), r.Message, r.Data)
 	}
-	eventually(t, 30*time.Second, "the replayed project received every event", func() bool { return dead.hasAll(sent) })
+	testenv.WaitFor(t, 30*time.Second, "the replayed project received every event", func() bool { return dead.hasAll(sent) })
 
 	// Replaying one delivery sends it again with the same webhook-id.
 	one := deliveries(t, s.URL, token, ids[fast], "succeeded")[0]
@@ -139,7 +139,7 @@ func TestRelayFanOut(t *testing.T) {
 	if r := wx(t, s.URL, "POST", fmt.Sprintf("/wx/push/replayDelivery?id=%d", one.ID), token, nil); r.code() != "0" {
 		t.Fatalf("replay one: %s %s", r.code(), r.Message)
 	}
-	eventually(t, 10*time.Second, "the replayed delivery arrived again", func() bool {
+	testenv.WaitFor(t, 10*time.Second, "the replayed delivery arrived again", func() bool {
 		fast.mu.Lock()
 		defer fast.mu.Unlock()
 		return len(fast.requests[one.WebhookID]) > before
@@ -255,7 +255,7 @@ func TestRelayReplicasShareWork(t *testing.T) {
 		sent = append(sent, raw)
 	}
 	for _, k := range sinks {
-		eventually(t, 30*time.Second, k.name+" received every event", func() bool { return k.hasAll(sent) })
+		testenv.WaitFor(t, 30*time.Second, k.name+" received every event", func() bool { return k.hasAll(sent) })
 		k.mu.Lock()
 		for id, times := range k.requests {
 			if len(times) != 1 {

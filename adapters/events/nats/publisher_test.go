@@ -16,6 +16,7 @@ import (
 
 	"github.com/campushub/campushub/adapters/events/nats"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // startServer runs an embedded server of the test's own; port 0 opens no
@@ -257,17 +258,7 @@ func TestPublishWhileServerIsAway(t *testing.T) {
 	t.Cleanup(s.Shutdown)
 	// Once the server answers, the stream is created without waiting for
 	// an event, and the events are stored.
-	deadline := time.Now().Add(45 * time.Second)
-	for {
-		err := pub.Ready(ctx)
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready 45s after the server started: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testenv.Eventually(t, 45*time.Second, func() error { return pub.Ready(ctx) })
 	if err := pub.Publish(ctx, msgs); err != nil {
 		t.Fatal(err)
 	}

@@ -388,7 +388,7 @@ func readNATS(t *testing.T, js jetstream.JetStream, stream string, topics []stri
 	defer cancel()
 	// The publisher creates the stream once the server answers.
 	var cons jetstream.Consumer
-	waitFor(t, 60*time.Second, "stream "+stream, func() bool {
+	testenv.WaitFor(t, 60*time.Second, "stream "+stream, func() bool {
 		var err error
 		cons, err = js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{FilterSubjects: topics})
 		if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {

@@ -89,9 +89,7 @@ func TestPublishCloudEvents(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		for _, part := range [][]ports.OutboxMessage{msgs[:120], msgs[120:]} {
-			if err := publishEventually(ctx, pub, part); err != nil {
-				t.Fatal(err)
-			}
+			publishEventually(t, ctx, pub, part)
 		}
 		got := in.Read(t, topics, ids(msgs))
 		if dups := checkOrder(t, got, msgs); dups != 0 {
@@ -129,9 +127,7 @@ func TestPublishAgain(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		for _, part := range [][]ports.OutboxMessage{msgs[:150], msgs[:300], msgs[100:], msgs} {
-			if err := publishEventually(ctx, pub, part); err != nil {
-				t.Fatal(err)
-			}
+			publishEventually(t, ctx, pub, part)
 		}
 		got := in.Read(t, topics, ids(msgs))
 		dups := checkOrder(t, got, msgs)
@@ -223,7 +219,7 @@ func TestRelaySurvivesBrokerRestart(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 		store := storage.NewRelayStore(db, nil)
-		waitFor(t, 120*time.Second, "the outbox to drain", func() bool {
+		testenv.WaitFor(t, 120*time.Second, "the outbox to drain", func() bool {
 			n, _, err := store.OutboxLag(context.Background())
 			return err == nil && n == 0
 		})
@@ -249,18 +245,9 @@ func TestRelaySurvivesBrokerRestart(t *testing.T) {
 
 // publishEventually retries Publish while a broker that just started (or
 // the stream being created) is not ready yet.
-func publishEventually(ctx context.Context, pub ports.Publisher, msgs []ports.OutboxMessage) error {
-	for {
-		err := pub.Publish(ctx, msgs)
-		if err == nil || ctx.Err() != nil {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w (last error: %v)", ctx.Err(), err)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+func publishEventually(t *testing.T, ctx context.Context, pub ports.Publisher, msgs []ports.OutboxMessage) {
+	t.Helper()
+	testenv.Eventually(t, 60*time.Second, func() error { return pub.Publish(ctx, msgs) })
 }
 
 func openDB(t *testing.T) *storage.DB {
@@ -291,15 +278,4 @@ func startRelay(t *testing.T, db *storage.DB, pub ports.Publisher) {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = r.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-}
-
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

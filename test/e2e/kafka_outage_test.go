@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -107,17 +109,14 @@ func readyz(t *testing.T, base string) readiness {
 // until cond holds and returns the last answer.
 func waitReady(t *testing.T, s *service, base string, timeout time.Duration, what string, cond func(readiness) bool) readiness {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		r := readyz(t, base)
-		if cond(r) {
-			return r
+	var r readiness
+	testenv.Eventually(t, timeout, func() error {
+		if r = readyz(t, base); cond(r) {
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for /readyz to show %s; last answer HTTP %d %s\nlog:\n%s", what, r.HTTPStatus, r.Raw, tail(s.log(), 4000))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return fmt.Errorf("/readyz to show %s; last answer HTTP %d %s\nlog:\n%s", what, r.HTTPStatus, r.Raw, tail(s.log(), 4000))
+	})
+	return r
 }
 
 func tail(s string, n int) string {
@@ -185,7 +184,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	waitReady(t, s, ops, 90*time.Second, "the broker reachable and the outbox drained", func(r readiness) bool {
 		return r.Checks.Broker.Status == "ok" && r.Checks.Outbox.Unpublished == 0
 	})
-	eventually(t, 30*time.Second, "the topics ready log line", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "the topics ready log line", func() bool {
 		return len(s.logLines(map[string]string{"msg": "kafka: topics ready"})) == 1
 	})
 	firstEvent := readEvents(t, []string{broker.addr}, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool { return len(evs) >= 1 })[0]
@@ -207,7 +206,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	if r.HTTPStatus != http.StatusOK {
 		t.Errorf("/readyz: HTTP %d %s, want 200", r.HTTPStatus, r.Raw)
 	}
-	eventually(t, 60*time.Second, "two failed attempts with the backlog", func() bool {
+	testenv.WaitFor(t, 60*time.Second, "two failed attempts with the backlog", func() bool {
 		return len(s.logLines(map[string]string{"msg": failed})) >= failedBefore+2
 	})
 	longest := ""
@@ -243,11 +242,14 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	}
 }
 
-// TestReplicaPublishesSoonAfterTheHolderIsKilled runs two replicas on one
-// PostgreSQL database and the shared broker, kills the one that publishes
-// with SIGKILL, and measures how long the other takes to publish a change
-// made after the kill. The target is 10 s (the leases last 5 s).
-func TestReplicaPublishesSoonAfterTheHolderIsKilled(t *testing.T) {
+// TestReplicaTakesOverWhenTheHolderIsKilled runs two replicas on one
+// PostgreSQL database and the shared broker and kills the one that
+// publishes with SIGKILL right after a change, which it may not have
+// published yet. The other replica takes the lease and publishes every
+// change, the one made before the kill and one made after it, so nothing is
+// lost. The takeover time is logged (docs/events.md quotes it), not
+// asserted: the deadlines only bound how long a broken build takes to fail.
+func TestReplicaTakesOverWhenTheHolderIsKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short mode")
 	}
@@ -261,37 +263,47 @@ func TestReplicaPublishesSoonAfterTheHolderIsKilled(t *testing.T) {
 		"EVENTS_SOURCE":        source,
 		"OUTBOX_POLL_INTERVAL": "20ms",
 	}
+	const took = "outbox relay: took the lease; publishing"
 	first := startService(t, env)
-	eventually(t, 30*time.Second, "the first replica to take the lease", func() bool {
-		return len(first.logLines(map[string]string{"msg": "outbox relay: took the lease; publishing"})) > 0
+	testenv.WaitFor(t, 30*time.Second, "the first replica to take the lease", func() bool {
+		return len(first.logLines(map[string]string{"msg": took})) > 0
 	})
-	holder, _ := first.logLines(map[string]string{"msg": "outbox relay: took the lease; publishing"})[0]["owner"].(string)
-	registerUser(t, first, "18656660971")
+	holder, _ := first.logLines(map[string]string{"msg": took})[0]["owner"].(string)
+	_, before := registerUser(t, first, "18656660971")
 	waitReady(t, first, first.URL, 30*time.Second, "the first registration published", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
 
 	second := startService(t, env)
-	eventually(t, 30*time.Second, "the second replica to say whose lease it waits for", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "the second replica to say whose lease it waits for", func() bool {
 		return len(second.logLines(map[string]string{"msg": "outbox relay: another relay holds the lease; waiting", "holder": holder})) > 0
 	})
 
+	_, atKill := registerUser(t, first, "18656660973")
 	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown, nothing released
 		t.Fatal(err)
 	}
 	killed := time.Now()
 	<-first.exited
-	registerUser(t, second, "18656660972")
-	waitReady(t, second, second.URL, 60*time.Second, "the second replica to publish", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
-	took := time.Since(killed)
-	t.Logf("published again %.1fs after the publishing replica was killed", took.Seconds())
-	if took > 10*time.Second {
-		t.Errorf("the second replica published %.1fs after the kill; the target is 10s", took.Seconds())
+	_, after := registerUser(t, second, "18656660972")
+	waitReady(t, second, second.URL, 2*time.Minute, "the second replica to publish every change", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
+	t.Logf("the second replica published every change %.1fs after the publishing replica was killed (leases last 5s)", time.Since(killed).Seconds())
+	if n := len(second.logLines(map[string]string{"msg": took})); n == 0 {
+		t.Errorf("the second replica never logged %q; log:\n%s", took, tail(second.log(), 4000))
 	}
-	evs := readEvents(t, brokers, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool { return len(distinct(evs)) >= 2 })
-	ids := map[string]bool{}
-	for _, e := range distinct(evs) {
-		ids[strconv.FormatInt(e.ID, 10)] = true
+
+	want := map[string]bool{}
+	for _, id := range []int64{before, atKill, after} {
+		want[strconv.FormatInt(id, 10)] = true
 	}
-	if len(ids) != 2 {
-		t.Fatalf("%d distinct registration events, want 2", len(ids))
+	evs := readEvents(t, brokers, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool { return len(distinct(evs)) >= len(want) })
+	evs = distinct(evs)
+	got := map[string]bool{}
+	for _, e := range evs {
+		if e.Headers["ce_type"] != "campushub.account.registered" {
+			t.Errorf("event %d of type %s, want only registrations", e.ID, e.Headers["ce_type"])
+		}
+		got[e.Key] = true
+	}
+	if len(evs) != len(want) || !maps.Equal(got, want) {
+		t.Fatalf("%d distinct registration events for accounts %v, want one for each of %v", len(evs), got, want)
 	}
 }

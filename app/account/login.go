@@ -88,6 +88,9 @@ func (s *Service) checkPassword(ctx context.Context, area, acct, password string
 		return account.Account{}, err
 	}
 	match := s.Hasher.Compare(a.PasswordHash, password)
+	if !match {
+		defer s.principals.forget(a.ID) // a wrong password may lock the account
+	}
 	var signedIn account.Account
 	err = s.withCommittedFailure(ctx, func(ctx context.Context, failAfterCommit func(error) error) error {
 		a, err := s.Accounts.ByID(ctx, a.ID) // locks the account: its clients' counts change in turn
@@ -159,7 +162,14 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (account.Pair, er
 		return account.Pair{}, shared.Invalid("refresh_token", "refresh_token is required")
 	}
 	var pair account.Pair
+	var revoked int64 // the account whose token family was revoked
+	defer func() {
+		if revoked != 0 {
+			s.principals.forget(revoked) // after the commit, before the answer
+		}
+	}()
 	err := s.withCommittedFailure(ctx, func(ctx context.Context, failAfterCommit func(error) error) error {
+		revoked = 0
 		t, err := s.Tokens.ByHash(ctx, account.HashToken(refresh))
 		if errors.Is(err, shared.ErrNotFound) || (err == nil && t.Kind != account.RefreshToken) {
 			return failAfterCommit(shared.ErrUnauthenticated.WithMessage("invalid refresh token"))
@@ -176,6 +186,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (account.Pair, er
 			return err
 		}
 		if !won {
+			revoked = t.AccountID
 			if err := s.Tokens.RevokeFamily(ctx, t.Family, now); err != nil {
 				return err
 			}
@@ -190,7 +201,8 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (account.Pair, er
 // Destroy revokes the presented access token together with its refresh
 // token and every token refreshed from them (signs this session out).
 func (s *Service) Destroy(ctx context.Context, accessToken string) error {
-	return s.UoW.Do(ctx, func(ctx context.Context) error {
+	var accountID int64
+	err := s.UoW.Do(ctx, func(ctx context.Context) error {
 		t, err := s.Tokens.ByHash(ctx, account.HashToken(accessToken))
 		if errors.Is(err, shared.ErrNotFound) {
 			return shared.ErrUnauthenticated
@@ -198,6 +210,11 @@ func (s *Service) Destroy(ctx context.Context, accessToken string) error {
 		if err != nil {
 			return err
 		}
+		accountID = t.AccountID
 		return s.Tokens.RevokeFamily(ctx, t.Family, s.Clock.Now())
 	})
+	if accountID != 0 {
+		s.principals.forget(accountID) // after the commit, before the answer
+	}
+	return err
 }

@@ -34,6 +34,7 @@ func (s *Service) UpdateInfo(ctx context.Context, ch account.ProfileChange) (acc
 		return account.Account{}, err
 	}
 	var a account.Account
+	defer s.principals.forget(p.AccountID) // after the commit: the next request sees the change
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		if a, err = s.Accounts.ByID(ctx, p.AccountID); err != nil {
 			return err

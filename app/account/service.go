@@ -20,7 +20,16 @@ type Policy struct {
 	Codes  account.CodePolicy
 	Lock   account.LockPolicy
 	Tokens account.TokenPolicy
+	// PrincipalTTL is how long Authenticate keeps what it found for an
+	// access token (see principalCache): the longest another replica's
+	// sign-out or account change takes to reach this one. Zero looks every
+	// request up.
+	PrincipalTTL time.Duration
 }
+
+// principalCacheSize bounds how many access tokens the principal cache
+// holds at once (about 64 MB at most).
+const principalCacheSize = 100_000
 
 // DefaultPolicy is the policy the service runs with unless configured.
 var DefaultPolicy = Policy{
@@ -47,7 +56,8 @@ type Deps struct {
 // Service runs the account use cases.
 type Service struct {
 	Deps
-	policy Policy
+	policy     Policy
+	principals *principalCache
 }
 
 // NewService returns the account service.
@@ -55,7 +65,7 @@ func NewService(d Deps, p Policy) *Service {
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}
 	}
-	return &Service{Deps: d, policy: p}
+	return &Service{Deps: d, policy: p, principals: newPrincipalCache(p.PrincipalTTL, principalCacheSize)}
 }
 
 var _ auth.Authenticator = (*Service)(nil)
@@ -77,19 +87,26 @@ func (s *Service) withCommittedFailure(ctx context.Context, fn func(ctx context.
 }
 
 // Authenticate resolves an access token. It is a hash lookup, never a
-// password-hash computation.
+// password-hash computation; with Policy.PrincipalTTL set, a token
+// presented again within it is answered from memory (see principalCache).
 func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principal, error) {
 	if len(token) == 0 || len(token) > 200 {
 		return auth.Principal{}, shared.ErrUnauthenticated
 	}
-	t, err := s.Tokens.ByHash(ctx, account.HashToken(token))
+	hash := account.HashToken(token)
+	now := s.Clock.Now()
+	if p, ok := s.principals.get(hash, now); ok {
+		return p, nil
+	}
+	gen := s.principals.generation()
+	t, err := s.Tokens.ByHash(ctx, hash)
 	if errors.Is(err, shared.ErrNotFound) || (err == nil && t.Kind != account.AccessToken) {
 		return auth.Principal{}, shared.ErrUnauthenticated
 	}
 	if err != nil {
 		return auth.Principal{}, err
 	}
-	if !t.Valid(s.Clock.Now()) {
+	if !t.Valid(now) {
 		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: it has expired or was revoked")
 	}
 	a, err := s.Accounts.ByID(ctx, t.AccountID)
@@ -102,7 +119,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 	if !a.IsActive {
 		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: the account is disabled")
 	}
-	return auth.Principal{AccountID: a.ID, Role: a.Role, Account: &a}, nil
+	p := auth.Principal{AccountID: a.ID, Role: a.Role, Account: &a}
+	s.principals.put(gen, hash, p, now, t.ExpiresAt)
+	return p, nil
 }
 
 // issue creates a token pair in family (a new family when empty).

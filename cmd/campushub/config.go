@@ -23,18 +23,19 @@ import (
 // these tags by a test. Adapters never read the environment; they get their
 // part of Config.
 type Config struct {
-	HTTPAddr        string         `env:"HTTP_ADDR" envDefault:":8080" doc:"address the HTTP server listens on"`
-	DatabaseURL     string         `env:"DATABASE_URL" envDefault:"sqlite:campushub.db" doc:"database: ${sqlite:PATH} / ${file:PATH}, ${postgres://user:pass@host:5432/db}, ${mysql://user:pass@host:3306/db}"`
-	DBMaxOpenConns  int            `env:"DB_MAX_OPEN_CONNS" envDefault:"10" doc:"most open database connections"`
-	DBMaxIdleConns  int            `env:"DB_MAX_IDLE_CONNS" envDefault:"5" doc:"most idle database connections kept"`
-	DBConnLifetime  time.Duration  `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m" doc:"recycle database connections after this long"`
-	AutoMigrate     bool           `env:"DB_AUTO_MIGRATE" envDefault:"true" doc:"apply pending migrations when ${serve} starts"`
-	TimezoneName    string         `env:"TIMEZONE" envDefault:"Asia/Shanghai" doc:"time zone timestamps are rendered in (${2006-01-02 15:04:05}); storage is always UTC"`
-	Timezone        *time.Location // TIMEZONE, loaded
-	LogLevel        string         `env:"LOG_LEVEL" envDefault:"info" doc:"debug, info, warn or error"`
-	LogFormat       string         `env:"LOG_FORMAT" envDefault:"json" doc:"json or text"`
-	BodyLimit       int64          `env:"HTTP_BODY_LIMIT" envDefault:"1048576" doc:"largest request body accepted, in bytes"`
-	ShutdownTimeout time.Duration  `env:"SHUTDOWN_TIMEOUT" envDefault:"15s" doc:"how long a graceful shutdown waits for in-flight work"`
+	HTTPAddr         string         `env:"HTTP_ADDR" envDefault:":8080" doc:"address the HTTP server listens on"`
+	DatabaseURL      string         `env:"DATABASE_URL" envDefault:"sqlite:campushub.db" doc:"database: ${sqlite:PATH} / ${file:PATH}, ${postgres://user:pass@host:5432/db}, ${mysql://user:pass@host:3306/db}"`
+	DBMaxOpenConns   int            `env:"DB_MAX_OPEN_CONNS" envDefault:"10" doc:"most open database connections"`
+	DBMaxIdleConns   int            `env:"DB_MAX_IDLE_CONNS" envDefault:"10" doc:"most idle database connections kept (below DB_MAX_OPEN_CONNS, connections are closed and opened again under load)"`
+	DBConnLifetime   time.Duration  `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m" doc:"recycle database connections after this long"`
+	AutoMigrate      bool           `env:"DB_AUTO_MIGRATE" envDefault:"true" doc:"apply pending migrations when ${serve} starts"`
+	TimezoneName     string         `env:"TIMEZONE" envDefault:"Asia/Shanghai" doc:"time zone timestamps are rendered in (${2006-01-02 15:04:05}); storage is always UTC"`
+	Timezone         *time.Location // TIMEZONE, loaded
+	LogLevel         string         `env:"LOG_LEVEL" envDefault:"info" doc:"debug, info, warn or error"`
+	LogFormat        string         `env:"LOG_FORMAT" envDefault:"json" doc:"json or text"`
+	LogFlushInterval time.Duration  `env:"LOG_FLUSH_INTERVAL" envDefault:"100ms" doc:"log lines below warn are written in batches at least this often (warnings and errors at once, with the lines before them); ${0} writes every line with its own write"`
+	BodyLimit        int64          `env:"HTTP_BODY_LIMIT" envDefault:"1048576" doc:"largest request body accepted, in bytes"`
+	ShutdownTimeout  time.Duration  `env:"SHUTDOWN_TIMEOUT" envDefault:"15s" doc:"how long a graceful shutdown waits for in-flight work"`
 
 	// account
 	CodeSender        string        `env:"CODE_SENDER" envDefault:"log" doc:"how verification codes are delivered: ${log} (development: writes the code to the log) or ${smtp}"`
@@ -47,6 +48,7 @@ type Config struct {
 	BcryptCost        int           `env:"BCRYPT_COST" envDefault:"10" doc:"bcrypt cost of password hashes (4–14)"`
 	AccessTokenTTL    time.Duration `env:"ACCESS_TOKEN_TTL" envDefault:"168h" doc:"lifetime of access tokens (the seed's expires_in 604800)"`
 	RefreshTokenTTL   time.Duration `env:"REFRESH_TOKEN_TTL" envDefault:"720h" doc:"lifetime of refresh tokens"`
+	AuthCacheTTL      time.Duration `env:"AUTH_CACHE_TTL" envDefault:"5s" doc:"how long a replica keeps what an access token resolved to: a sign-out or account change made on another replica (or by ${campushub admin}) takes effect here within it, on this replica at once; ${0} looks every request up"`
 	CodeTTL           time.Duration `env:"CODE_TTL" envDefault:"5m" doc:"how long a verification code stays valid"`
 	CodeInterval      time.Duration `env:"CODE_INTERVAL" envDefault:"60s" doc:"shortest time between two codes to one account"`
 	CodeDailyLimit    int           `env:"CODE_DAILY_LIMIT" envDefault:"10" doc:"most codes sent to one account in 24 hours"`
@@ -288,6 +290,12 @@ func (c Config) validate() []string {
 	oneOf("CONSOLE_LANGUAGE", c.ConsoleLanguage, "auto", "zh", "en")
 	if c.ConsoleSessionTTL < time.Minute {
 		p = append(p, "CONSOLE_SESSION_TTL: must be at least 1m")
+	}
+	if c.LogFlushInterval < 0 || c.LogFlushInterval > 10*time.Second {
+		p = append(p, fmt.Sprintf("LOG_FLUSH_INTERVAL: want 0 (every line at once) to 10s, got %s", c.LogFlushInterval))
+	}
+	if c.AuthCacheTTL < 0 || c.AuthCacheTTL > time.Minute {
+		p = append(p, fmt.Sprintf("AUTH_CACHE_TTL: want 0 (off) to 1m, got %s", c.AuthCacheTTL))
 	}
 	if c.BodyLimit <= 0 {
 		p = append(p, fmt.Sprintf("HTTP_BODY_LIMIT: want a positive number of bytes, got %d", c.BodyLimit))

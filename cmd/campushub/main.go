@@ -146,7 +146,9 @@ func (c *cli) withConfig(name string, do configured) func(context.Context, []str
 		if err != nil {
 			return err
 		}
-		return do(ctx, cfg, newLogger(cfg))
+		log, closeLog := newLogger(cfg, os.Stdout)
+		defer closeLog()
+		return do(ctx, cfg, log)
 	}
 }
 
@@ -176,13 +178,23 @@ func settingsHelp() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func newLogger(cfg Config) *slog.Logger {
+// newLogger returns the process's logger writing to out and a function
+// that writes out what it still holds (LOG_FLUSH_INTERVAL).
+func newLogger(cfg Config, out io.Writer) (*slog.Logger, func()) {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler = slog.NewJSONHandler(os.Stdout, opts)
-	if cfg.LogFormat == "text" {
-		h = slog.NewTextHandler(os.Stdout, opts)
+	w, closeLog := out, func() {}
+	if cfg.LogFlushInterval > 0 {
+		b := newLogBuffer(out, cfg.LogFlushInterval)
+		w, closeLog = b, func() { _ = b.Close() }
 	}
-	return slog.New(httpkit.LogHandler{Handler: h})
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
+	if cfg.LogFormat == "text" {
+		h = slog.NewTextHandler(w, opts)
+	}
+	if b, ok := w.(*logBuffer); ok {
+		h = flushOn{Handler: h, buf: b, level: slog.LevelWarn}
+	}
+	return slog.New(httpkit.LogHandler{Handler: h}), closeLog
 }

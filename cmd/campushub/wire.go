@@ -93,8 +93,9 @@ func accountService(cfg Config, db *storage.DB, log *slog.Logger, decorate ...fu
 		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Sender: sender, Hasher: secure.Bcrypt{Cost: cfg.BcryptCost}, Random: secure.Random{}, Clock: ports.SystemClock{},
 	}, appaccount.Policy{
-		Codes:  account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit, Areas: cfg.CodeAreas},
-		Lock:   account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration, MaxClients: cfg.LoginLockClients, Zone: cfg.Timezone},
-		Tokens: account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
+		Codes:        account.CodePolicy{TTL: cfg.CodeTTL, Interval: cfg.CodeInterval, DailyLimit: cfg.CodeDailyLimit, Areas: cfg.CodeAreas},
+		Lock:         account.LockPolicy{MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LoginLockDuration, MaxClients: cfg.LoginLockClients, Zone: cfg.Timezone},
+		Tokens:       account.TokenPolicy{AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
+		PrincipalTTL: cfg.AuthCacheTTL,
 	})
 }

@@ -242,7 +242,7 @@ func serviceEnv(dir, addr, opsAddr string, pprof bool) []string {
 		if v == "" {
 			continue
 		}
-		if k == "DATABASE_URL" || k == "EVENTS_BROKER" || k == "LOG_LEVEL" ||
+		if k == "DATABASE_URL" || k == "EVENTS_BROKER" || k == "AUTH_CACHE_TTL" || strings.HasPrefix(k, "LOG_") ||
 			strings.HasPrefix(k, "KAFKA_") || strings.HasPrefix(k, "NATS_") || strings.HasPrefix(k, "DB_") {
 			env = append(env, kv)
 		}

@@ -20,24 +20,37 @@ const (
 	batch = 20
 )
 
+// Dispatcher is the background worker that hands queued pushes to the
+// provider: it looks when woken (after a push is queued in this process)
+// and every PollInterval otherwise.
+type Dispatcher struct {
+	svc  *Service
+	wake chan struct{}
+}
+
+// NewDispatcher returns the dispatcher of svc's pushes; wire its Wake to
+// svc.OnQueued.
+func NewDispatcher(svc *Service) *Dispatcher {
+	return &Dispatcher{svc: svc, wake: make(chan struct{}, 1)}
+}
+
 // Wake asks the dispatcher to look for queued pushes now.
-func (s *Service) Wake() {
+func (d *Dispatcher) Wake() {
 	select {
-	case s.wake <- struct{}{}:
+	case d.wake <- struct{}{}:
 	default:
 	}
 }
 
-// RunDispatcher sends queued pushes until ctx ends; cmd runs it as a
-// background worker.
-func (s *Service) RunDispatcher(ctx context.Context) {
+// Run sends queued pushes until ctx ends, then returns nil.
+func (d *Dispatcher) Run(ctx context.Context) error {
 	t := time.NewTicker(PollInterval)
 	defer t.Stop()
 	for {
 		for {
-			n, err := s.DispatchDue(ctx)
+			n, err := d.svc.DispatchDue(ctx)
 			if err != nil && ctx.Err() == nil {
-				s.Logger.Error("push dispatch failed", "error", err)
+				d.svc.Logger.Error("push dispatch failed", "error", err)
 			}
 			if n < batch || err != nil {
 				break
@@ -45,8 +58,8 @@ func (s *Service) RunDispatcher(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-			return
-		case <-s.wake:
+			return nil
+		case <-d.wake:
 		case <-t.C:
 		}
 	}

@@ -42,7 +42,9 @@ func (s *Service) Send(ctx context.Context, d push.Draft) (push.Push, error) {
 	if err != nil {
 		return push.Push{}, err
 	}
-	s.Wake()
+	if s.queued != nil {
+		s.queued()
+	}
 	return p, nil
 }
 

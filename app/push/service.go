@@ -26,7 +26,9 @@ type Deps struct {
 // Service runs the push use cases.
 type Service struct {
 	Deps
-	wake chan struct{}
+	// queued, when set, is called after a push was queued, so that a
+	// local dispatcher starts at once rather than at its next poll.
+	queued func()
 }
 
 // NewService returns the push service.
@@ -37,5 +39,9 @@ func NewService(d Deps) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{Deps: d, wake: make(chan struct{}, 1)}
+	return &Service{Deps: d}
 }
+
+// OnQueued registers fn to be called after each commit that queued a push
+// (the dispatcher's Wake).
+func (s *Service) OnQueued(fn func()) { s.queued = fn }

@@ -49,8 +49,8 @@ func (s *Service) Replay(ctx context.Context, id int64) (wxrelay.Delivery, error
 		out = d.Replay(s.Clock.Now())
 		return s.Deliveries.Update(ctx, out)
 	})
-	if err == nil && s.notify != nil {
-		s.notify()
+	if err == nil {
+		s.wake()
 	}
 	return out, err
 }
@@ -67,8 +67,8 @@ func (s *Service) ReplayFailed(ctx context.Context, projectID int64) (int, error
 		n, err = s.Deliveries.ReplayFailed(ctx, projectID, s.Clock.Now())
 		return err
 	})
-	if err == nil && n > 0 && s.notify != nil {
-		s.notify()
+	if err == nil && n > 0 {
+		s.wake()
 	}
 	return n, err
 }
@@ -189,8 +189,8 @@ func (s *Service) ReplaySince(ctx context.Context, projectID int64, since time.T
 		replayed, created, err = s.Deliveries.ReplaySince(ctx, projectID, since, s.Clock.Now())
 		return err
 	})
-	if err == nil && replayed+created > 0 && s.notify != nil {
-		s.notify()
+	if err == nil && replayed+created > 0 {
+		s.wake()
 	}
 	return replayed, created, err
 }

@@ -69,10 +69,8 @@ type Dispatcher struct {
 	wake    chan struct{}
 	results chan result
 
-	// ctx and wg are Run's: the attempts' context and the attempts
-	// running.
-	ctx context.Context
-	wg  sync.WaitGroup
+	// wg counts the attempts running.
+	wg sync.WaitGroup
 
 	mu         sync.Mutex
 	inflight   int
@@ -152,8 +150,8 @@ func NewDispatcher(svc *Service, hook ports.WebhookDeliverer, cfg DispatcherConf
 	}
 }
 
-// Notify makes the dispatcher look for due deliveries now.
-func (disp *Dispatcher) Notify() {
+// Wake makes the dispatcher look for due deliveries now.
+func (disp *Dispatcher) Wake() {
 	select {
 	case disp.wake <- struct{}{}:
 	default:
@@ -164,9 +162,9 @@ func (disp *Dispatcher) Notify() {
 // short give their lease back, and every outcome is written before Run
 // returns. One goroutine does all the database work — writing outcomes,
 // then claiming — so the dispatcher's transactions never wait on each
-// other (on SQLite a waiting writer sleeps in the busy handler).
-func (disp *Dispatcher) Run(ctx context.Context) {
-	disp.ctx = ctx
+// other (on SQLite a waiting writer sleeps in the busy handler). It
+// returns nil.
+func (disp *Dispatcher) Run(ctx context.Context) error {
 	timer := time.NewTimer(disp.cfg.Poll)
 	defer timer.Stop()
 	batch := make([]result, 0, maxBatch)
@@ -174,15 +172,15 @@ func (disp *Dispatcher) Run(ctx context.Context) {
 		batch = disp.drain(batch[:0])
 		launched := 0
 		if len(batch) > 0 {
-			launched = disp.flush(batch)
+			launched = disp.flush(ctx, batch)
 		}
 		disp.maintain(ctx)
-		launched += disp.launch()
+		launched += disp.launch(ctx)
 		started, err := disp.fill(ctx)
 		if err != nil && ctx.Err() == nil {
 			disp.log.Error("wxrelay: claim deliveries", "error", err)
 		}
-		launched += disp.launch()
+		launched += disp.launch(ctx)
 		if len(batch) > 0 || launched > 0 || (started > 0 && err == nil) {
 			continue
 		}
@@ -200,8 +198,9 @@ func (disp *Dispatcher) Run(ctx context.Context) {
 	go func() { disp.wg.Wait(); close(disp.results) }()
 	for r := range disp.results {
 		batch = disp.drain(append(batch[:0], r))
-		disp.flush(batch) // starts nothing: the queue was given back
+		disp.flush(ctx, batch) // starts nothing: the queue was given back
 	}
+	return nil
 }
 
 // drain appends the outcomes waiting in the channel, up to maxBatch.

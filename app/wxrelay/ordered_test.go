@@ -109,7 +109,7 @@ func orderedDeliveryPerKey(t *testing.T, dbURL string) {
 		Policy:  domain.RetryPolicy{MaxAttempts: 1000, MaxAge: time.Hour, Base: 20 * time.Millisecond, Cap: 200 * time.Millisecond},
 		Breaker: domain.BreakerPolicy{OpenAfter: 5, ProbeBase: 50 * time.Millisecond, ProbeCap: 200 * time.Millisecond},
 	}, nil, nil)
-	svc.OnReceived(d.Notify)
+	svc.OnQueued(d.Wake)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { d.Run(runCtx); close(done) }()

@@ -133,6 +133,9 @@ func (s *Service) UpdateProject(ctx context.Context, in UpdateInput) (wxrelay.Pr
 		}
 		return s.Outbox.Append(ctx, wxrelay.ProjectUpdated(out, caller(ctx), false))
 	})
+	if err == nil && out.Active() {
+		s.wake() // enabled again, or its URL fixed: its deliveries go out now
+	}
 	return out, err
 }
 

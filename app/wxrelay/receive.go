@@ -44,8 +44,8 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", wxrelay.ErrReceiveStorage, err)
 	}
-	if stored && s.notify != nil {
-		s.notify()
+	if stored {
+		s.wake()
 	}
 	return nil
 }

@@ -49,9 +49,9 @@ type Service struct {
 	cfg Config
 	// receiver groups concurrent pushes into one transaction.
 	receiver batcher
-	// notify, when set, is called after an event is stored so a local
-	// dispatcher starts delivering without waiting for its next poll.
-	notify func()
+	// queued, when set, is called after a commit that made deliveries
+	// due, so a local dispatcher starts without waiting for its next poll.
+	queued func()
 }
 
 // NewService returns the relay service.
@@ -65,8 +65,17 @@ func NewService(d Deps, cfg Config) *Service {
 	return &Service{Deps: d, cfg: cfg}
 }
 
-// OnReceived registers fn to be called after each stored event.
-func (s *Service) OnReceived(fn func()) { s.notify = fn }
+// OnQueued registers fn to be called after each commit that made
+// deliveries due: a stored event, a replay, a project enabled again (the
+// dispatcher's Wake).
+func (s *Service) OnQueued(fn func()) { s.queued = fn }
+
+// wake calls the function registered with OnQueued, if any.
+func (s *Service) wake() {
+	if s.queued != nil {
+		s.queued()
+	}
+}
 
 // SecretPrefix starts every project secret, as in Standard Webhooks.
 const SecretPrefix = "whsec_"

@@ -87,7 +87,7 @@ func (disp *Dispatcher) fill(ctx context.Context) (int, error) {
 		disp.queue = append(disp.queue, queued{j: j, startBy: startBy})
 	}
 	disp.mu.Unlock()
-	disp.releaseAll(append(back, disp.startQueued()...))
+	disp.releaseAll(append(back, disp.startQueued(ctx)...))
 	return len(jobs) - len(back), nil
 }
 
@@ -107,8 +107,9 @@ func (disp *Dispatcher) heldPerProject() map[int64]int {
 // startQueued starts queued deliveries, oldest first, while the overall
 // and per-project bounds allow and their project has no failed attempt
 // waiting to be counted (it may be about to be disabled), and returns those to give back: they
-// waited past their start deadline, or the dispatcher is stopping.
-func (disp *Dispatcher) startQueued() []wxrelay.Delivery {
+// waited past their start deadline, or the dispatcher is stopping (ctx,
+// Run's, ended).
+func (disp *Dispatcher) startQueued(ctx context.Context) []wxrelay.Delivery {
 	now := disp.svc.Clock.Now()
 	var start bool
 	var back []wxrelay.Delivery
@@ -117,7 +118,7 @@ func (disp *Dispatcher) startQueued() []wxrelay.Delivery {
 	for _, q := range disp.queue {
 		pid := q.j.d.ProjectID
 		switch {
-		case disp.ctx.Err() != nil || now.After(q.startBy):
+		case ctx.Err() != nil || now.After(q.startBy):
 			back = append(back, q.j.d)
 			if q.j.probe {
 				delete(disp.probing, pid)
@@ -137,7 +138,7 @@ func (disp *Dispatcher) startQueued() []wxrelay.Delivery {
 	disp.queue = kept
 	disp.mu.Unlock()
 	if start {
-		disp.Notify() // Run's loop records their attempts and launches them
+		disp.Wake() // Run's loop records their attempts and launches them
 	}
 	return back
 }
@@ -169,21 +170,21 @@ func (disp *Dispatcher) takeStarting() ([]job, []wxrelay.Attempt) {
 
 // launch records, in one statement, an attempt for every delivery given a
 // slot — before any of their requests leaves — and starts them. It
-// returns how many it started.
-func (disp *Dispatcher) launch() int {
+// returns how many it started. ctx is Run's; the attempts outlive it.
+func (disp *Dispatcher) launch(ctx context.Context) int {
 	js, open := disp.takeStarting()
 	if len(js) == 0 {
 		return 0
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	err := disp.svc.Deliveries.OpenAttempts(ctx, open)
+	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	err := disp.svc.Deliveries.OpenAttempts(octx, open)
 	cancel()
-	return disp.start(js, open, err)
+	return disp.start(ctx, js, open, err)
 }
 
 // start launches js whose attempts open were recorded, or gives them back
-// when recording failed (err).
-func (disp *Dispatcher) start(js []job, open []wxrelay.Attempt, err error) int {
+// when recording failed (err). ctx is Run's.
+func (disp *Dispatcher) start(ctx context.Context, js []job, open []wxrelay.Attempt, err error) int {
 	if len(js) == 0 {
 		return 0
 	}
@@ -214,7 +215,7 @@ func (disp *Dispatcher) start(js []job, open []wxrelay.Attempt, err error) int {
 	disp.wg.Add(len(js))
 	disp.mu.Unlock()
 	for _, j := range js {
-		go disp.run(j)
+		go disp.run(ctx, j)
 	}
 	return len(js)
 }
@@ -299,10 +300,11 @@ func (disp *Dispatcher) takeQueued() []wxrelay.Delivery {
 }
 
 // run makes one attempt, frees its slot, hands the outcome to Run's loop
-// and fills the slot from the queue.
-func (disp *Dispatcher) run(j job) {
+// and fills the slot from the queue. ctx is Run's: the attempt finishes
+// even after it ended.
+func (disp *Dispatcher) run(ctx context.Context, j job) {
 	defer disp.wg.Done()
-	r := disp.attempt(disp.ctx, j)
+	r := disp.attempt(ctx, j)
 	disp.mu.Lock()
 	disp.free(j.d.ProjectID)
 	delete(disp.running, j.d.ID)
@@ -311,8 +313,8 @@ func (disp *Dispatcher) run(j job) {
 	}
 	disp.mu.Unlock()
 	disp.results <- r
-	for _, d := range disp.startQueued() {
+	for _, d := range disp.startQueued(ctx) {
 		disp.results <- result{d: d, release: true}
 	}
-	disp.Notify()
+	disp.Wake()
 }

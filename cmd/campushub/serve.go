@@ -93,9 +93,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
-	for _, run := range w.workers {
+	for _, wk := range w.workers {
 		workers.Add(1)
-		go func() { defer workers.Done(); run(workCtx) }()
+		go func() {
+			defer workers.Done()
+			if err := wk.Run(workCtx); err != nil {
+				log.Error("background worker stopped", "err", err)
+			}
+		}()
 	}
 	defer func() { stopWork(); workers.Wait() }()
 

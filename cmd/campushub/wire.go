@@ -38,10 +38,23 @@ type wiring struct {
 type wired struct {
 	mounts   []server.Mounter
 	families httpkit.Families
-	workers  []func(ctx context.Context)
+	workers  []worker
 	// middleware runs on every public request (the per-token limit).
 	middleware []func(http.Handler) http.Handler
 }
+
+// worker is the shape of every background worker: Run until ctx ends. The
+// dispatchers and the outbox relay also have a Wake, which the wiring hands
+// to whatever queues their work.
+type worker interface {
+	Run(ctx context.Context) error
+}
+
+// loop adapts a plain background loop (a sweeper) to worker.
+type loop func(ctx context.Context)
+
+// Run implements worker.
+func (l loop) Run(ctx context.Context) error { l(ctx); return nil }
 
 // moduleWirings are the modules beyond account; each module's wire_*.go adds
 // itself in init.
@@ -56,9 +69,9 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 	out := wired{families: httpkit.Families{appapi.Family{Log: log}}}
 	var sweep func(context.Context)
 	if w.limiter, sweep = newLimiter(w); sweep != nil {
-		out.workers = append(out.workers, sweep)
+		out.workers = append(out.workers, loop(sweep))
 	}
-	out.workers = append(out.workers, sweepLoginClients(w))
+	out.workers = append(out.workers, loop(sweepLoginClients(w)))
 	if cfg.CodeSender == "log" {
 		// Only the service sends codes; admin create does not, so it does not warn.
 		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")

@@ -32,6 +32,6 @@ func wireConsole(w *wiring, out *wired) error {
 		return err
 	}
 	out.mounts = append(out.mounts, h)
-	out.workers = append(out.workers, func(ctx context.Context) { svc.RunSweeper(ctx, 10*time.Minute, w.log) })
+	out.workers = append(out.workers, loop(func(ctx context.Context) { svc.RunSweeper(ctx, 10*time.Minute, w.log) }))
 	return nil
 }

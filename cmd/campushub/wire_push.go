@@ -29,6 +29,8 @@ func wirePush(w *wiring, out *wired) error {
 	w.console.Push = svc
 	ep := apppush.MakeEndpoints(svc, w.accounts)
 	out.mounts = append(out.mounts, appapi.Push{S: w.app, EP: ep}, appapi.ManagePush{S: w.app, EP: ep})
-	out.workers = append(out.workers, svc.RunDispatcher)
+	dispatcher := apppush.NewDispatcher(svc)
+	svc.OnQueued(dispatcher.Wake)
+	out.workers = append(out.workers, dispatcher)
 	return nil
 }

@@ -51,7 +51,7 @@ func wireWXRelay(w *wiring, out *wired) error {
 		},
 		Location: w.cfg.Timezone,
 	}, w.log, newDeliveryMetrics(w.reg))
-	svc.OnReceived(dispatcher.Notify)
+	svc.OnQueued(dispatcher.Wake)
 	if w.reg != nil {
 		w.reg.MustRegister(newProjectCollector(svc, w.log))
 	}
@@ -62,7 +62,7 @@ func wireWXRelay(w *wiring, out *wired) error {
 		func(req any) string { in, _ := req.(appwx.ReceiveInput); return in.AppKey })(ep.Receive)
 	out.families = append(out.families, wxapi.Family{Log: w.log})
 	out.mounts = append(out.mounts, wxapi.Push{S: srv, EP: ep}, wxapi.Receive{S: srv, EP: ep})
-	out.workers = append(out.workers, dispatcher.Run)
+	out.workers = append(out.workers, dispatcher)
 	if len(apps) == 0 {
 		w.log.Warn("WX_APPS is empty: every push to /wx/wxc/receive will be refused")
 	}

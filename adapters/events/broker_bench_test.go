@@ -4,9 +4,7 @@ import (
 	"context"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +15,6 @@ import (
 	"github.com/campushub/campushub/adapters/events/kafka"
 	"github.com/campushub/campushub/adapters/events/nats"
 	"github.com/campushub/campushub/adapters/storage"
-	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
 	"github.com/campushub/campushub/test/testenv"
 )
@@ -170,70 +167,26 @@ func drain(b *testing.B, s brokerSetup, n int) float64 {
 	return float64(n) / elapsed.Seconds()
 }
 
-// BenchmarkRelayCommitToAckByBroker commits one change per millisecond
-// (1,000 changes/s, from several goroutines) with the relay at its default
-// poll interval, and reports how long each change took from its commit to
-// the broker's acknowledgement, for every broker in the same run.
+// BenchmarkRelayCommitToAckByBroker commits 1,000 changes/s (see
+// commitPaced) and reports how long each change took from its commit to
+// the broker's acknowledgement, for every broker in the same run, with the
+// relay polling alone and woken by every commit (see relayModes).
 func BenchmarkRelayCommitToAckByBroker(b *testing.B) {
 	for _, s := range brokerSetups() {
-		b.Run(s.name, func(b *testing.B) {
-			module := uniqueModule()
-			pub := s.publisher(b, "campushub."+module+".v1")
-			db := openBenchDB(b, s.dbURL(b))
-			acks := &ackRecorder{inner: pub, at: make(map[int64]time.Time, b.N)}
-			startRelay(b, db, acks, events.Config{})
-
-			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b.N)*time.Millisecond+2*time.Minute)
-			defer cancel()
-			var mu sync.Mutex
-			committed := make(map[string]time.Time, b.N) // aggregate id → commit
-			out := storage.NewOutbox(db)
-			work := make(chan int, 1000)
-			var wg sync.WaitGroup
-			for w := 0; w < 8; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for i := range work {
-						key := "change-" + strconv.Itoa(i)
-						ev := shared.NewEvent(module, "changed", key, time.Now(), map[string]any{"seq": i})
-						if err := db.Do(ctx, func(ctx context.Context) error { return out.Append(ctx, ev) }); err != nil {
-							b.Error(err)
-							return
-						}
-						at := time.Now()
-						mu.Lock()
-						committed[key] = at
-						mu.Unlock()
-					}
-				}()
-			}
-			tick := time.NewTicker(time.Millisecond)
-			defer tick.Stop()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				<-tick.C
-				work <- i
-			}
-			close(work)
-			wg.Wait()
-			deadline, _ := ctx.Deadline()
-			testenv.WaitFor(b, time.Until(deadline), "every change to be acknowledged", func() bool {
-				return len(acks.snapshot()) >= b.N
+		for _, mode := range relayModes {
+			b.Run(s.name+"/"+mode.name, func(b *testing.B) {
+				module := uniqueModule()
+				pub := s.publisher(b, "campushub."+module+".v1")
+				db := openBenchDB(b, s.dbURL(b))
+				acks := &ackRecorder{inner: pub, at: make(map[int64]time.Time, b.N)}
+				mode.start(b, db, acks)
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b.N)*time.Millisecond+2*time.Minute)
+				defer cancel()
+				committed := commitPaced(ctx, b, db, module, b.N)
+				reportAcks(ctx, b, db, acks, committed)
+				b.StopTimer()
 			})
-			b.StopTimer()
-			keys, err := outboxKeys(ctx, db)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var toAck []time.Duration
-			for id, at := range acks.snapshot() {
-				if c, ok := committed[keys[id]]; ok {
-					toAck = append(toAck, at.Sub(c))
-				}
-			}
-			reportPercentiles(b, "ack-", toAck)
-		})
+		}
 	}
 }
 

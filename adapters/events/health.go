@@ -47,7 +47,7 @@ type BrokerHealth struct {
 }
 
 // OnReachable adds f to the functions called when the broker answers again
-// after it was unreachable (Relay.Wake, so that the backlog goes out at
+// after it was unreachable (Relay.Retry, so that the backlog goes out at
 // once).
 func (h *BrokerHealth) OnReachable(f func()) {
 	h.mu.Lock()

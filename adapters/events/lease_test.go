@@ -239,7 +239,7 @@ func TestRelayTakesOverFromAFrozenHolder(t *testing.T) {
 	testenv.WaitFor(t, 30*time.Second, "the outbox to drain", func() bool { return lag() == 0 })
 }
 
-func TestRelayWakeCutsTheBackoffShort(t *testing.T) {
+func TestRelayRetryCutsTheBackoffShort(t *testing.T) {
 	db := openDB(t)
 	n := appendEvents(t, db, 5, "a")
 	pub := &recorder{down: true}
@@ -248,8 +248,8 @@ func TestRelayWakeCutsTheBackoffShort(t *testing.T) {
 	// The relay now waits minutes before it tries again; the broker comes
 	// back and the relay is told so.
 	pub.setDown(false)
-	r.Wake()
-	testenv.WaitFor(t, 20*time.Second, "every row soon after Wake", delivered(pub, n))
+	r.Retry()
+	testenv.WaitFor(t, 20*time.Second, "every row soon after Retry", delivered(pub, n))
 }
 
 func TestRelayReleasesLeaseAndClaimOnGracefulStop(t *testing.T) {

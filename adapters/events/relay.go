@@ -116,10 +116,12 @@ type Relay struct {
 	metrics *metrics
 	log     *slog.Logger
 
-	lease    leaseState
-	failures int
-	wake     chan struct{} // cuts a wait short (see Wake)
-	wokenAt  atomic.Int64  // when Wake was last called (Unix ns)
+	lease      leaseState
+	failures   int
+	backingOff bool          // the current wait is the backoff after a failure
+	wake       chan struct{} // cuts the poll interval short (see Wake)
+	retry      chan struct{} // cuts any wait short, the backoff too (see Retry)
+	retryAt    atomic.Int64  // when Retry was last called (Unix ns)
 
 	failedLaunch time.Time // when the last failed attempt started
 
@@ -139,20 +141,33 @@ func NewRelay(store Store, pub ports.Publisher, cfg Config) (*Relay, error) {
 		return nil, err
 	}
 	r := &Relay{cfg: cfg, store: store, pub: pub, metrics: m, log: cfg.Logger.With("owner", cfg.Owner)}
-	r.wake = make(chan struct{}, 1)
+	r.wake, r.retry = make(chan struct{}, 1), make(chan struct{}, 1)
 	if sw, ok := store.(SerialWriter); ok {
 		r.serialWrites = sw.SerialWrites()
 	}
 	return r, nil
 }
 
-// Wake cuts the relay's current wait short: the backoff after a failure or
-// the poll interval. Call it when the broker answers again, so that the
-// backlog goes out at once rather than after the backoff.
+// Wake tells the relay that new rows may be waiting: it looks at once
+// instead of at its next poll, unless it is backing off after a failed
+// publish (a commit does not make the broker answer again). Storage calls
+// it after every commit in this process that appended to the outbox
+// (storage.DB.OnOutboxCommit); the poll finds the rows of other processes.
+// It never blocks.
 func (r *Relay) Wake() {
-	r.wokenAt.Store(time.Now().UnixNano())
 	select {
 	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Retry cuts the relay's current wait short, the backoff after a failure
+// too. Call it when the broker answers again, so that the backlog goes out
+// at once rather than after the backoff.
+func (r *Relay) Retry() {
+	r.retryAt.Store(time.Now().UnixNano())
+	select {
+	case r.retry <- struct{}{}:
 	default:
 	}
 }
@@ -194,12 +209,18 @@ func (r *Relay) Run(ctx context.Context) error {
 		if wait <= 0 {
 			continue
 		}
+		wake := r.wake
+		if r.backingOff {
+			wake = nil // only Retry ends a backoff early
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
-		case <-r.wake:
+		case <-r.retry:
+			t.Stop()
+		case <-wake:
 			t.Stop()
 		case <-t.C:
 		}
@@ -208,6 +229,7 @@ func (r *Relay) Run(ctx context.Context) error {
 
 // cycle does one round of work and returns how long to wait before the next.
 func (r *Relay) cycle(ctx context.Context) time.Duration {
+	r.backingOff = false
 	if !r.mayPublish(r.cfg.Now()) {
 		r.land(ctx)
 		return r.renewEvery()
@@ -220,15 +242,16 @@ func (r *Relay) cycle(ctx context.Context) time.Duration {
 		r.failures++
 		r.metrics.failures.Inc()
 		wait := r.backoff()
-		if r.wokenAt.Load() > r.failedLaunch.UnixNano() {
-			// Woken after the failed attempt started (the broker answered
-			// again meanwhile): try again now.
+		if r.retryAt.Load() > r.failedLaunch.UnixNano() {
+			// Told to retry after the failed attempt started (the broker
+			// answered again meanwhile): try again now.
 			wait = 0
 		}
-		r.failedLaunch = time.Now() // only a later Wake cuts the next wait short
+		r.failedLaunch = time.Now() // only a later Retry cuts the next wait short
 		r.log.Warn("outbox relay: publish failed; retrying",
 			"attempt", r.failures, "err", brief(err), "retry_in", wait.Round(time.Millisecond).String(),
 			"retry_at", r.cfg.Now().Add(wait).UTC().Format(time.RFC3339Nano))
+		r.backingOff = true
 		return wait
 	}
 	if r.flight == nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -44,6 +45,11 @@ type DB struct {
 	Dialect Dialect
 	// outboxStmts holds the outbox's prepared statements (SQLite).
 	outboxStmts stmtCache
+	// listeners are told about commits (OnOutboxCommit).
+	listeners struct {
+		sync.Mutex
+		outbox []func()
+	}
 }
 
 // Open connects to the database named by cfg.URL and checks that it answers.

@@ -68,21 +68,27 @@ var _ ports.Outbox = (*Outbox)(nil)
 // NewOutbox returns the outbox on db.
 func NewOutbox(db *DB) *Outbox { return &Outbox{db: db} }
 
-// Append writes events in the transaction carried by ctx.
+// Append writes events in the transaction carried by ctx. Once that
+// commits, the DB's OnOutboxCommit listeners are told.
 func (o *Outbox) Append(ctx context.Context, events ...shared.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	err := o.appendRows(ctx, events)
+	if err == nil {
+		o.db.appendedToOutbox(ctx)
+	}
+	return err
+}
+
+// appendRows inserts events: on SQLite with one prepared statement where
+// it can, otherwise through bun.
+func (o *Outbox) appendRows(ctx context.Context, events []shared.Event) error {
 	if o.db.Dialect == SQLite {
 		if ok, err := o.appendSQLite(ctx, events); ok {
 			return err
 		}
 	}
-	return o.appendRows(ctx, events)
-}
-
-// appendRows inserts events through bun, on every database.
-func (o *Outbox) appendRows(ctx context.Context, events []shared.Event) error {
 	rows := make([]OutboxRow, 0, len(events))
 	for _, e := range events {
 		body, err := json.Marshal(e.Payload)

@@ -20,6 +20,47 @@ var _ ports.UnitOfWork = (*DB)(nil)
 
 type txKey struct{}
 
+// commitKey carries a unit of work's *committed: what it did that others
+// are told about once it commits.
+type commitKey struct{}
+
+// committed collects what a transaction did that listeners hear of after
+// it commits (and never if it rolls back).
+type committed struct {
+	outbox bool // it appended to the outbox
+}
+
+// OnOutboxCommit registers fn to be called after every commit, in this
+// process, that appended to the outbox (and after every append made
+// outside a unit of work): the outbox relay's Wake, so that a change is
+// published at once instead of at the relay's next poll. fn must not
+// block; changes made by other processes are still found by polling.
+func (d *DB) OnOutboxCommit(fn func()) {
+	d.listeners.Lock()
+	defer d.listeners.Unlock()
+	d.listeners.outbox = append(d.listeners.outbox, fn)
+}
+
+// outboxCommitted tells the OnOutboxCommit listeners.
+func (d *DB) outboxCommitted() {
+	d.listeners.Lock()
+	fns := d.listeners.outbox
+	d.listeners.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// appendedToOutbox notes an append made in ctx: for after the commit of
+// the unit of work ctx carries, or at once outside one.
+func (d *DB) appendedToOutbox(ctx context.Context) {
+	if c, ok := ctx.Value(commitKey{}).(*committed); ok {
+		c.outbox = true
+		return
+	}
+	d.outboxCommitted()
+}
+
 // conflictAttempts bounds the tries of a transaction that keeps hitting
 // serialization failures or deadlocks; conflictBackoff spaces them (10, 20,
 // 40, 80 ms, each with equal jitter so that the transactions that
@@ -43,9 +84,13 @@ func (d *DB) Do(ctx context.Context, fn func(ctx context.Context) error) error {
 	}
 	var err error
 	for i := 1; i <= conflictAttempts; i++ {
+		var did committed // a fresh record per try: a rolled-back try did nothing
 		err = d.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
-			return fn(context.WithValue(ctx, txKey{}, tx))
+			return fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), commitKey{}, &did))
 		})
+		if err == nil && did.outbox {
+			d.outboxCommitted()
+		}
 		if err == nil || !retryable(err) || i == conflictAttempts {
 			return err
 		}

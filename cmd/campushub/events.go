@@ -59,13 +59,19 @@ func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logge
 	}
 	log.Info("outbox relay publishing", "events_broker", cfg.EventsBroker, "to", b.describe, "owner", relay.Owner())
 	if b.health != nil {
-		b.health.OnReachable(relay.Wake) // the backlog goes out at once, not after the backoff
+		b.health.OnReachable(relay.Retry) // the backlog goes out at once, not after the backoff
 	}
+	db.OnOutboxCommit(relay.Wake) // a change goes out at once, not at the next poll
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	for _, run := range append([]func(context.Context){func(ctx context.Context) { _ = relay.Run(ctx) }}, b.workers...) {
+	for _, wk := range append([]worker{relay}, b.workers...) {
 		wg.Add(1)
-		go func() { defer wg.Done(); run(runCtx) }()
+		go func() {
+			defer wg.Done()
+			if err := wk.Run(runCtx); err != nil {
+				log.Error("outbox relay stopped", "err", err)
+			}
+		}()
 	}
 	var once sync.Once
 	brokerCheck := server.Check{Name: "broker", Run: b.ready, Report: b.report}
@@ -88,7 +94,7 @@ type broker struct {
 	// which a broker outage does not make unready.
 	report   func(context.Context) (any, bool)
 	health   *events.BrokerHealth // nil for brokers without one
-	workers  []func(context.Context)
+	workers  []worker
 	close    func()
 	describe string
 }
@@ -105,7 +111,7 @@ func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, err
 		health := events.NewBrokerHealth(func(ctx context.Context) error { return kafka.Ping(ctx, brokers) }, events.HealthConfig{Logger: log})
 		return &broker{
 			pub: pub, report: health.Report, health: health, describe: strings.Join(cfg.KafkaBrokers, ","),
-			workers: []func(context.Context){health.Run, func(ctx context.Context) { pub.PrepareTopics(ctx, log) }},
+			workers: []worker{loop(health.Run), loop(func(ctx context.Context) { pub.PrepareTopics(ctx, log) })},
 			close: func() {
 				if err := pub.Close(); err != nil {
 					log.Warn("closing the Kafka publisher", "err", err)
@@ -126,7 +132,7 @@ func openBroker(ctx context.Context, cfg Config, log *slog.Logger) (*broker, err
 		health := events.NewBrokerHealth(nb.pub.Ready, events.HealthConfig{Logger: log})
 		return &broker{
 			pub: nb.pub, report: health.Report, health: health, describe: describe,
-			workers: []func(context.Context){health.Run},
+			workers: []worker{loop(health.Run)},
 			close:   func() { nb.close(log) },
 		}, nil
 	default:

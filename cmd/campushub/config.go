@@ -108,7 +108,7 @@ type Config struct {
 	KafkaTopicReplication int           `env:"KAFKA_TOPIC_REPLICATION" envDefault:"1" doc:"replication factor of topics the service creates"`
 	EventsSource          string        `env:"EVENTS_SOURCE" envDefault:"/campushub" doc:"CloudEvents ${ce_source} of published events"`
 	OutboxBatchSize       int           `env:"OUTBOX_BATCH_SIZE" envDefault:"2000" doc:"outbox rows published per batch"`
-	OutboxPollInterval    time.Duration `env:"OUTBOX_POLL_INTERVAL" envDefault:"25ms" doc:"how often the relay looks for new outbox rows when idle"`
+	OutboxPollInterval    time.Duration `env:"OUTBOX_POLL_INTERVAL" envDefault:"25ms" doc:"how often the relay looks for new outbox rows when idle; a commit in this process wakes it at once, the poll finds other replicas' rows"`
 	OutboxRetention       time.Duration `env:"OUTBOX_RETENTION" envDefault:"168h" doc:"published outbox rows are deleted after this long (kept forever with EVENTS_BROKER=none)"`
 
 	// NATS (EVENTS_BROKER=nats and embedded)

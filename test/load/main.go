@@ -3,13 +3,15 @@
 // for each scenario, each also as a ratio to a bare net/http JSON handler
 // measured in the same run on the same machine.
 //
-//	go run ./test/load [-duration 10s] [-connections 32] [-scenarios bare,read,login,receive1,receive4]
+//	go run ./test/load [-duration 10s] [-connections 32] [-scenarios bare,read,login,receive1,receive4,push] [-push-devices 10000]
 //
 // It builds the binary, starts it on a free port (a SQLite file in a
 // temporary directory unless DATABASE_URL is set; EVENTS_BROKER, KAFKA_* and
-// NATS_* are passed through), prepares a manager, its token and push
-// projects pointing at webhook sinks inside this process, and drives each
-// scenario with vegeta's attacker as a closed loop of -connections workers.
+// NATS_* are passed through), prepares a manager, its token, push
+// projects pointing at webhook sinks inside this process and, for the push
+// scenario, -push-devices devices sent to through a stand-in Getui-style
+// provider also inside this process, and drives each scenario with vegeta's
+// attacker as a closed loop of -connections workers.
 // `make load` runs it; docs/performance.md keeps results.
 package main
 
@@ -57,6 +59,7 @@ type options struct {
 	scenarios   []string
 	deliverWait time.Duration
 	profileDir  string
+	pushDevices int
 }
 
 func parseOptions(args []string) (options, error) {
@@ -64,14 +67,15 @@ func parseOptions(args []string) (options, error) {
 	o := options{}
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each scenario runs")
 	fs.IntVar(&o.connections, "connections", 32, "concurrent connections (closed loop)")
-	names := fs.String("scenarios", "bare,read,login,receive1,receive4", "comma-separated scenarios to run, in this order: "+strings.Join(scenarioNames(), ", "))
+	names := fs.String("scenarios", "bare,read,login,receive1,receive4,push", "comma-separated scenarios to run, in this order: "+strings.Join(scenarioNames(), ", "))
 	fs.DurationVar(&o.deliverWait, "deliver-wait", 2*time.Minute, "how long a receive scenario waits for its deliveries after the burst")
+	fs.IntVar(&o.pushDevices, "push-devices", 10_000, "devices the push scenario binds and sends to")
 	fs.StringVar(&o.profileDir, "profile", "", "directory to write a CPU profile of the service for each scenario (<scenario>.pprof), taken from pprof on the operations listener")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if o.duration <= 0 || o.connections <= 0 {
-		return o, errors.New("-duration and -connections must be positive")
+	if o.duration <= 0 || o.connections <= 0 || o.pushDevices <= 0 {
+		return o, errors.New("-duration, -connections and -push-devices must be positive")
 	}
 	for _, n := range strings.Split(*names, ",") {
 		n = strings.TrimSpace(n)
@@ -92,6 +96,7 @@ var scenarios = map[string]scenario{
 	"login":    runLogin,
 	"receive1": func(ctx context.Context, h *harness) (row, error) { return runReceive(ctx, h, 1) },
 	"receive4": func(ctx context.Context, h *harness) (row, error) { return runReceive(ctx, h, 4) },
+	"push":     runPush,
 }
 
 func scenarioNames() []string {
@@ -124,6 +129,7 @@ func run(args []string, stdout io.Writer) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		r.name = name
+		r.rss = h.rss()
 		rows = append(rows, r)
 	}
 	printTable(stdout, o, h, rows)
@@ -143,6 +149,8 @@ type harness struct {
 	manager string // the manager's access token
 	env     []string
 	sinks   []*sink
+	getui   *getuiStandIn // the stand-in push provider
+	devices int           // devices bound for the push scenario
 	bareRPS float64
 	client  *http.Client
 }
@@ -175,7 +183,12 @@ func startHarness(ctx context.Context, o options) (*harness, error) {
 		return nil, err
 	}
 	h.opsURL = "http://" + opsAddr
-	h.env = serviceEnv(dir, addr, opsAddr, o.profileDir != "")
+	if h.getui, err = startGetuiStandIn(); err != nil {
+		return nil, err
+	}
+	h.env = append(serviceEnv(dir, addr, opsAddr, o.profileDir != ""),
+		"PUSH_PROVIDER=getui", "PUSH_PROVIDER_URL="+h.getui.url,
+		"PUSH_APP_ID="+getuiAppID, "PUSH_APP_KEY="+getuiAppKey, "PUSH_MASTER_SECRET="+getuiMasterSecret)
 	create := exec.CommandContext(ctx, h.bin, "admin", "create", "--account", managerAccount, "--password", managerPassword)
 	create.Env, create.Dir = h.env, dir
 	if out, err := create.CombinedOutput(); err != nil {
@@ -268,6 +281,9 @@ func (h *harness) close() {
 	for _, s := range h.sinks {
 		s.srv.Close()
 	}
+	if h.getui != nil {
+		h.getui.srv.Close()
+	}
 	_ = os.RemoveAll(h.dir)
 }
 
@@ -334,7 +350,8 @@ type row struct {
 	metrics  vegeta.Metrics
 	errors   map[string]int // by status
 	note     string
-	ratioOff bool // no bare ratio makes sense
+	ratioOff bool   // no bare ratio makes sense
+	rss      string // the service's peak RSS so far, after this scenario
 }
 
 // attack runs a closed loop of h.o.connections workers against tr for the
@@ -516,15 +533,19 @@ func (h *harness) addSink() (*sink, error) {
 	return s, nil
 }
 
-// rss is the service's peak resident set size, from /proc.
+// rss is the service's peak resident set size so far, from /proc, in MB.
 func (h *harness) rss() string {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", h.svc.Process.Pid))
 	if err != nil {
 		return "unknown"
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return strings.TrimSpace(v)
+			}
+			return fmt.Sprintf("%d MB", (kb+512)/1024)
 		}
 	}
 	return "unknown"
@@ -534,7 +555,7 @@ func printTable(w io.Writer, o options, h *harness, rows []row) {
 	fmt.Fprintf(w, "campushub load: %d connections, %s per scenario, %s, GOMAXPROCS %d, %s\n\n",
 		o.connections, o.duration, databaseKind(h.env), runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\trate\tvs bare\tp50\tp90\tp99\terrors\tnote")
+	fmt.Fprintln(tw, "scenario\trate\tvs bare\tp50\tp90\tp99\terrors\tpeak RSS\tnote")
 	for _, r := range rows {
 		ratio := "—"
 		if h.bareRPS > 0 && !r.ratioOff {
@@ -550,8 +571,12 @@ func printTable(w io.Writer, o options, h *harness, rows []row) {
 			errs = strings.Join(parts, " ")
 		}
 		l := r.metrics.Latencies
-		fmt.Fprintf(tw, "%s\t%.0f %s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.name, r.rate, r.unit, ratio,
-			ms(l.P50), ms(l.P90), ms(l.P99), errs, r.note)
+		rss := r.rss
+		if r.name == "bare" {
+			rss = "—" // another process
+		}
+		fmt.Fprintf(tw, "%s\t%.0f %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.name, r.rate, r.unit, ratio,
+			ms(l.P50), ms(l.P90), ms(l.P99), errs, rss, r.note)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\nservice peak RSS: %s\n", h.rss())

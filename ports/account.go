@@ -24,8 +24,9 @@ type Codes interface {
 	// Latest returns the newest code for key, or shared.ErrNotFound; inside a
 	// unit of work it locks the row until commit.
 	Latest(ctx context.Context, key string) (account.Code, error)
-	// CountSince counts the codes created for key since t.
-	CountSince(ctx context.Context, key string, t time.Time) (int, error)
+	// SentSince returns when each code for key created at or after t was
+	// created, oldest first.
+	SentSince(ctx context.Context, key string, t time.Time) ([]time.Time, error)
 	Update(ctx context.Context, c account.Code) error
 	// Delete removes a code that could not be delivered.
 	Delete(ctx context.Context, id int64) error

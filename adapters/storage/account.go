@@ -231,10 +231,16 @@ func (r *Codes) Latest(ctx context.Context, key string) (account.Code, error) {
 	return row.domain(), MapError(err)
 }
 
-// CountSince counts the codes created for key since t.
-func (r *Codes) CountSince(ctx context.Context, key string, t time.Time) (int, error) {
-	n, err := r.db.IDB(ctx).NewSelect().Model((*codeRow)(nil)).Where("account_key = ? AND created_at >= ?", key, t.UTC()).Count(ctx)
-	return int(n), err
+// SentSince returns when each code for key created at or after t was
+// created, oldest first.
+func (r *Codes) SentSince(ctx context.Context, key string, t time.Time) ([]time.Time, error) {
+	var at []time.Time
+	err := r.db.IDB(ctx).NewSelect().Model((*codeRow)(nil)).Column("created_at").
+		Where("account_key = ? AND created_at >= ?", key, t.UTC()).Order("created_at", "id").Scan(ctx, &at)
+	for i := range at {
+		at[i] = at[i].UTC()
+	}
+	return at, MapError(err)
 }
 
 // Update saves the attempt count and consumption of c.

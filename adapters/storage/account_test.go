@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -113,20 +114,25 @@ func TestCodesRepository(t *testing.T) {
 		if err != nil || latest.ID != created[2].ID || latest.Hash != created[2].Hash || !latest.ExpiresAt.Equal(created[2].ExpiresAt) {
 			t.Fatalf("Latest = %+v, %v; want %+v", latest, err, created[2])
 		}
-		counts := []struct {
+		sent := []struct {
 			name  string
 			since time.Time
-			want  int
+			want  []time.Time
 		}{
-			{name: "last 24 hours", since: at.Add(-24 * time.Hour), want: 2},
-			{name: "since exactly the newest", since: at, want: 1},
-			{name: "since a microsecond after the newest", since: at.Add(time.Microsecond), want: 0},
-			{name: "since long ago", since: at.Add(-48 * time.Hour), want: 3},
+			{name: "last 24 hours", since: at.Add(-24 * time.Hour), want: []time.Time{at.Add(-time.Hour), at}},
+			{name: "since exactly the newest", since: at, want: []time.Time{at}},
+			{name: "since a microsecond after the newest", since: at.Add(time.Microsecond)},
+			{name: "since long ago", since: at.Add(-48 * time.Hour), want: []time.Time{at.Add(-25 * time.Hour), at.Add(-time.Hour), at}},
 		}
-		for _, c := range counts {
-			n, err := repo.CountSince(ctx, key, c.since)
-			if err != nil || n != c.want {
-				t.Errorf("CountSince %s = %d, %v; want %d", c.name, n, err, c.want)
+		for _, c := range sent {
+			got, err := repo.SentSince(ctx, key, c.since)
+			if err != nil || !slices.EqualFunc(got, c.want, time.Time.Equal) {
+				t.Errorf("SentSince %s = %v, %v; want %v", c.name, got, err, c.want)
+			}
+			for _, g := range got {
+				if g.Location() != time.UTC {
+					t.Errorf("SentSince %s: %v is not in UTC", c.name, g)
+				}
 			}
 		}
 

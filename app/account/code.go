@@ -33,7 +33,7 @@ func (s *Service) SendCode(ctx context.Context, area, acct string) error {
 		case !errors.Is(err, shared.ErrNotFound):
 			return err
 		}
-		sent, err := s.Codes.CountSince(ctx, id.Key(), now.Add(-24*time.Hour))
+		sent, err := s.Codes.SentSince(ctx, id.Key(), now.Add(-account.DailyWindow))
 		if err != nil {
 			return err
 		}

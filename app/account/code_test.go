@@ -86,6 +86,44 @@ func TestSendCodeRateLimits(t *testing.T) {
 	}
 }
 
+// TestSendCodeRefusalsSayWhenToTryAgain: each refusal carries the wait the
+// wire sends as Retry-After, and a send after that wait succeeds; the daily
+// cap's wait runs until the oldest code of the window leaves it.
+func TestSendCodeRefusalsSayWhenToTryAgain(t *testing.T) {
+	p := appaccount.DefaultPolicy
+	p.Codes.DailyLimit = 3
+	w := newWorld(p)
+	send := func() error { return w.svc.SendCode(ctx, "", phone) }
+	refused := func(step string, want time.Duration) {
+		t.Helper()
+		err := send()
+		if !errors.Is(err, account.ErrTooFrequent) {
+			t.Fatalf("%s: err = %v, want %v", step, err, account.ErrTooFrequent)
+		}
+		if got := shared.RetryAfterOf(err); got != want {
+			t.Fatalf("%s: RetryAfter = %s, want %s", step, got, want)
+		}
+	}
+	for i, gap := range []time.Duration{0, time.Hour, time.Hour} {
+		w.clock.Advance(gap)
+		if err := send(); err != nil {
+			t.Fatalf("send %d: %v", i+1, err)
+		}
+	}
+	w.clock.Advance(10 * time.Second)
+	refused("ten seconds after a code", 50*time.Second)
+	w.clock.Advance(time.Hour)
+	refused("the fourth code of the day", 21*time.Hour-10*time.Second)
+	w.clock.Advance(21*time.Hour - 10*time.Second - time.Second)
+	refused("a second before the first code leaves the window", time.Second)
+	w.clock.Advance(time.Second + time.Millisecond)
+	if err := send(); err != nil {
+		t.Fatalf("after the wait: %v", err)
+	}
+	w.clock.Advance(time.Minute)
+	refused("the cap again, until the second code leaves the window", time.Hour-time.Minute-time.Millisecond)
+}
+
 func TestSendCodeLimitsArePerAccount(t *testing.T) {
 	w := newWorld(appaccount.DefaultPolicy)
 	if err := w.svc.SendCode(ctx, "", phone); err != nil {

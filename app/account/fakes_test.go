@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -200,16 +201,17 @@ func (r codes) Latest(_ context.Context, key string) (account.Code, error) {
 	return best, nil
 }
 
-func (r codes) CountSince(_ context.Context, key string, t time.Time) (int, error) {
+func (r codes) SentSince(_ context.Context, key string, t time.Time) ([]time.Time, error) {
 	r.db.mu.Lock()
 	defer r.db.mu.Unlock()
-	n := 0
+	var at []time.Time
 	for _, c := range r.db.state.codes {
 		if c.Key == key && !c.CreatedAt.Before(t) {
-			n++
+			at = append(at, c.CreatedAt)
 		}
 	}
-	return n, nil
+	slices.SortFunc(at, time.Time.Compare)
+	return at, nil
 }
 
 func (r codes) Update(_ context.Context, c account.Code) error {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -18,11 +19,15 @@ const MaxCodeAttempts = 5
 // CodeLength is the number of digits of a verification code.
 const CodeLength = 6
 
+// DailyWindow is the span over which CodePolicy.DailyLimit counts codes: a
+// sliding window ending now, not a calendar day.
+const DailyWindow = 24 * time.Hour
+
 // CodePolicy bounds how codes are issued.
 type CodePolicy struct {
 	TTL        time.Duration // how long a code stays valid
 	Interval   time.Duration // shortest gap between two codes to one account
-	DailyLimit int           // most codes to one account in 24 hours
+	DailyLimit int           // most codes to one account in DailyWindow
 	// Areas are the phone area codes codes may be sent to (e.g. "86"); empty
 	// allows every area. E-mail accounts are not affected.
 	Areas []string
@@ -56,18 +61,33 @@ func HashCode(key, code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// NewCode issues a code for key at now, given how many codes the key got in
-// the last 24 hours and when the latest was sent (zero when none).
-func NewCode(p CodePolicy, key, plain string, now, lastSent time.Time, sentToday int) (Code, error) {
+// NewCode issues a code for key at now, given when the latest code was sent
+// (zero when none) and when each code of the last DailyWindow was sent,
+// oldest first. A refusal says, in its RetryAfter, how long until a code
+// would be issued.
+func NewCode(p CodePolicy, key, plain string, now, lastSent time.Time, sentToday []time.Time) (Code, error) {
 	if !lastSent.IsZero() && now.Sub(lastSent) < p.Interval {
 		wait := p.Interval - now.Sub(lastSent)
-		return Code{}, ErrTooFrequent.WithMessage("a code was sent to this account %d seconds ago; wait %d seconds", int(now.Sub(lastSent).Seconds()), int(wait.Seconds()+0.999)).WithRetryAfter(wait)
+		return Code{}, ErrTooFrequent.WithMessage("a code was sent to this account %d seconds ago; wait %d seconds", int(now.Sub(lastSent).Seconds()), seconds(wait)).WithRetryAfter(wait)
 	}
-	if p.DailyLimit > 0 && sentToday >= p.DailyLimit {
-		return Code{}, ErrTooFrequent.WithMessage("this account has had %d codes in 24 hours, the most allowed", sentToday)
+	if p.DailyLimit > 0 && len(sentToday) >= p.DailyLimit {
+		// A code leaves the window just after DailyWindow: wait at least a
+		// moment, which the wire rounds up to a second.
+		wait := max(p.dailySlotFrees(sentToday).Sub(now), time.Millisecond)
+		return Code{}, ErrTooFrequent.WithMessage("this account has had %d codes in 24 hours, the most allowed; the next can be sent in %d seconds", len(sentToday), seconds(wait)).WithRetryAfter(wait)
 	}
 	return Code{Key: key, Hash: HashCode(key, plain), CreatedAt: now, ExpiresAt: now.Add(p.TTL)}, nil
 }
+
+// dailySlotFrees returns when the window, which holds sent (oldest first,
+// at least DailyLimit of them), next holds fewer than DailyLimit codes: when
+// the code DailyLimit places before the end of sent leaves it.
+func (p CodePolicy) dailySlotFrees(sent []time.Time) time.Time {
+	return sent[len(sent)-p.DailyLimit].Add(DailyWindow)
+}
+
+// seconds rounds d up to whole seconds, as a client waiting d must count.
+func seconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
 
 // Usable reports whether the code can still be checked at now.
 func (c Code) Usable(now time.Time) bool {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/domain/account"
+	"github.com/campushub/campushub/domain/shared"
 )
 
 var (
@@ -18,17 +19,17 @@ func TestNewCodeLimits(t *testing.T) {
 	cases := []struct {
 		name      string
 		lastSent  time.Time
-		sentToday int
+		sentToday []time.Time
 		wantErr   error
 	}{
-		{name: "first code", lastSent: time.Time{}, sentToday: 0},
-		{name: "previous code just over a minute ago", lastSent: t0.Add(-61 * time.Second), sentToday: 1},
-		{name: "previous code exactly a minute ago", lastSent: t0.Add(-time.Minute), sentToday: 1},
-		{name: "previous code 30 seconds ago", lastSent: t0.Add(-30 * time.Second), sentToday: 1, wantErr: account.ErrTooFrequent},
-		{name: "previous code this instant", lastSent: t0, sentToday: 1, wantErr: account.ErrTooFrequent},
-		{name: "one below the daily cap", lastSent: t0.Add(-time.Hour), sentToday: 9},
-		{name: "daily cap reached", lastSent: t0.Add(-time.Hour), sentToday: 10, wantErr: account.ErrTooFrequent},
-		{name: "daily cap exceeded", lastSent: t0.Add(-time.Hour), sentToday: 11, wantErr: account.ErrTooFrequent},
+		{name: "first code", lastSent: time.Time{}, sentToday: sentAt(0)},
+		{name: "previous code just over a minute ago", lastSent: t0.Add(-61 * time.Second), sentToday: sentAt(1)},
+		{name: "previous code exactly a minute ago", lastSent: t0.Add(-time.Minute), sentToday: sentAt(1)},
+		{name: "previous code 30 seconds ago", lastSent: t0.Add(-30 * time.Second), sentToday: sentAt(1), wantErr: account.ErrTooFrequent},
+		{name: "previous code this instant", lastSent: t0, sentToday: sentAt(1), wantErr: account.ErrTooFrequent},
+		{name: "one below the daily cap", lastSent: t0.Add(-time.Hour), sentToday: sentAt(9)},
+		{name: "daily cap reached", lastSent: t0.Add(-time.Hour), sentToday: sentAt(10), wantErr: account.ErrTooFrequent},
+		{name: "daily cap exceeded", lastSent: t0.Add(-time.Hour), sentToday: sentAt(11), wantErr: account.ErrTooFrequent},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,9 +54,65 @@ func TestNewCodeLimits(t *testing.T) {
 }
 
 func TestNewCodeTooFrequentSaysHowLongToWait(t *testing.T) {
-	_, err := account.NewCode(policy, "k", "123456", t0, t0.Add(-20*time.Second), 1)
+	_, err := account.NewCode(policy, "k", "123456", t0, t0.Add(-20*time.Second), sentAt(1))
 	if err == nil || !strings.Contains(err.Error(), "wait 40 seconds") {
 		t.Fatalf("err = %v, want a message saying to wait 40 seconds", err)
+	}
+}
+
+// sentAt returns n send times an hour before t0 and after, a minute apart,
+// oldest first.
+func sentAt(n int) []time.Time {
+	var at []time.Time
+	for i := range n {
+		at = append(at, t0.Add(-time.Hour+time.Duration(i-n+1)*time.Minute))
+	}
+	return at
+}
+
+func TestNewCodeRefusalsSayWhenToTryAgain(t *testing.T) {
+	spread := func(ago ...time.Duration) []time.Time {
+		var at []time.Time
+		for _, d := range ago {
+			at = append(at, t0.Add(-d))
+		}
+		return at
+	}
+	hours := func(hs ...int) []time.Duration {
+		var ds []time.Duration
+		for _, h := range hs {
+			ds = append(ds, time.Duration(h)*time.Hour)
+		}
+		return ds
+	}
+	cases := []struct {
+		name     string
+		lastSent time.Time
+		sent     []time.Time
+		want     time.Duration
+		message  string
+	}{
+		{name: "within the interval", lastSent: t0.Add(-20 * time.Second), sent: sentAt(1), want: 40 * time.Second, message: "wait 40 seconds"},
+		{name: "daily cap: the oldest code leaves the window first",
+			lastSent: t0.Add(-time.Hour), sent: spread(hours(23, 20, 19, 18, 17, 16, 15, 14, 13, 1)...), want: time.Hour, message: "in 3600 seconds"},
+		{name: "daily cap exceeded (the limit was lowered): the window must drop to one below the limit",
+			lastSent: t0.Add(-time.Hour), sent: spread(hours(23, 22, 20, 19, 18, 17, 16, 15, 14, 13, 1)...), want: 2 * time.Hour},
+		{name: "daily cap: the oldest code is exactly a window old, and still counts",
+			lastSent: t0.Add(-time.Hour), sent: spread(hours(24, 20, 19, 18, 17, 16, 15, 14, 13, 1)...), want: time.Millisecond, message: "in 1 seconds"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := account.NewCode(policy, "k", "123456", t0, tc.lastSent, tc.sent)
+			if !errors.Is(err, account.ErrTooFrequent) {
+				t.Fatalf("err = %v, want %v", err, account.ErrTooFrequent)
+			}
+			if got := shared.RetryAfterOf(err); got != tc.want {
+				t.Errorf("RetryAfter = %s, want %s", got, tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.message) {
+				t.Errorf("message %q does not say %q", err, tc.message)
+			}
+		})
 	}
 }
 
@@ -67,7 +124,7 @@ func TestHashCodeIsSaltedWithTheAccount(t *testing.T) {
 
 func newCode(t *testing.T) account.Code {
 	t.Helper()
-	c, err := account.NewCode(policy, "+86 18656660930", "123456", t0, time.Time{}, 0)
+	c, err := account.NewCode(policy, "+86 18656660930", "123456", t0, time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

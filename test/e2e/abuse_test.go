@@ -131,6 +131,32 @@ func TestCodeAreasAndBudget(t *testing.T) {
 	}
 }
 
+// TestCodeDailyCapSaysWhenToTryAgain: the per-account daily cap answers 429
+// with Retry-After until the oldest code of the day leaves the 24-hour
+// window, like every other limit.
+func TestCodeDailyCapSaysWhenToTryAgain(t *testing.T) {
+	t.Parallel()
+	// CODE_INTERVAL, which is not under test here, as short as it goes.
+	s := startService(t, map[string]string{"CODE_INTERVAL": "1ns", "CODE_DAILY_LIMIT": "2"})
+	first := time.Now()
+	for i := range 2 {
+		if r := post(t, s.URL, "/api/auth/send_code", map[string]string{"account": phone(7)}, nil); r.Status != http.StatusOK {
+			t.Fatalf("code %d: HTTP %d %q", i+1, r.Status, r.Message)
+		}
+	}
+	r := post(t, s.URL, "/api/auth/send_code", map[string]string{"account": phone(7)}, nil)
+	r.wantLimited(t, "a third code in a day of 2")
+	// The first code leaves the window 24 hours after it was sent: the wait
+	// is at most that, less the time the test took since before sending it.
+	wait, _ := strconv.Atoi(r.RetryAfter)
+	if most := 24 * time.Hour; time.Duration(wait)*time.Second > most || time.Duration(wait)*time.Second < most-time.Since(first)-time.Second {
+		t.Errorf("Retry-After %ds, want the seconds until 24 hours after the first code (%s ago)", wait, time.Since(first).Round(time.Millisecond))
+	}
+	if !strings.Contains(r.Message, "24 hours") {
+		t.Errorf("message %q does not name the daily cap", r.Message)
+	}
+}
+
 // TestTrustedProxyHeaders: X-Forwarded-For and X-Real-IP name the client
 // only when the connection comes from TRUSTED_PROXIES.
 func TestTrustedProxyHeaders(t *testing.T) {

@@ -35,6 +35,8 @@ type Meetings interface {
 	Create(ctx context.Context, m *activity.Meeting) error
 	ByID(ctx context.Context, id int64) (activity.Meeting, error)
 	ListByOrg(ctx context.Context, orgID int64) ([]activity.Meeting, error)
+	// Update stores a meeting's name and closing time.
+	Update(ctx context.Context, m activity.Meeting) error
 	Delete(ctx context.Context, id int64) error
 	// AddUsers authorises member ids (already authorised ones are kept)
 	// and returns those that were new.
@@ -43,7 +45,7 @@ type Meetings interface {
 	RemoveUser(ctx context.Context, meetingID int64, memberID string) (bool, error)
 	Users(ctx context.Context, meetingID int64) ([]string, error)
 	// FirstAuthorising returns the first of meetingIDs, in their order, that
-	// authorises memberID, or 0.
+	// is open and authorises memberID, or 0.
 	FirstAuthorising(ctx context.Context, meetingIDs []int64, memberID string) (int64, error)
 }
 

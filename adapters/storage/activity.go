@@ -52,6 +52,7 @@ type meetingRow struct {
 	OrgID         int64     `bun:"org_id,notnull"`
 	Name          string    `bun:"name,notnull,type:varchar(100)"`
 	CreatedAt     time.Time `bun:"created_at,notnull"`
+	meetingCloseColumns
 }
 
 type meetingUserRow struct {

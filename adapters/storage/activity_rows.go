@@ -72,7 +72,7 @@ func (r *Activities) ListByOrg(ctx context.Context, orgID int64, offset, limit i
 
 // Create inserts m and sets its ID.
 func (r *Meetings) Create(ctx context.Context, m *activity.Meeting) error {
-	row := meetingRow{OrgID: m.OrgID, Name: m.Name, CreatedAt: m.CreatedAt.UTC()}
+	row := meetingRow{OrgID: m.OrgID, Name: m.Name, CreatedAt: m.CreatedAt.UTC(), meetingCloseColumns: closeColumns(*m)}
 	if _, err := r.db.IDB(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
 		return MapError(err)
 	}
@@ -81,7 +81,7 @@ func (r *Meetings) Create(ctx context.Context, m *activity.Meeting) error {
 }
 
 func (r meetingRow) domain() activity.Meeting {
-	return activity.Meeting{ID: r.ID, OrgID: r.OrgID, Name: r.Name, CreatedAt: r.CreatedAt.UTC()}
+	return activity.Meeting{ID: r.ID, OrgID: r.OrgID, Name: r.Name, CreatedAt: r.CreatedAt.UTC(), ClosedAt: timeVal(r.ClosedAt)}
 }
 
 // ByID finds a meeting.
@@ -158,14 +158,16 @@ func (r *Meetings) Users(ctx context.Context, meetingID int64) ([]string, error)
 	return out, err
 }
 
-// FirstAuthorising returns the first of meetingIDs authorising memberID.
+// FirstAuthorising returns the first of meetingIDs that is open and
+// authorises memberID.
 func (r *Meetings) FirstAuthorising(ctx context.Context, meetingIDs []int64, memberID string) (int64, error) {
 	if len(meetingIDs) == 0 {
 		return 0, nil
 	}
 	var ids []int64
-	err := r.db.IDB(ctx).NewSelect().Model((*meetingUserRow)(nil)).Column("meeting_id").
-		Where("member_id = ? AND meeting_id IN (?)", memberID, bun.List(meetingIDs)).Scan(ctx, &ids)
+	err := r.db.IDB(ctx).NewSelect().TableExpr("activity_meeting_users AS u").ColumnExpr("u.meeting_id").
+		Join("JOIN activity_meetings AS m ON m.id = u.meeting_id").
+		Where("u.member_id = ? AND u.meeting_id IN (?) AND m.closed_at IS NULL", memberID, bun.List(meetingIDs)).Scan(ctx, &ids)
 	if err != nil {
 		return 0, err
 	}

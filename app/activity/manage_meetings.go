@@ -69,8 +69,8 @@ func (s *Service) MeetingUsers(ctx context.Context, id int64) ([]string, error) 
 	return s.Meetings.Users(ctx, id)
 }
 
-// AuthoriseUsers adds authorised users to a meeting and returns the users
-// it now has.
+// AuthoriseUsers adds authorised users to an open meeting and returns the
+// users it now has.
 func (s *Service) AuthoriseUsers(ctx context.Context, id int64, memberIDs []string) ([]string, error) {
 	c, err := orgCaller(ctx)
 	if err != nil {
@@ -84,6 +84,9 @@ func (s *Service) AuthoriseUsers(ctx context.Context, id int64, memberIDs []stri
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
 		m, err := s.meeting(ctx, c, id)
 		if err != nil {
+			return err
+		}
+		if err := m.CheckOpen(); err != nil {
 			return err
 		}
 		added, err := s.Meetings.AddUsers(ctx, id, ids)

@@ -14,6 +14,9 @@ type Meeting struct {
 	OrgID     int64
 	Name      string
 	CreatedAt time.Time
+	// ClosedAt is when the organisation closed the meeting; zero while
+	// it is open (see meeting_edit.go).
+	ClosedAt time.Time
 }
 
 // MaxUsersPerCall bounds how many users one call adds to a meeting.
@@ -41,7 +44,10 @@ func CheckMemberIDs(ids []string) ([]string, error) {
 	for _, id := range ids {
 		id = strings.TrimSpace(id)
 		if err := CheckMemberID(id); err != nil {
-			return nil, shared.Invalid("member_ids", "member_ids: %s", err.(*shared.Error).Message)
+			// The rule broken is the member id's; the field is the list.
+			e := *err.(*shared.Error)
+			e.Field, e.Message = "member_ids", "member_ids: "+e.Message
+			return nil, &e
 		}
 		if !seen[id] {
 			seen[id] = true

@@ -37,6 +37,12 @@ type Error struct {
 	// RetryAfter says when a refused request may be tried again, for
 	// errors of KindRateLimited and KindLocked; zero when unknown.
 	RetryAfter time.Duration
+	// Format is Message before its values were filled in: the same words
+	// whatever the input, so it names the rule where Code is generic
+	// ("invalid") and a transport can word the rule in another language.
+	// Args are the values (clipped) that fill it.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -60,7 +66,7 @@ func (e *Error) Is(target error) bool {
 func (e *Error) WithMessage(format string, args ...any) *Error {
 	c := *e
 	clipArgs(args)
-	c.Message = fmt.Sprintf(format, args...)
+	c.Message, c.Format, c.Args = fmt.Sprintf(format, args...), format, args
 	return &c
 }
 
@@ -83,30 +89,30 @@ func RetryAfterOf(err error) time.Duration {
 
 // NewError builds a domain error.
 func NewError(kind Kind, code, message string) *Error {
-	return &Error{Kind: kind, Code: code, Message: message}
+	return &Error{Kind: kind, Code: code, Message: message, Format: message}
 }
 
 // Invalid reports a rule broken by one input field.
 func Invalid(field, format string, args ...any) *Error {
 	clipArgs(args)
-	return &Error{Kind: KindInvalid, Code: "invalid", Field: clip(field), Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: KindInvalid, Code: "invalid", Field: clip(field), Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // NotFound reports a missing entity.
 func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + " not found"}
+	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + " not found", Format: "%s not found", Args: []any{what}}
 }
 
 // Forbidden reports an action the caller may not take.
 func Forbidden(format string, args ...any) *Error {
 	clipArgs(args)
-	return &Error{Kind: KindForbidden, Code: "forbidden", Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: KindForbidden, Code: "forbidden", Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Conflict reports a collision with existing state.
 func Conflict(code, format string, args ...any) *Error {
 	clipArgs(args)
-	return &Error{Kind: KindConflict, Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: KindConflict, Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrUnauthenticated is returned when a credential is missing, wrong, expired

@@ -380,6 +380,34 @@ func TestConsoleInBrowser(t *testing.T) {
 		p.screenshot("09-organisation-activity")
 	})
 
+	step("organisation renames and closes a meeting", func(t *testing.T) {
+		p.t = t
+		p.click(`nav a[href="/console/org/meetings"]`)
+		p.fill("/console/org/meetings", map[string]string{"name": "Freshers"})
+		p.waitText("The meeting was created.")
+		path, err := eval[string](p, `location.pathname`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.fill(path+"/users", map[string]string{"member_ids": "s1001, s1002"})
+		p.waitText("The users were authorised.")
+		p.fill(path, map[string]string{"name": ""})
+		p.waitFor("the error next to the name", fmt.Sprintf(`(document.querySelector('form[action="%s"] .field-error')||{}).innerText === 'name is required'`, path))
+		p.fill(path, map[string]string{"name": "Freshers 2026"})
+		p.waitText("The meeting was renamed.")
+		if got := p.value("h1"); !strings.HasPrefix(got, "Freshers 2026") {
+			t.Fatalf("heading %q after renaming", got)
+		}
+		p.click(fmt.Sprintf(`form[action="%s/close"] button`, path))
+		p.waitText("The meeting was closed.")
+		p.waitFor("the meeting as closed", `document.getElementById('meeting-status').innerText.startsWith('closed')`)
+		p.waitFor("no authorising form any more", `document.querySelector('form[action$="/users"]') === null`)
+		p.waitText("s1002") // its users stay listed
+		p.screenshot("09b-meeting-closed")
+		p.click(`nav a[href="/console/org/meetings"]`)
+		p.waitFor("the list shows it closed", `document.querySelector('tr.meeting[data-status="closed"]') !== null`)
+	})
+
 	step("usable at phone width", func(t *testing.T) {
 		p.t = t
 		p.run("phone size", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
@@ -395,6 +423,10 @@ func TestConsoleInBrowser(t *testing.T) {
 		p.click(`a[href^="/console/lang?to=zh"]`)
 		p.waitText("新建活动")
 		p.screenshot("11-chinese")
+		// Rule messages from the domain read in Chinese too.
+		p.click(`nav a[href="/console/org/meetings"]`)
+		p.fill("/console/org/meetings", map[string]string{"name": strings.Repeat("会", 101)})
+		p.waitFor("the Chinese error next to the name", `(document.querySelector('form[action="/console/org/meetings"] .field-error')||{}).innerText === '太长了：101 个字符，最多 100 个。'`)
 	})
 }
 

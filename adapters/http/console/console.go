@@ -140,6 +140,8 @@ func (h *Handler) routes() {
 	o("GET "+Prefix+"/org/meetings", h.meetings)
 	o("POST "+Prefix+"/org/meetings", h.createMeeting)
 	o("GET "+Prefix+"/org/meetings/{id}", h.meetingDetail)
+	o("POST "+Prefix+"/org/meetings/{id}", h.renameMeeting)
+	o("POST "+Prefix+"/org/meetings/{id}/close", h.closeMeeting)
 	o("POST "+Prefix+"/org/meetings/{id}/delete", h.deleteMeeting)
 	o("POST "+Prefix+"/org/meetings/{id}/users", h.authoriseUsers)
 	o("POST "+Prefix+"/org/meetings/{id}/users/revoke", h.revokeUser)

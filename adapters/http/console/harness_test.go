@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,17 +35,8 @@ import (
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/push"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/ports/portstest"
 )
-
-// clock is a movable clock for the console's sessions.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 // noProvider accepts every push.
 type noProvider struct{}
@@ -64,7 +54,7 @@ func (noProvider) Send(_ context.Context, msgs []push.Message) ([]push.Result, e
 type harness struct {
 	t        *testing.T
 	db       *storage.DB
-	clock    *clock
+	clock    *portstest.Clock // the console sessions' clock
 	accounts *appaccount.Service
 	svc      console.Services
 	srv      *httptest.Server
@@ -92,7 +82,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	outbox := storage.NewOutbox(db)
-	clk := &clock{now: time.Now().UTC()}
+	clk := portstest.NewClock(time.Now().UTC())
 	accounts := appaccount.NewService(appaccount.Deps{
 		UoW: db, Outbox: outbox, Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
 		Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},

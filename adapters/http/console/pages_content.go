@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	appcontent "github.com/campushub/campushub/app/content"
-	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/content"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -85,25 +84,15 @@ func (h *Handler) faqList(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) faqPage(w http.ResponseWriter, r *http.Request, v *view, status int) {
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	fs, total, err := h.svc.Content.FAQs(r.Context(), kit.Page{No: no, Size: pageSize})
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.flashFromQuery(r, v)
-	v.Data = faqListData{FAQs: fs, Pager: newPager(r, no, total)}
-	h.render(w, r, status, "faq", v)
+	listPage(h, w, r, v, status, "faq", h.svc.Content.FAQs, func(fs []content.FAQ, p pager) any {
+		return faqListData{FAQs: fs, Pager: p}
+	})
 }
 
 // flashFromQuery shows the message a redirect after a form named.
 func (h *Handler) flashFromQuery(r *http.Request, v *view) {
 	if d := r.URL.Query().Get("done"); d != "" && v.Flash == "" {
-		if _, ok := messages["en"]["done."+d]; ok {
+		if _, ok := messages["done."+d]; ok {
 			v.Flash = v.T("done." + d)
 		}
 	}
@@ -188,19 +177,9 @@ func (h *Handler) categoryList(w http.ResponseWriter, r *http.Request, v *view) 
 }
 
 func (h *Handler) categoryPage(w http.ResponseWriter, r *http.Request, v *view, status int, editID int64) {
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	cs, total, err := h.svc.Content.Categories(r.Context(), kit.Page{No: no, Size: pageSize})
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.flashFromQuery(r, v)
-	v.Data = categoryListData{Categories: cs, Pager: newPager(r, no, total), EditID: editID}
-	h.render(w, r, status, "categories", v)
+	listPage(h, w, r, v, status, "categories", h.svc.Content.Categories, func(cs []content.Category, p pager) any {
+		return categoryListData{Categories: cs, Pager: p, EditID: editID}
+	})
 }
 
 func (h *Handler) createCategory(w http.ResponseWriter, r *http.Request, v *view) {

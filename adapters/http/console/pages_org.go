@@ -28,16 +28,6 @@ func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) orgHomePage(w http.ResponseWriter, r *http.Request, v *view, status int) {
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	as, total, err := h.svc.Activity.ListActivities(r.Context(), kit.Page{No: no, Size: pageSize})
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
 	ms, err := h.svc.Activity.ListMeetings(r.Context())
 	if err != nil {
 		h.fail(w, r, v, err)
@@ -46,9 +36,9 @@ func (h *Handler) orgHomePage(w http.ResponseWriter, r *http.Request, v *view, s
 	if !v.Form.Has("kind") {
 		v.Form.Set("kind", string(activity.KindSignin))
 	}
-	h.flashFromQuery(r, v)
-	v.Data = orgHomeData{Activities: as, Meetings: ms, Pager: newPager(r, no, total)}
-	h.render(w, r, status, "org_home", v)
+	listPage(h, w, r, v, status, "org_home", h.svc.Activity.ListActivities, func(as []activity.Activity, p pager) any {
+		return orgHomeData{Activities: as, Meetings: ms, Pager: p}
+	})
 }
 
 // draft reads the activity form. Every field is set, so an edit replaces
@@ -297,130 +287,4 @@ func (h *Handler) draw(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	v.Flash = v.T("flash.drawn", len(winners))
 	h.activityPage(w, r, v, http.StatusOK, winners)
-}
-
-type meetingsData struct {
-	Meetings []activity.Meeting
-	Pager    pager
-}
-
-func (h *Handler) meetings(w http.ResponseWriter, r *http.Request, v *view) {
-	h.meetingsPage(w, r, v, http.StatusOK)
-}
-
-func (h *Handler) meetingsPage(w http.ResponseWriter, r *http.Request, v *view, status int) {
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	ms, err := h.svc.Activity.ListMeetings(r.Context())
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.flashFromQuery(r, v)
-	d := meetingsData{}
-	d.Meetings, d.Pager = pageOf(r, no, ms)
-	v.Data = d
-	h.render(w, r, status, "meetings", v)
-}
-
-func (h *Handler) createMeeting(w http.ResponseWriter, r *http.Request, v *view) {
-	if !h.parseForm(w, r, v) {
-		return
-	}
-	m, err := h.svc.Activity.CreateMeeting(r.Context(), v.Val("name"))
-	if err != nil {
-		h.formFail(w, r, v, err, "name", func(status int) { h.meetingsPage(w, r, v, status) })
-		return
-	}
-	h.redirect(w, r, Prefix+"/org/meetings/"+strconv.FormatInt(m.ID, 10)+"?done=meeting_created")
-}
-
-type meetingData struct {
-	Meeting activity.Meeting
-	Users   []string
-}
-
-func (h *Handler) meetingDetail(w http.ResponseWriter, r *http.Request, v *view) {
-	h.meetingPage(w, r, v, http.StatusOK)
-}
-
-func (h *Handler) meetingPage(w http.ResponseWriter, r *http.Request, v *view, status int) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	users, err := h.svc.Activity.MeetingUsers(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	ms, err := h.svc.Activity.ListMeetings(r.Context())
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	var m activity.Meeting
-	for _, x := range ms {
-		if x.ID == id {
-			m = x
-		}
-	}
-	h.flashFromQuery(r, v)
-	v.Data = meetingData{Meeting: m, Users: users}
-	h.render(w, r, status, "meeting", v)
-}
-
-func (h *Handler) deleteMeeting(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = h.svc.Activity.DeleteMeeting(r.Context(), id)
-	}
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.redirect(w, r, Prefix+"/org/meetings?done=meeting_deleted")
-}
-
-func (h *Handler) authoriseUsers(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	if !h.parseForm(w, r, v) {
-		return
-	}
-	ids := strings.FieldsFunc(v.Val("member_ids"), func(r rune) bool {
-		return r == ',' || r == '，' || r == ' ' || r == '\n' || r == '\r' || r == '\t'
-	})
-	if _, err := h.svc.Activity.AuthoriseUsers(r.Context(), id, ids); err != nil {
-		if k := shared.KindOf(err); k == shared.KindNotFound || k == shared.KindForbidden {
-			h.fail(w, r, v, err)
-			return
-		}
-		h.formFail(w, r, v, err, "member_ids", func(status int) { h.meetingPage(w, r, v, status) })
-		return
-	}
-	h.redirect(w, r, Prefix+"/org/meetings/"+strconv.FormatInt(id, 10)+"?done=users_authorised")
-}
-
-func (h *Handler) revokeUser(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	if !h.parseForm(w, r, v) {
-		return
-	}
-	if err := h.svc.Activity.RevokeUser(r.Context(), id, v.Val("member_id")); err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.redirect(w, r, Prefix+"/org/meetings/"+strconv.FormatInt(id, 10)+"?done=user_revoked")
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	appactivity "github.com/campushub/campushub/app/activity"
-	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -20,18 +19,9 @@ func (h *Handler) orgs(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) orgsPage(w http.ResponseWriter, r *http.Request, v *view, status int) {
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	os, total, err := h.svc.Activity.ListOrgs(r.Context(), kit.Page{No: no, Size: pageSize})
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	v.Data = orgsData{Orgs: os, Pager: newPager(r, no, total)}
-	h.render(w, r, status, "orgs", v)
+	listPage(h, w, r, v, status, "orgs", h.svc.Activity.ListOrgs, func(os []activity.Organisation, p pager) any {
+		return orgsData{Orgs: os, Pager: p}
+	})
 }
 
 func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request, v *view) {

@@ -33,28 +33,19 @@ func (h *Handler) pushes(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) pushesPage(w http.ResponseWriter, r *http.Request, v *view, status int) {
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	ps, total, err := h.svc.Push.Pushes(r.Context(), kit.Page{No: no, Size: pageSize})
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	v.Data = pushesData{Pushes: ps, Pager: newPager(r, no, total)}
 	if v.Form.Get("push_scope") == "" {
 		v.Form.Set("push_scope", "0")
 	}
-	h.render(w, r, status, "pushes", v)
+	listPage(h, w, r, v, status, "pushes", h.svc.Push.Pushes, func(ps []push.Push, p pager) any {
+		return pushesData{Pushes: ps, Pager: p}
+	})
 }
 
 // parseUserIDs reads a list of user ids separated by commas, spaces or
 // new lines.
 func parseUserIDs(s string) ([]int64, error) {
 	var ids []int64
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }) {
+	for _, f := range strings.FieldsFunc(s, isListSeparator) {
 		id, err := strconv.ParseInt(f, 10, 64)
 		if err != nil || id <= 0 {
 			return nil, shared.Invalid("user_ids", "%q is not a user id (a whole number from 1)", f)

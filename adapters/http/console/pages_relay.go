@@ -23,20 +23,10 @@ func (h *Handler) projects(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) projectsPage(w http.ResponseWriter, r *http.Request, v *view, status int, d projectsData) {
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	ps, err := h.svc.Relay.ListProjects(r.Context())
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	d.Projects, d.Pager = pageOf(r, no, ps)
-	h.flashFromQuery(r, v)
-	v.Data = d
-	h.render(w, r, status, "relay", v)
+	listPage(h, w, r, v, status, "relay", whole(h.svc.Relay.ListProjects), func(ps []wxrelay.Project, p pager) any {
+		d.Projects, d.Pager = ps, p
+		return d
+	})
 }
 
 // addProject registers a project and shows its signing secret once, on

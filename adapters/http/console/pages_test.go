@@ -59,8 +59,8 @@ func TestPushes(t *testing.T) {
 		{"no body", url.Values{"push_title": {"t"}, "push_body": {" "}, "push_scope": {"0"}}, "push_body", 400, "此项必填"},
 		{"title too long", url.Values{"push_title": {strings.Repeat("长", 101)}, "push_body": {"b"}, "push_scope": {"0"}}, "push_title", 400, "太长了（最多 100 个字符）"},
 		{"chosen users without ids", url.Values{"push_title": {"t"}, "push_body": {"b"}, "push_scope": {"1"}, "user_ids": {""}}, "user_ids", 400, "至少一个用户编号"},
-		{"bad user id", url.Values{"push_title": {"t"}, "push_body": {"b"}, "push_scope": {"1"}, "user_ids": {"1, x"}}, "user_ids", 400, `"x" is not a user id`},
-		{"bad scope", url.Values{"push_title": {"t"}, "push_body": {"b"}, "push_scope": {"7"}}, "push_scope", 400, "push_scope must be"},
+		{"bad user id", url.Values{"push_title": {"t"}, "push_body": {"b"}, "push_scope": {"1"}, "user_ids": {"1, x"}}, "user_ids", 400, `"x" 不是用户编号`},
+		{"bad scope", url.Values{"push_title": {"t"}, "push_body": {"b"}, "push_scope": {"7"}}, "push_scope", 400, "推送对象只能是"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,7 +82,7 @@ func TestPushes(t *testing.T) {
 	expect(t, "push list", b.get("/console/pushes"), http.StatusOK, "Exam moved")
 	expect(t, "unknown push", b.get("/console/pushes/999"), http.StatusNotFound)
 	expect(t, "bad push id", b.get("/console/pushes/abc"), http.StatusBadRequest)
-	expect(t, "bad page", b.get("/console/pushes?page=0"), http.StatusBadRequest, "page must be")
+	expect(t, "bad page", b.get("/console/pushes?page=0"), http.StatusBadRequest, "页码必须是")
 }
 
 func TestFeedbackInboxAndReply(t *testing.T) {
@@ -106,7 +106,7 @@ func TestFeedbackInboxAndReply(t *testing.T) {
 	if strings.Contains(a.Body, "uncategorised idea") {
 		t.Fatal("the category filter lets other feedback through")
 	}
-	expect(t, "bad status filter", b.get("/console/feedback?status=9"), http.StatusBadRequest, "status must be")
+	expect(t, "bad status filter", b.get("/console/feedback?status=9"), http.StatusBadRequest, "状态只能是")
 	expect(t, "bad category filter", b.get("/console/feedback?category=x"), http.StatusBadRequest)
 
 	path := "/console/feedback/" + id(f.ID)
@@ -136,7 +136,7 @@ func TestFAQEditor(t *testing.T) {
 	b := h.browser().signIn()
 	a := b.post("/console/faq", url.Values{"title": {"How?"}, "content": {"Like this"}, "category": {""}, "external_link": {"ftp://x"}})
 	expect(t, "bad link", a, http.StatusBadRequest, `value="How?"`)
-	if !strings.Contains(fieldError(a.Body, "external_link"), "http or https") {
+	if !strings.Contains(fieldError(a.Body, "external_link"), "http 或 https") {
 		t.Fatalf("no error next to the link:\n%s", a.Body)
 	}
 	a = b.post("/console/faq", url.Values{"title": {""}, "content": {"x"}, "category": {""}, "external_link": {""}})
@@ -249,7 +249,7 @@ func TestRelayProjects(t *testing.T) {
 	}
 	expect(t, "delivery list", b.get(path), http.StatusOK, `data-status="pending"`)
 	expect(t, "filtered", b.get(path+"?status=failed"), http.StatusOK, "暂无投递")
-	expect(t, "bad filter", b.get(path+"?status=bogus"), http.StatusBadRequest, "status must be")
+	expect(t, "bad filter", b.get(path+"?status=bogus"), http.StatusBadRequest, "状态只能是")
 	dpath := "/console/relay/deliveries/" + id(ds[0].ID)
 	expect(t, "delivery", b.get(dpath), http.StatusOK, "尚无尝试", "待投递")
 

@@ -34,6 +34,7 @@ var routes = []struct{ method, path string }{
 	{"GET", "/console/org"}, {"POST", "/console/org/activities"}, {"GET", "/console/org/activities/1"}, {"POST", "/console/org/activities/1"},
 	{"POST", "/console/org/activities/1/close"}, {"GET", "/console/org/activities/1/members.csv"}, {"POST", "/console/org/activities/1/draw"},
 	{"GET", "/console/org/meetings"}, {"POST", "/console/org/meetings"}, {"GET", "/console/org/meetings/1"},
+	{"POST", "/console/org/meetings/1"}, {"POST", "/console/org/meetings/1/close"},
 	{"POST", "/console/org/meetings/1/delete"}, {"POST", "/console/org/meetings/1/users"}, {"POST", "/console/org/meetings/1/users/revoke"},
 }
 
@@ -90,6 +91,8 @@ func TestOrganisationSeesOnlyItsOwnArea(t *testing.T) {
 		{"GET", "/console/org/meetings/" + strconv.FormatInt(theirMeeting.ID, 10)},
 		{"POST", "/console/org/meetings/" + strconv.FormatInt(theirMeeting.ID, 10) + "/delete"},
 		{"POST", "/console/org/meetings/" + strconv.FormatInt(theirMeeting.ID, 10) + "/users"},
+		{"POST", "/console/org/meetings/" + strconv.FormatInt(theirMeeting.ID, 10)},
+		{"POST", "/console/org/meetings/" + strconv.FormatInt(theirMeeting.ID, 10) + "/close"},
 	} {
 		a := b.do(r.method, r.path, url.Values{"name": {"Hijacked"}, "kind": {"lottery"}, "count": {"1"}, "member_ids": {"7"}}, nil)
 		if a.Status != http.StatusForbidden && a.Status != http.StatusNotFound {
@@ -103,8 +106,8 @@ func TestOrganisationSeesOnlyItsOwnArea(t *testing.T) {
 	if err != nil || got.Name != "Theirs" || !got.ClosedAt.IsZero() {
 		t.Fatalf("organisation B's activity changed: %+v %v", got, err)
 	}
-	if _, err := h.svc.Activity.ListMeetings(orgCtx(orgB)); err != nil {
-		t.Fatal(err)
+	if m, err := h.svc.Activity.Meeting(orgCtx(orgB), theirMeeting.ID); err != nil || m.Name != "B meeting" || m.Closed() {
+		t.Fatalf("organisation B's meeting changed: %+v %v", m, err)
 	}
 
 	for _, r := range routes {
@@ -213,9 +216,9 @@ func TestSessionEndsAfterItsLifetime(t *testing.T) {
 	h := newHarness(t)
 	b := h.browser().signIn()
 	expect(t, "signed in", b.get("/console/overview"), http.StatusOK)
-	h.clock.Add(59 * time.Minute)
+	h.clock.Advance(59 * time.Minute)
 	expect(t, "before the end of the lifetime", b.get("/console/overview"), http.StatusOK)
-	h.clock.Add(2 * time.Minute)
+	h.clock.Advance(2 * time.Minute)
 	a := b.get("/console/overview")
 	if a.Status != http.StatusSeeOther || !strings.Contains(a.Location, "expired=1") {
 		t.Fatalf("after the lifetime: %d %q, want a redirect to sign in saying it expired", a.Status, a.Location)
@@ -243,7 +246,7 @@ func TestSessionEndsWhenTheOrganisationTokenIsRevoked(t *testing.T) {
 	}
 	a := h.browser().post("/console/login/org", url.Values{"token": {token}})
 	expect(t, "sign-in with a revoked token", a, http.StatusUnauthorized)
-	if msg := fieldError(a.Body, "token"); !strings.Contains(msg, "revoked") {
+	if msg := fieldError(a.Body, "token"); !strings.Contains(msg, "吊销") {
 		t.Fatalf("the sign-in form does not say the token was revoked: %q", msg)
 	}
 }
@@ -263,7 +266,7 @@ func TestLoginLockoutApplies(t *testing.T) {
 	}
 	a := b.post("/console/login", url.Values{"account": {h.manager}, "password": {"wrong"}})
 	expect(t, "third wrong password", a, http.StatusLocked)
-	if msg := fieldError(a.Body, "account"); !strings.Contains(msg, "locked") {
+	if msg := fieldError(a.Body, "account"); !strings.Contains(msg, "锁定") {
 		t.Fatalf("lockout message %q", msg)
 	}
 	a = b.post("/console/login", url.Values{"account": {h.manager}, "password": {managerPassword}})

@@ -9,17 +9,13 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 )
-
-// pageSize is how many rows a console list shows at once.
-const pageSize = 20
 
 // view is what every template gets: the language, who is signed in, the
 // page's data, and a form's values and errors when one is shown again.
@@ -33,18 +29,15 @@ type view struct {
 	Form      url.Values
 	Errors    map[string]string // by form field; "" for the form as a whole
 	RequestID string
-	tr        map[string]string
 }
 
 // T translates a message key; args fill its verbs.
 func (v *view) T(key string, args ...any) string {
-	s, ok := v.tr[key]
-	if !ok {
-		s, ok = messages["en"][key]
-	}
+	m, ok := messages[key]
 	if !ok {
 		return key
 	}
+	s := m.in(v.Lang)
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
 	}
@@ -62,7 +55,7 @@ func (v *view) Active(prefix string) bool { return strings.HasPrefix(v.Path, Pre
 
 func (h *Handler) newView(r *http.Request) *view {
 	lang := h.lang(r)
-	return &view{Lang: lang, Path: r.URL.Path, tr: messages[lang], Form: url.Values{}, Errors: map[string]string{},
+	return &view{Lang: lang, Path: r.URL.Path, Form: url.Values{}, Errors: map[string]string{},
 		RequestID: httpkit.RequestID(r.Context())}
 }
 
@@ -73,6 +66,7 @@ func parseTemplates(clock httpkit.Clock) (*template.Template, error) {
 		"deliveryStatuses": func() []string { return []string{"pending", "held", "succeeded", "failed"} },
 		"activityKinds":    func() []string { return []string{"signin", "message", "lottery"} },
 		"has":              func(f url.Values, key, val string) bool { return slices.Contains(f[key], val) },
+		"meetingStatus":    func(v *view, m activity.Meeting) meetingStatus { return meetingStatus{V: v, Meeting: m} },
 	}
 	t := template.New("console").Funcs(funcs)
 	sub, err := fs.Sub(assets, "assets/templates")
@@ -111,34 +105,6 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, v *view) boo
 	v.Form = url.Values(maps.Clone(r.PostForm)) // the page may drop a secret from what it shows back
 	return true
 }
-
-// message is the words shown for a domain error, translated where the
-// console knows the rule.
-func (v *view) message(err error) string {
-	e, ok := httpkit.AsError(err)
-	if !ok {
-		return v.T("error.internal", v.RequestID)
-	}
-	if s, ok := v.tr["code."+e.Code]; ok && e.Field == "" {
-		return s
-	}
-	if v.Lang == "zh" && e.Kind == shared.KindInvalid {
-		if requiredRule.MatchString(e.Message) {
-			return v.T("rule.required")
-		}
-		if m := tooLongRule.FindStringSubmatch(e.Message); m != nil {
-			return v.T("rule.too_long", m[1])
-		}
-	}
-	return e.Message
-}
-
-// The rule messages the console words in Chinese; every other message is
-// shown as the domain words it.
-var (
-	requiredRule = regexp.MustCompile(`^\S+ is required\b`)
-	tooLongRule  = regexp.MustCompile(`is too long \(at most (\d+) characters\)`)
-)
 
 // formError shows the form page name again with the error next to its
 // field (or next to fallback when the form has no such field).
@@ -215,59 +181,6 @@ func (h *Handler) crossOrigin(w http.ResponseWriter, r *http.Request) {
 func pathID(r *http.Request, name string) (int64, error) {
 	return httpkit.ParseID(name, r.PathValue(name))
 }
-
-// pageNo reads ?page=N (default 1).
-func pageNo(r *http.Request) (int, error) {
-	s := r.URL.Query().Get("page")
-	if s == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 1_000_000 {
-		return 1, shared.Invalid("page", "page must be a whole number from 1, got %q", s)
-	}
-	return n, nil
-}
-
-// pager links the pages of a list.
-type pager struct {
-	Page, Pages int
-	Total       int64
-	Prev, Next  string
-}
-
-// newPager builds the links of page no of total rows on r's URL, keeping
-// its other query parameters.
-func newPager(r *http.Request, no int, total int64) pager {
-	pages := int((total + pageSize - 1) / pageSize)
-	if pages < 1 {
-		pages = 1
-	}
-	p := pager{Page: no, Pages: pages, Total: total}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	if no > 1 {
-		p.Prev = link(min(no-1, pages))
-	}
-	if no < pages {
-		p.Next = link(no + 1)
-	}
-	return p
-}
-
-// pageOf cuts page no out of a whole list a use case returned (lists that
-// are short by nature: push projects, meetings).
-func pageOf[T any](r *http.Request, no int, all []T) ([]T, pager) {
-	start := min(offset(no), len(all))
-	end := min(start+pageSize, len(all))
-	return all[start:end], newPager(r, no, int64(len(all)))
-}
-
-// offset is where page no starts.
-func offset(no int) int { return (no - 1) * pageSize }
 
 // userError reports whether err is a domain error about the request (bad
 // input, a conflict, a missing thing) rather than a fault of the service.

@@ -33,34 +33,48 @@ type Endpoints struct {
 }
 
 // MakeEndpoints wires every endpoint to s behind a: the users' endpoints
-// need a valid token, the managers' the manager role.
+// need a valid token, the managers' the manager role. The lists take a
+// kit.Page, the reads and deletions of one entry a kit.IDRequest.
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
 	user, manager := auth.RequireUser(a), auth.RequireManager(a)
+	saveFAQ := kit.Unary(func(ctx context.Context, r SaveFAQRequest) (content.FAQ, error) {
+		if r.ID == 0 {
+			return s.CreateFAQ(ctx, r.Input)
+		}
+		return s.UpdateFAQ(ctx, r.ID, r.Input)
+	})
+	saveCategory := kit.Unary(func(ctx context.Context, r SaveCategoryRequest) (content.Category, error) {
+		if r.ID == 0 {
+			return s.CreateCategory(ctx, r.Name, r.Description)
+		}
+		return s.UpdateCategory(ctx, r.ID, r.Name, r.Description)
+	})
 	return Endpoints{
-		FAQs:           user(listEndpoint(s.FAQs)),
-		FAQ:            user(MakeFAQEndpoint(s)),
-		Categories:     user(listEndpoint(s.Categories)),
-		CreateFeedback: user(MakeCreateFeedbackEndpoint(s)),
-		MyFeedback:     user(listEndpoint(s.MyFeedback)),
-		DeleteFeedback: user(idEndpoint(s.DeleteFeedback)),
-		ReadReply:      user(MakeReadReplyEndpoint(s)),
+		FAQs:       user(kit.Paged(s.FAQs)),
+		FAQ:        user(kit.ByID(s.FAQ)),
+		Categories: user(kit.Paged(s.Categories)),
+		CreateFeedback: user(kit.Unary(func(ctx context.Context, r CreateFeedbackRequest) (content.Feedback, error) {
+			return s.CreateFeedback(ctx, r.Input)
+		})),
+		MyFeedback:     user(kit.Paged(s.MyFeedback)),
+		DeleteFeedback: user(kit.CommandByID(s.DeleteFeedback)),
+		ReadReply:      user(kit.ByID(s.ReadReply)),
 
-		CreateFAQ:      manager(MakeSaveFAQEndpoint(s)),
-		UpdateFAQ:      manager(MakeSaveFAQEndpoint(s)),
-		DeleteFAQ:      manager(idEndpoint(s.DeleteFAQ)),
-		CreateCategory: manager(MakeSaveCategoryEndpoint(s)),
-		UpdateCategory: manager(MakeSaveCategoryEndpoint(s)),
-		DeleteCategory: manager(idEndpoint(s.DeleteCategory)),
-		FeedbackList:   manager(MakeFeedbackListEndpoint(s)),
-		Reply:          manager(MakeReplyEndpoint(s)),
+		CreateFAQ:      manager(saveFAQ),
+		UpdateFAQ:      manager(saveFAQ),
+		DeleteFAQ:      manager(kit.CommandByID(s.DeleteFAQ)),
+		CreateCategory: manager(saveCategory),
+		UpdateCategory: manager(saveCategory),
+		DeleteCategory: manager(kit.CommandByID(s.DeleteCategory)),
+		FeedbackList: manager(kit.Unary(func(ctx context.Context, r FeedbackListRequest) (kit.List[content.Feedback], error) {
+			items, total, err := s.FeedbackList(ctx, r.Filter, r.Page)
+			return kit.List[content.Feedback]{Page: r.Page, Total: total, Items: items}, err
+		})),
+		Reply: manager(kit.Unary(func(ctx context.Context, r ReplyRequest) (content.Reply, error) {
+			return s.Reply(ctx, r.FeedbackID, r.Input)
+		})),
 	}
 }
-
-// PageRequest asks for a page of a list.
-type PageRequest struct{ Page kit.Page }
-
-// IDRequest names a FAQ entry, a category or a feedback.
-type IDRequest struct{ ID int64 }
 
 // SaveFAQRequest creates (ID 0) or updates a FAQ entry.
 type SaveFAQRequest struct {
@@ -87,140 +101,4 @@ type FeedbackListRequest struct {
 type ReplyRequest struct {
 	FeedbackID int64
 	Input      ReplyInput
-}
-
-// EmptyResponse answers use cases with no data.
-type EmptyResponse struct{ Err error }
-
-// Failed implements endpoint.Failer.
-func (r EmptyResponse) Failed() error { return r.Err }
-
-// ListResponse carries a page of FAQ entries, categories or feedback.
-type ListResponse[T any] struct {
-	Page  kit.Page
-	Total int64
-	Items []T
-	Err   error
-}
-
-// Failed implements endpoint.Failer.
-func (r ListResponse[T]) Failed() error { return r.Err }
-
-// FAQResponse carries a FAQ entry.
-type FAQResponse struct {
-	FAQ content.FAQ
-	Err error
-}
-
-// Failed implements endpoint.Failer.
-func (r FAQResponse) Failed() error { return r.Err }
-
-// CategoryResponse carries a category.
-type CategoryResponse struct {
-	Category content.Category
-	Err      error
-}
-
-// Failed implements endpoint.Failer.
-func (r CategoryResponse) Failed() error { return r.Err }
-
-// FeedbackResponse carries a feedback.
-type FeedbackResponse struct {
-	Feedback content.Feedback
-	Err      error
-}
-
-// Failed implements endpoint.Failer.
-func (r FeedbackResponse) Failed() error { return r.Err }
-
-// ReplyResponse carries a reply.
-type ReplyResponse struct {
-	Reply content.Reply
-	Err   error
-}
-
-// Failed implements endpoint.Failer.
-func (r ReplyResponse) Failed() error { return r.Err }
-
-func listEndpoint[T any](list func(context.Context, kit.Page) ([]T, int64, error)) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p := request.(PageRequest).Page
-		items, total, err := list(ctx, p)
-		return ListResponse[T]{Page: p, Total: total, Items: items, Err: err}, nil
-	}
-}
-
-// idEndpoint wraps a use case that acts on one id and answers nothing.
-func idEndpoint(do func(context.Context, int64) error) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		return EmptyResponse{Err: do(ctx, request.(IDRequest).ID)}, nil
-	}
-}
-
-// MakeFAQEndpoint wraps Service.FAQ.
-func MakeFAQEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		f, err := s.FAQ(ctx, request.(IDRequest).ID)
-		return FAQResponse{FAQ: f, Err: err}, nil
-	}
-}
-
-// MakeReadReplyEndpoint wraps Service.ReadReply.
-func MakeReadReplyEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		r, err := s.ReadReply(ctx, request.(IDRequest).ID)
-		return ReplyResponse{Reply: r, Err: err}, nil
-	}
-}
-
-// MakeCreateFeedbackEndpoint wraps Service.CreateFeedback.
-func MakeCreateFeedbackEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		f, err := s.CreateFeedback(ctx, request.(CreateFeedbackRequest).Input)
-		return FeedbackResponse{Feedback: f, Err: err}, nil
-	}
-}
-
-// MakeSaveFAQEndpoint wraps Service.CreateFAQ and Service.UpdateFAQ.
-func MakeSaveFAQEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(SaveFAQRequest)
-		if req.ID == 0 {
-			f, err := s.CreateFAQ(ctx, req.Input)
-			return FAQResponse{FAQ: f, Err: err}, nil
-		}
-		f, err := s.UpdateFAQ(ctx, req.ID, req.Input)
-		return FAQResponse{FAQ: f, Err: err}, nil
-	}
-}
-
-// MakeSaveCategoryEndpoint wraps Service.CreateCategory and Service.UpdateCategory.
-func MakeSaveCategoryEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(SaveCategoryRequest)
-		if req.ID == 0 {
-			c, err := s.CreateCategory(ctx, req.Name, req.Description)
-			return CategoryResponse{Category: c, Err: err}, nil
-		}
-		c, err := s.UpdateCategory(ctx, req.ID, req.Name, req.Description)
-		return CategoryResponse{Category: c, Err: err}, nil
-	}
-}
-
-// MakeFeedbackListEndpoint wraps Service.FeedbackList.
-func MakeFeedbackListEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(FeedbackListRequest)
-		items, total, err := s.FeedbackList(ctx, req.Filter, req.Page)
-		return ListResponse[content.Feedback]{Page: req.Page, Total: total, Items: items, Err: err}, nil
-	}
-}
-
-// MakeReplyEndpoint wraps Service.Reply.
-func MakeReplyEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(ReplyRequest)
-		r, err := s.Reply(ctx, req.FeedbackID, req.Input)
-		return ReplyResponse{Reply: r, Err: err}, nil
-	}
 }

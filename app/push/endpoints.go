@@ -27,21 +27,36 @@ type Endpoints struct {
 }
 
 // MakeEndpoints wires every endpoint to s behind a, the authenticator: the
-// users' endpoints need a valid token, the managers' the manager role.
+// users' endpoints need a valid token, the managers' the manager role. Log
+// and Pushes take a kit.Page, LogEntry and Status a kit.IDRequest, ClearLog
+// a kit.Empty.
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
 	user, manager := auth.RequireUser(a), auth.RequireManager(a)
 	return Endpoints{
-		Bind:       user(MakeBindEndpoint(s)),
-		Switch:     user(MakeSwitchEndpoint(s)),
-		SetSwitch:  user(MakeSetSwitchEndpoint(s)),
-		Log:        user(MakeLogEndpoint(s)),
-		LogEntry:   user(MakeLogEntryEndpoint(s)),
-		ClearLog:   user(MakeClearLogEndpoint(s)),
-		Count:      user(MakeCountEndpoint(s)),
-		Send:       manager(MakeSendEndpoint(s)),
-		Pushes:     manager(MakePushesEndpoint(s)),
-		Status:     manager(MakeStatusEndpoint(s)),
-		Deliveries: manager(MakeDeliveriesEndpoint(s)),
+		Bind: user(kit.Unary(func(ctx context.Context, r BindRequest) (push.Device, error) {
+			return s.Bind(ctx, r.ClientID, r.ClientType)
+		})),
+		Switch: user(kit.Unary(func(ctx context.Context, r SwitchRequest) (push.Device, error) {
+			return s.Switch(ctx, r.ClientID)
+		})),
+		SetSwitch: user(kit.Command(func(ctx context.Context, r SetSwitchRequest) error {
+			return s.SetSwitch(ctx, r.ClientID, r.On)
+		})),
+		Log:      user(kit.Paged(s.Log)),
+		LogEntry: user(kit.ByID(s.LogEntry)),
+		ClearLog: user(kit.Command(func(ctx context.Context, _ kit.Empty) error { return s.ClearLog(ctx) })),
+		Count: user(kit.Unary(func(ctx context.Context, r CountRequest) (Counts, error) {
+			return s.Count(ctx, r.Read)
+		})),
+		Send: manager(kit.Unary(func(ctx context.Context, r SendRequest) (push.Push, error) {
+			return s.Send(ctx, r.Draft)
+		})),
+		Pushes: manager(kit.Paged(s.Pushes)),
+		Status: manager(kit.ByID(s.Status)),
+		Deliveries: manager(kit.Unary(func(ctx context.Context, r DeliveriesRequest) (kit.List[push.Delivery], error) {
+			items, total, err := s.PushDeliveries(ctx, r.ID, r.Page)
+			return kit.List[push.Delivery]{Page: r.Page, Total: total, Items: items}, err
+		})),
 	}
 }
 
@@ -57,15 +72,6 @@ type SetSwitchRequest struct {
 	On       bool
 }
 
-// PageRequest asks for a page of a list.
-type PageRequest struct{ Page kit.Page }
-
-// IDRequest names a push.
-type IDRequest struct{ ID int64 }
-
-// ClearLogRequest clears the caller's push list.
-type ClearLogRequest struct{}
-
 // CountRequest carries the push ids the client has read.
 type CountRequest struct{ Read []int64 }
 
@@ -76,150 +82,4 @@ type SendRequest struct{ Draft push.Draft }
 type DeliveriesRequest struct {
 	ID   int64
 	Page kit.Page
-}
-
-// EmptyResponse answers use cases with no data.
-type EmptyResponse struct{ Err error }
-
-// Failed implements endpoint.Failer.
-func (r EmptyResponse) Failed() error { return r.Err }
-
-// DeviceResponse carries a device.
-type DeviceResponse struct {
-	Device push.Device
-	Err    error
-}
-
-// Failed implements endpoint.Failer.
-func (r DeviceResponse) Failed() error { return r.Err }
-
-// PushResponse carries one push.
-type PushResponse struct {
-	Push push.Push
-	Err  error
-}
-
-// Failed implements endpoint.Failer.
-func (r PushResponse) Failed() error { return r.Err }
-
-// PushesResponse carries a page of pushes.
-type PushesResponse struct {
-	Page   kit.Page
-	Total  int64
-	Pushes []push.Push
-	Err    error
-}
-
-// Failed implements endpoint.Failer.
-func (r PushesResponse) Failed() error { return r.Err }
-
-// DeliveriesResponse carries a page of deliveries.
-type DeliveriesResponse struct {
-	Page       kit.Page
-	Total      int64
-	Deliveries []push.Delivery
-	Err        error
-}
-
-// Failed implements endpoint.Failer.
-func (r DeliveriesResponse) Failed() error { return r.Err }
-
-// CountResponse carries the unread numbers.
-type CountResponse struct {
-	Counts Counts
-	Err    error
-}
-
-// Failed implements endpoint.Failer.
-func (r CountResponse) Failed() error { return r.Err }
-
-// MakeBindEndpoint wraps Service.Bind.
-func MakeBindEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(BindRequest)
-		d, err := s.Bind(ctx, req.ClientID, req.ClientType)
-		return DeviceResponse{Device: d, Err: err}, nil
-	}
-}
-
-// MakeSwitchEndpoint wraps Service.Switch.
-func MakeSwitchEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		d, err := s.Switch(ctx, request.(SwitchRequest).ClientID)
-		return DeviceResponse{Device: d, Err: err}, nil
-	}
-}
-
-// MakeSetSwitchEndpoint wraps Service.SetSwitch.
-func MakeSetSwitchEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(SetSwitchRequest)
-		return EmptyResponse{Err: s.SetSwitch(ctx, req.ClientID, req.On)}, nil
-	}
-}
-
-// MakeLogEndpoint wraps Service.Log.
-func MakeLogEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p := request.(PageRequest).Page
-		items, total, err := s.Log(ctx, p)
-		return PushesResponse{Page: p, Total: total, Pushes: items, Err: err}, nil
-	}
-}
-
-// MakeLogEntryEndpoint wraps Service.LogEntry.
-func MakeLogEntryEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p, err := s.LogEntry(ctx, request.(IDRequest).ID)
-		return PushResponse{Push: p, Err: err}, nil
-	}
-}
-
-// MakeClearLogEndpoint wraps Service.ClearLog.
-func MakeClearLogEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, _ any) (any, error) {
-		return EmptyResponse{Err: s.ClearLog(ctx)}, nil
-	}
-}
-
-// MakeCountEndpoint wraps Service.Count.
-func MakeCountEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		c, err := s.Count(ctx, request.(CountRequest).Read)
-		return CountResponse{Counts: c, Err: err}, nil
-	}
-}
-
-// MakeSendEndpoint wraps Service.Send.
-func MakeSendEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p, err := s.Send(ctx, request.(SendRequest).Draft)
-		return PushResponse{Push: p, Err: err}, nil
-	}
-}
-
-// MakePushesEndpoint wraps Service.Pushes.
-func MakePushesEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p := request.(PageRequest).Page
-		items, total, err := s.Pushes(ctx, p)
-		return PushesResponse{Page: p, Total: total, Pushes: items, Err: err}, nil
-	}
-}
-
-// MakeStatusEndpoint wraps Service.Status.
-func MakeStatusEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p, err := s.Status(ctx, request.(IDRequest).ID)
-		return PushResponse{Push: p, Err: err}, nil
-	}
-}
-
-// MakeDeliveriesEndpoint wraps Service.PushDeliveries.
-func MakeDeliveriesEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(DeliveriesRequest)
-		items, total, err := s.PushDeliveries(ctx, req.ID, req.Page)
-		return DeliveriesResponse{Page: req.Page, Total: total, Deliveries: items, Err: err}, nil
-	}
 }

@@ -29,30 +29,47 @@ type Endpoints struct {
 }
 
 // MakeEndpoints wires every endpoint to s, authenticating managers with a.
+// ListProjects takes a kit.Empty; DeleteProject, RotateSecret,
+// ListAttempts and Replay a kit.IDRequest.
 func MakeEndpoints(s *Service, a auth.Authenticator) Endpoints {
 	manager := auth.RequireManager(a)
 	return Endpoints{
-		Receive:        kit.Open(MakeReceiveEndpoint(s)),
-		ListProjects:   manager(MakeListProjectsEndpoint(s)),
-		AddProject:     manager(MakeAddProjectEndpoint(s)),
-		UpdateProject:  manager(MakeUpdateProjectEndpoint(s)),
-		DeleteProject:  manager(MakeDeleteProjectEndpoint(s)),
-		RotateSecret:   manager(MakeRotateSecretEndpoint(s)),
-		ListDeliveries: manager(MakeListDeliveriesEndpoint(s)),
-		ListAttempts:   manager(MakeListAttemptsEndpoint(s)),
-		Replay:         manager(MakeReplayEndpoint(s)),
-		ReplayFailed:   manager(MakeReplayFailedEndpoint(s)),
+		Receive:      kit.Open(kit.Command(s.Receive)),
+		ListProjects: manager(kit.Nullary(s.ProjectStatuses)),
+		AddProject: manager(kit.Unary(func(ctx context.Context, r AddProjectRequest) (ShownProject, error) {
+			p, err := s.AddProjectWith(ctx, r)
+			return ShownProject{Project: p, ShowSecret: true}, err
+		})),
+		UpdateProject: manager(kit.Unary(func(ctx context.Context, r UpdateInput) (ShownProject, error) {
+			p, err := s.UpdateProject(ctx, r)
+			return ShownProject{Project: p}, err
+		})),
+		DeleteProject: manager(kit.CommandByID(s.DeleteProject)),
+		RotateSecret: manager(kit.ByID(func(ctx context.Context, id int64) (ShownProject, error) {
+			p, err := s.RotateSecret(ctx, id)
+			return ShownProject{Project: p, ShowSecret: true}, err
+		})),
+		ListDeliveries: manager(kit.Unary(func(ctx context.Context, r ListDeliveriesRequest) (kit.List[wxrelay.Delivery], error) {
+			f := r.Filter
+			f.Offset, f.Limit = r.Page.Offset(), r.Page.Limit()
+			ds, total, err := s.ListDeliveries(ctx, f)
+			return kit.List[wxrelay.Delivery]{Page: r.Page, Total: total, Items: ds}, err
+		})),
+		ListAttempts: manager(kit.ByID(s.Attempts)),
+		Replay:       manager(kit.ByID(s.Replay)),
+		ReplayFailed: manager(kit.Unary(func(ctx context.Context, r ReplayFailedRequest) (Replayed, error) {
+			if r.Since.IsZero() {
+				n, err := s.ReplayFailed(ctx, r.ProjectID)
+				return Replayed{Replayed: n}, err
+			}
+			n, c, err := s.ReplaySince(ctx, r.ProjectID, r.Since)
+			return Replayed{Replayed: n, Created: c}, err
+		})),
 	}
 }
 
 // AddProjectRequest registers a project.
 type AddProjectRequest = NewProject
-
-// IDRequest names a project or delivery.
-type IDRequest struct{ ID int64 }
-
-// ListProjectsRequest lists every project.
-type ListProjectsRequest struct{}
 
 // ListDeliveriesRequest asks for a page of the deliveries that match
 // Filter; the page sets the filter's Offset and Limit.
@@ -61,133 +78,11 @@ type ListDeliveriesRequest struct {
 	Page   kit.Page
 }
 
-// EmptyResponse answers use cases with no data.
-type EmptyResponse struct{ Err error }
-
-// Failed implements endpoint.Failer.
-func (r EmptyResponse) Failed() error { return r.Err }
-
-// ProjectResponse carries a project; ShowSecret is set only where the
-// secret may be shown (creation, rotation).
-type ProjectResponse struct {
+// ShownProject is a project as the project endpoints answer it; ShowSecret
+// is set only where the secret may be shown (creation, rotation).
+type ShownProject struct {
 	Project    wxrelay.Project
 	ShowSecret bool
-	Err        error
-}
-
-// Failed implements endpoint.Failer.
-func (r ProjectResponse) Failed() error { return r.Err }
-
-// ProjectsResponse carries the project list.
-type ProjectsResponse struct {
-	Projects []ProjectStatus
-	Err      error
-}
-
-// Failed implements endpoint.Failer.
-func (r ProjectsResponse) Failed() error { return r.Err }
-
-// DeliveriesResponse carries a page of deliveries.
-type DeliveriesResponse struct {
-	Page       kit.Page
-	Deliveries []wxrelay.Delivery
-	Total      int64
-	Err        error
-}
-
-// Failed implements endpoint.Failer.
-func (r DeliveriesResponse) Failed() error { return r.Err }
-
-// DeliveryResponse carries one delivery.
-type DeliveryResponse struct {
-	Delivery wxrelay.Delivery
-	Err      error
-}
-
-// Failed implements endpoint.Failer.
-func (r DeliveryResponse) Failed() error { return r.Err }
-
-// AttemptsResponse carries a delivery's attempts.
-type AttemptsResponse struct {
-	Attempts []wxrelay.Attempt
-	Err      error
-}
-
-// Failed implements endpoint.Failer.
-func (r AttemptsResponse) Failed() error { return r.Err }
-
-// MakeReceiveEndpoint wraps Service.Receive.
-func MakeReceiveEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		return EmptyResponse{Err: s.Receive(ctx, request.(ReceiveInput))}, nil
-	}
-}
-
-// MakeListProjectsEndpoint wraps Service.ListProjects.
-func MakeListProjectsEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, _ any) (any, error) {
-		ps, err := s.ProjectStatuses(ctx)
-		return ProjectsResponse{Projects: ps, Err: err}, nil
-	}
-}
-
-// MakeAddProjectEndpoint wraps Service.AddProject.
-func MakeAddProjectEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(AddProjectRequest)
-		p, err := s.AddProjectWith(ctx, req)
-		return ProjectResponse{Project: p, ShowSecret: true, Err: err}, nil
-	}
-}
-
-// MakeUpdateProjectEndpoint wraps Service.UpdateProject.
-func MakeUpdateProjectEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p, err := s.UpdateProject(ctx, request.(UpdateInput))
-		return ProjectResponse{Project: p, Err: err}, nil
-	}
-}
-
-// MakeDeleteProjectEndpoint wraps Service.DeleteProject.
-func MakeDeleteProjectEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		return EmptyResponse{Err: s.DeleteProject(ctx, request.(IDRequest).ID)}, nil
-	}
-}
-
-// MakeRotateSecretEndpoint wraps Service.RotateSecret.
-func MakeRotateSecretEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		p, err := s.RotateSecret(ctx, request.(IDRequest).ID)
-		return ProjectResponse{Project: p, ShowSecret: true, Err: err}, nil
-	}
-}
-
-// MakeListDeliveriesEndpoint wraps Service.ListDeliveries.
-func MakeListDeliveriesEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(ListDeliveriesRequest)
-		f := req.Filter
-		f.Offset, f.Limit = req.Page.Offset(), req.Page.Limit()
-		ds, total, err := s.ListDeliveries(ctx, f)
-		return DeliveriesResponse{Page: req.Page, Deliveries: ds, Total: total, Err: err}, nil
-	}
-}
-
-// MakeListAttemptsEndpoint wraps Service.Attempts.
-func MakeListAttemptsEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		as, err := s.Attempts(ctx, request.(IDRequest).ID)
-		return AttemptsResponse{Attempts: as, Err: err}, nil
-	}
-}
-
-// MakeReplayEndpoint wraps Service.Replay.
-func MakeReplayEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		d, err := s.Replay(ctx, request.(IDRequest).ID)
-		return DeliveryResponse{Delivery: d, Err: err}, nil
-	}
 }
 
 // ReplayFailedRequest restarts a project's failed deliveries or, with
@@ -197,26 +92,6 @@ type ReplayFailedRequest struct {
 	Since     time.Time // zero: the failed deliveries only
 }
 
-// ReplayedResponse says how many deliveries a replay restarted and how
-// many it created.
-type ReplayedResponse struct {
-	Replayed, Created int
-	Err               error
-}
-
-// Failed implements endpoint.Failer.
-func (r ReplayedResponse) Failed() error { return r.Err }
-
-// MakeReplayFailedEndpoint wraps Service.ReplayFailed and
-// Service.ReplaySince.
-func MakeReplayFailedEndpoint(s *Service) endpoint.Endpoint {
-	return func(ctx context.Context, request any) (any, error) {
-		req := request.(ReplayFailedRequest)
-		if req.Since.IsZero() {
-			n, err := s.ReplayFailed(ctx, req.ProjectID)
-			return ReplayedResponse{Replayed: n, Err: err}, nil
-		}
-		n, c, err := s.ReplaySince(ctx, req.ProjectID, req.Since)
-		return ReplayedResponse{Replayed: n, Created: c, Err: err}, nil
-	}
-}
+// Replayed says how many deliveries a replay restarted and how many it
+// created.
+type Replayed struct{ Replayed, Created int }

@@ -77,7 +77,7 @@ func wire(cfg Config, db *storage.DB, log *slog.Logger, reg prometheus.Registere
 		log.Warn("CODE_SENDER=log: verification codes are written to this log; set CODE_SENDER=smtp in production")
 	}
 	w.accounts = accountService(cfg, db, log, func(s ports.CodeSender) ports.CodeSender { return codeBudget(w, s) })
-	w.app = appapi.NewServer(appapi.Options{Log: log, Clock: w.clock})
+	w.app = appapi.NewServer(log, w.clock)
 	out.mounts = append(out.mounts, appapi.Account{S: w.app, EP: appaccount.MakeEndpoints(w.accounts), Limit: authLimits(w)})
 	for _, m := range moduleWirings {
 		if err := m(w, &out); err != nil {

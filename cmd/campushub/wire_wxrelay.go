@@ -60,7 +60,7 @@ func wireWXRelay(w *wiring, out *wired) error {
 	ep := appwx.MakeEndpoints(svc, w.accounts)
 	ep.Receive = w.limiter.Endpoint(ratelimit.Limit{Name: "wx_receive", Scope: ratelimit.ScopeAppKey, Rate: w.cfg.RateWXReceive, Local: true},
 		func(req any) string { in, _ := req.(appwx.ReceiveInput); return in.AppKey })(ep.Receive)
-	out.families = append(out.families, wxapi.Family{Log: w.log})
+	out.families = append(out.families, srv.Family())
 	out.mounts = append(out.mounts, wxapi.Push{S: srv, EP: ep}, wxapi.Receive{S: srv, EP: ep})
 	out.workers = append(out.workers, dispatcher)
 	if len(apps) == 0 {

@@ -6,6 +6,7 @@
 package activityapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -41,19 +42,21 @@ type envelope struct{ msg string }
 func (e envelope) Success(data any) any { return Envelope{Code: CodeOK, Msg: e.msg, Data: data} }
 
 // Failure implements httpkit.Envelope.
-func (envelope) Failure(err error) (int, any) {
-	status, msg := Failure(err)
-	return status, Envelope{Code: CodeFailed, Msg: msg, Data: nil}
+func (envelope) Failure(ctx context.Context, err error) (int, any) {
+	status, code, msg := Code(ctx, err)
+	return status, Envelope{Code: code, Msg: msg, Data: nil}
 }
 
-// Failure maps err to an HTTP status and a message. Errors that are not
+// Code maps err, the failure of a request with context ctx, to an HTTP
+// status, the family's code (always CodeFailed: msg says what failed and
+// the status tells the kind of failure) and a message. Errors that are not
 // domain errors are internal: 500 and a generic message, details logged.
-func Failure(err error) (status int, msg string) {
+func Code(_ context.Context, err error) (status, code int, msg string) {
 	e, ok := httpkit.AsError(err)
 	if !ok || e.Kind == shared.KindInternal {
-		return http.StatusInternalServerError, "internal error"
+		return http.StatusInternalServerError, CodeFailed, "internal error"
 	}
-	return httpkit.Status(e), e.Error()
+	return httpkit.Status(e), CodeFailed, e.Error()
 }
 
 // Family is the activity API family.

@@ -31,14 +31,14 @@ func (a Account) Mount(r chi.Router) {
 		}
 		return a.Limit(name)(h)
 	}
-	r.Method(http.MethodPost, "/api/auth/send_code", limit("send_code", s.Handler(a.EP.SendCode, decodeSendCode, Empty)))
-	r.Method(http.MethodPost, "/api/auth/check_code", limit("check_code", s.Handler(a.EP.CheckCode, decodeCheckCode, Empty)))
-	r.Method(http.MethodPost, "/api/auth/register", limit("register", s.Handler(a.EP.Register, decodeRegister, s.tokens)))
-	r.Method(http.MethodPost, "/api/auth/access_token", limit("login", s.Handler(a.EP.Login, decodeLogin, s.tokens)))
-	r.Method(http.MethodPost, "/api/auth/refresh_token", limit("refresh", s.Handler(a.EP.Refresh, decodeRefresh, s.tokens)))
-	r.Method(http.MethodPost, "/api/auth/destroy_token", s.Handler(a.EP.Destroy, decodeDestroy, Empty))
-	r.Method(http.MethodGet, "/api/personal/info", s.Handler(a.EP.Info, NoBody(appaccount.InfoRequest{}), s.info))
-	r.Method(http.MethodPut, "/api/personal/info", s.Handler(a.EP.UpdateInfo, decodeUpdateInfo, s.info))
+	r.Method(http.MethodPost, "/api/auth/send_code", limit("send_code", s.Handler(a.EP.SendCode, decodeSendCode, nil)))
+	r.Method(http.MethodPost, "/api/auth/check_code", limit("check_code", s.Handler(a.EP.CheckCode, decodeCheckCode, nil)))
+	r.Method(http.MethodPost, "/api/auth/register", limit("register", s.Handler(a.EP.Register, decodeRegister, httpkit.Data(s.tokens))))
+	r.Method(http.MethodPost, "/api/auth/access_token", limit("login", s.Handler(a.EP.Login, decodeLogin, httpkit.Data(s.tokens))))
+	r.Method(http.MethodPost, "/api/auth/refresh_token", limit("refresh", s.Handler(a.EP.Refresh, decodeRefresh, httpkit.Data(s.tokens))))
+	r.Method(http.MethodPost, "/api/auth/destroy_token", s.Handler(a.EP.Destroy, httpkit.NoBody, nil))
+	r.Method(http.MethodGet, "/api/personal/info", s.Handler(a.EP.Info, httpkit.NoInput, httpkit.Data(s.info)))
+	r.Method(http.MethodPut, "/api/personal/info", s.Handler(a.EP.UpdateInfo, decodeUpdateInfo, httpkit.Data(s.info)))
 }
 
 type accountBody struct {
@@ -114,11 +114,6 @@ func decodeRefresh(_ context.Context, r *http.Request) (any, error) {
 	return appaccount.RefreshRequest{RefreshToken: b.RefreshToken}, nil
 }
 
-func decodeDestroy(_ context.Context, r *http.Request) (any, error) {
-	var b struct{}
-	return appaccount.DestroyRequest{}, httpkit.DecodeOptionalJSON(r, &b)
-}
-
 func decodeUpdateInfo(_ context.Context, r *http.Request) (any, error) {
 	var b struct {
 		Nickname *string `json:"nickname"`
@@ -143,9 +138,8 @@ type TokenData struct {
 	ExpiresIn    int64  `json:"expires_in"`
 }
 
-func (s *Server) tokens(resp any) any {
-	p := resp.(appaccount.TokenResponse).Pair
-	return TokenData{AccessToken: p.Access, RefreshToken: p.Refresh, ExpiresAt: s.clock.Format(p.ExpiresAt), ExpiresIn: int64(p.ExpiresIn.Seconds())}
+func (s *Server) tokens(p account.Pair) TokenData {
+	return TokenData{AccessToken: p.Access, RefreshToken: p.Refresh, ExpiresAt: s.Clock().Format(p.ExpiresAt), ExpiresIn: int64(p.ExpiresIn.Seconds())}
 }
 
 // InfoData is the data of /api/personal/info, exactly the seed's fields.
@@ -168,12 +162,11 @@ type InfoData struct {
 	Address   string `json:"address"`
 }
 
-func (s *Server) info(resp any) any {
-	a := resp.(appaccount.AccountResponse).Account
+func (s *Server) info(a account.Account) InfoData {
 	return InfoData{
 		ID: a.ID, Area: a.Area, Phone: a.Phone, Email: a.Email, OpenID: a.OpenID, Role: int(a.Role),
 		Username: a.Username, IsActive: a.IsActive, AppID: a.AppID,
-		CreatedAt: s.clock.Format(a.CreatedAt), UpdatedAt: s.clock.Format(a.UpdatedAt),
+		CreatedAt: s.Clock().Format(a.CreatedAt), UpdatedAt: s.Clock().Format(a.UpdatedAt),
 		Nickname: a.Profile.Nickname, Avatar: a.Profile.Avatar, Gender: int(a.Profile.Gender),
 		Birthday: a.Profile.Birthday, Address: a.Profile.Address,
 	}

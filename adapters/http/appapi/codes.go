@@ -1,6 +1,7 @@
 package appapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
@@ -59,10 +60,11 @@ var byKind = map[shared.Kind]int{
 	shared.KindUnavailable:     CodeGeneric,
 }
 
-// Code maps err to an HTTP status, the API's code and a message. Errors that
-// are not domain errors are internal: 500, 10000 and a generic message (the
-// details go to the log only).
-func Code(err error) (status, code int, message string) {
+// Code maps err, the failure of a request with context ctx, to an HTTP
+// status, the API's code and a message. Errors that are not domain errors
+// are internal: 500, 10000 and a generic message (the details go to the log
+// only).
+func Code(_ context.Context, err error) (status, code int, message string) {
 	e, ok := httpkit.AsError(err)
 	if !ok || e.Kind == shared.KindInternal {
 		return http.StatusInternalServerError, CodeGeneric, "internal error"

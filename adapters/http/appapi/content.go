@@ -21,25 +21,13 @@ type Content struct {
 // Mount implements server.Mounter.
 func (c Content) Mount(r chi.Router) {
 	s := c.S
-	r.Method(http.MethodGet, "/api/faq", s.Handler(c.EP.FAQs, decodeContentPage, s.faqPage))
-	r.Method(http.MethodGet, "/api/faq/{id}", s.Handler(c.EP.FAQ, decodeContentID("id"), s.faq))
-	r.Method(http.MethodGet, "/api/feedback_category", s.Handler(c.EP.Categories, decodeContentPage, s.categoryPage))
-	r.Method(http.MethodPost, "/api/feedback", s.Handler(c.EP.CreateFeedback, decodeCreateFeedback, s.feedback))
-	r.Method(http.MethodGet, "/api/feedback", s.Handler(c.EP.MyFeedback, decodeContentPage, s.feedbackPage))
-	r.Method(http.MethodDelete, "/api/feedback/{id}", s.Handler(c.EP.DeleteFeedback, decodeContentID("id"), Empty))
-	r.Method(http.MethodGet, "/api/feedback/reply/{feedback_id}", s.Handler(c.EP.ReadReply, decodeContentID("feedback_id"), s.reply))
-}
-
-func decodeContentPage(_ context.Context, r *http.Request) (any, error) {
-	p, err := httpkit.ParsePage(r)
-	return appcontent.PageRequest{Page: p}, err
-}
-
-func decodeContentID(param string) func(context.Context, *http.Request) (any, error) {
-	return func(_ context.Context, r *http.Request) (any, error) {
-		id, err := httpkit.ParseID(param, chi.URLParam(r, param))
-		return appcontent.IDRequest{ID: id}, err
-	}
+	r.Method(http.MethodGet, "/api/faq", s.Handler(c.EP.FAQs, httpkit.DecodePage, httpkit.Paged(s.faq)))
+	r.Method(http.MethodGet, "/api/faq/{id}", s.Handler(c.EP.FAQ, httpkit.DecodeID("id"), httpkit.Data(s.faq)))
+	r.Method(http.MethodGet, "/api/feedback_category", s.Handler(c.EP.Categories, httpkit.DecodePage, httpkit.Paged(s.category)))
+	r.Method(http.MethodPost, "/api/feedback", s.Handler(c.EP.CreateFeedback, decodeCreateFeedback, httpkit.Data(s.feedback)))
+	r.Method(http.MethodGet, "/api/feedback", s.Handler(c.EP.MyFeedback, httpkit.DecodePage, httpkit.Paged(s.feedback)))
+	r.Method(http.MethodDelete, "/api/feedback/{id}", s.Handler(c.EP.DeleteFeedback, httpkit.DecodeID("id"), nil))
+	r.Method(http.MethodGet, "/api/feedback/reply/{feedback_id}", s.Handler(c.EP.ReadReply, httpkit.DecodeID("feedback_id"), httpkit.Data(s.reply)))
 }
 
 func decodeCreateFeedback(_ context.Context, r *http.Request) (any, error) {
@@ -73,15 +61,9 @@ type FAQData struct {
 	ExternalLink string `json:"external_link"`
 }
 
-func (s *Server) faqData(f content.FAQ) FAQData {
-	return FAQData{ID: f.ID, AppID: f.AppID, CreatedAt: s.clock.Format(f.CreatedAt), UpdatedAt: s.clock.Format(f.UpdatedAt),
+func (s *Server) faq(f content.FAQ) FAQData {
+	return FAQData{ID: f.ID, AppID: f.AppID, CreatedAt: s.Clock().Format(f.CreatedAt), UpdatedAt: s.Clock().Format(f.UpdatedAt),
 		Title: f.Title, Content: f.Content, Category: f.Category, ExternalLink: f.ExternalLink}
-}
-
-func (s *Server) faq(resp any) any { return s.faqData(resp.(appcontent.FAQResponse).FAQ) }
-
-func (s *Server) faqPage(resp any) any {
-	return pageOf(resp.(appcontent.ListResponse[content.FAQ]), s.faqData)
 }
 
 // CategoryData is a feedback category, the seed's fields.
@@ -94,17 +76,9 @@ type CategoryData struct {
 	Description string `json:"description"`
 }
 
-func (s *Server) categoryData(c content.Category) CategoryData {
-	return CategoryData{ID: c.ID, AppID: c.AppID, CreatedAt: s.clock.Format(c.CreatedAt), UpdatedAt: s.clock.Format(c.UpdatedAt),
+func (s *Server) category(c content.Category) CategoryData {
+	return CategoryData{ID: c.ID, AppID: c.AppID, CreatedAt: s.Clock().Format(c.CreatedAt), UpdatedAt: s.Clock().Format(c.UpdatedAt),
 		Name: c.Name, Description: c.Description}
-}
-
-func (s *Server) category(resp any) any {
-	return s.categoryData(resp.(appcontent.CategoryResponse).Category)
-}
-
-func (s *Server) categoryPage(resp any) any {
-	return pageOf(resp.(appcontent.ListResponse[content.Category]), s.categoryData)
 }
 
 // FeedbackData is a feedback, the seed's fields.
@@ -120,18 +94,10 @@ type FeedbackData struct {
 	UserID             int64  `json:"user_id"`
 }
 
-func (s *Server) feedbackData(f content.Feedback) FeedbackData {
-	return FeedbackData{ID: f.ID, AppID: f.AppID, CreatedAt: s.clock.Format(f.CreatedAt), UpdatedAt: s.clock.Format(f.UpdatedAt),
+func (s *Server) feedback(f content.Feedback) FeedbackData {
+	return FeedbackData{ID: f.ID, AppID: f.AppID, CreatedAt: s.Clock().Format(f.CreatedAt), UpdatedAt: s.Clock().Format(f.UpdatedAt),
 		FeedbackContent: f.Content, FeedbackStatus: int(f.Status), FeedbackCategoryID: f.CategoryID,
 		ContactPhone: f.ContactPhone, UserID: f.UserID}
-}
-
-func (s *Server) feedback(resp any) any {
-	return s.feedbackData(resp.(appcontent.FeedbackResponse).Feedback)
-}
-
-func (s *Server) feedbackPage(resp any) any {
-	return pageOf(resp.(appcontent.ListResponse[content.Feedback]), s.feedbackData)
 }
 
 // ReplyData is a manager's reply, the seed's fields.
@@ -146,13 +112,7 @@ type ReplyData struct {
 	IsRead       bool   `json:"is_read"`
 }
 
-func (s *Server) reply(resp any) any {
-	r := resp.(appcontent.ReplyResponse).Reply
-	return ReplyData{ID: r.ID, AppID: r.AppID, CreatedAt: s.clock.Format(r.CreatedAt), UpdatedAt: s.clock.Format(r.UpdatedAt),
+func (s *Server) reply(r content.Reply) ReplyData {
+	return ReplyData{ID: r.ID, AppID: r.AppID, CreatedAt: s.Clock().Format(r.CreatedAt), UpdatedAt: s.Clock().Format(r.UpdatedAt),
 		ReplyContent: r.Content, ManagerID: r.ManagerID, FeedbackID: r.FeedbackID, IsRead: r.IsRead}
-}
-
-// pageOf renders a content list response in the seed's pagination envelope.
-func pageOf[T, D any](r appcontent.ListResponse[T], render func(T) D) httpkit.PageOf[D] {
-	return httpkit.RenderPage(r.Page, r.Total, r.Items, render)
 }

@@ -79,7 +79,7 @@ func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness 
 	contentSvc := appcontent.NewService(appcontent.Deps{
 		UoW: db, Outbox: outbox, FAQs: storage.NewFAQs(db), Categories: storage.NewCategories(db), Feedbacks: storage.NewFeedbacks(db),
 	})
-	app := appapi.NewServer(appapi.Options{Log: log, Clock: httpkit.Clock{Loc: loc}})
+	app := appapi.NewServer(log, httpkit.Clock{Loc: loc})
 	pushEP, contentEP := apppush.MakeEndpoints(pushSvc, svc), appcontent.MakeEndpoints(contentSvc, svc)
 	all := append([]server.Mounter{
 		appapi.Account{S: app, EP: appaccount.MakeEndpoints(svc)},

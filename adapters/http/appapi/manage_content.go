@@ -23,59 +23,51 @@ type ManageContent struct {
 // Mount implements server.Mounter.
 func (m ManageContent) Mount(r chi.Router) {
 	s := m.S
-	r.Method(http.MethodPost, "/api/manage/faq", s.Handler(m.EP.CreateFAQ, decodeSaveFAQ(false), s.faq))
-	r.Method(http.MethodPut, "/api/manage/faq/{id}", s.Handler(m.EP.UpdateFAQ, decodeSaveFAQ(true), s.faq))
-	r.Method(http.MethodDelete, "/api/manage/faq/{id}", s.Handler(m.EP.DeleteFAQ, decodeContentID("id"), Empty))
-	r.Method(http.MethodPost, "/api/manage/feedback_category", s.Handler(m.EP.CreateCategory, decodeSaveCategory(false), s.category))
-	r.Method(http.MethodPut, "/api/manage/feedback_category/{id}", s.Handler(m.EP.UpdateCategory, decodeSaveCategory(true), s.category))
-	r.Method(http.MethodDelete, "/api/manage/feedback_category/{id}", s.Handler(m.EP.DeleteCategory, decodeContentID("id"), Empty))
-	r.Method(http.MethodGet, "/api/manage/feedback", s.Handler(m.EP.FeedbackList, decodeFeedbackList, s.feedbackPage))
-	r.Method(http.MethodPost, "/api/manage/feedback/{id}/reply", s.Handler(m.EP.Reply, decodeReply, s.reply))
+	r.Method(http.MethodPost, "/api/manage/faq", s.Handler(m.EP.CreateFAQ, decodeSaveFAQ, httpkit.Data(s.faq)))
+	r.Method(http.MethodPut, "/api/manage/faq/{id}", s.Handler(m.EP.UpdateFAQ, decodeSaveFAQ, httpkit.Data(s.faq)))
+	r.Method(http.MethodDelete, "/api/manage/faq/{id}", s.Handler(m.EP.DeleteFAQ, httpkit.DecodeID("id"), nil))
+	r.Method(http.MethodPost, "/api/manage/feedback_category", s.Handler(m.EP.CreateCategory, decodeSaveCategory, httpkit.Data(s.category)))
+	r.Method(http.MethodPut, "/api/manage/feedback_category/{id}", s.Handler(m.EP.UpdateCategory, decodeSaveCategory, httpkit.Data(s.category)))
+	r.Method(http.MethodDelete, "/api/manage/feedback_category/{id}", s.Handler(m.EP.DeleteCategory, httpkit.DecodeID("id"), nil))
+	r.Method(http.MethodGet, "/api/manage/feedback", s.Handler(m.EP.FeedbackList, decodeFeedbackList, httpkit.Paged(s.feedback)))
+	r.Method(http.MethodPost, "/api/manage/feedback/{id}/reply", s.Handler(m.EP.Reply, decodeReply, httpkit.Data(s.reply)))
 }
 
-func pathID(r *http.Request, withID bool) (int64, error) {
-	if !withID {
-		return 0, nil
+// decodeSaveFAQ reads a FAQ entry to create (no id in the path) or update.
+func decodeSaveFAQ(_ context.Context, r *http.Request) (any, error) {
+	id, err := httpkit.OptionalPathID(r, "id")
+	if err != nil {
+		return nil, err
 	}
-	return httpkit.ParseID("id", chi.URLParam(r, "id"))
+	var b struct {
+		Title        string `json:"title"`
+		Content      string `json:"content"`
+		Category     string `json:"category"`
+		ExternalLink string `json:"external_link"`
+	}
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
+		return nil, err
+	}
+	return appcontent.SaveFAQRequest{ID: id, Input: content.FAQInput{
+		Title: b.Title, Content: b.Content, Category: b.Category, ExternalLink: b.ExternalLink,
+	}}, nil
 }
 
-func decodeSaveFAQ(withID bool) func(context.Context, *http.Request) (any, error) {
-	return func(_ context.Context, r *http.Request) (any, error) {
-		id, err := pathID(r, withID)
-		if err != nil {
-			return nil, err
-		}
-		var b struct {
-			Title        string `json:"title"`
-			Content      string `json:"content"`
-			Category     string `json:"category"`
-			ExternalLink string `json:"external_link"`
-		}
-		if err := httpkit.DecodeJSON(r, &b); err != nil {
-			return nil, err
-		}
-		return appcontent.SaveFAQRequest{ID: id, Input: content.FAQInput{
-			Title: b.Title, Content: b.Content, Category: b.Category, ExternalLink: b.ExternalLink,
-		}}, nil
+// decodeSaveCategory reads a category to create (no id in the path) or
+// update.
+func decodeSaveCategory(_ context.Context, r *http.Request) (any, error) {
+	id, err := httpkit.OptionalPathID(r, "id")
+	if err != nil {
+		return nil, err
 	}
-}
-
-func decodeSaveCategory(withID bool) func(context.Context, *http.Request) (any, error) {
-	return func(_ context.Context, r *http.Request) (any, error) {
-		id, err := pathID(r, withID)
-		if err != nil {
-			return nil, err
-		}
-		var b struct {
-			Name        string `json:"name"`
-			Description string `json:"description"`
-		}
-		if err := httpkit.DecodeJSON(r, &b); err != nil {
-			return nil, err
-		}
-		return appcontent.SaveCategoryRequest{ID: id, Name: b.Name, Description: b.Description}, nil
+	var b struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
 	}
+	if err := httpkit.DecodeJSON(r, &b); err != nil {
+		return nil, err
+	}
+	return appcontent.SaveCategoryRequest{ID: id, Name: b.Name, Description: b.Description}, nil
 }
 
 // decodeFeedbackList reads the filters feedback_status, feedback_category_id
@@ -116,7 +108,7 @@ func decodeFeedbackList(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeReply(_ context.Context, r *http.Request) (any, error) {
-	id, err := httpkit.ParseID("id", chi.URLParam(r, "id"))
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}

@@ -21,10 +21,10 @@ type ManagePush struct {
 // Mount implements server.Mounter.
 func (m ManagePush) Mount(r chi.Router) {
 	s := m.S
-	r.Method(http.MethodPost, "/api/manage/push", s.Handler(m.EP.Send, decodeSendPush, s.pushStatus))
-	r.Method(http.MethodGet, "/api/manage/push", s.Handler(m.EP.Pushes, decodePushPage, s.pushStatusPage))
-	r.Method(http.MethodGet, "/api/manage/push/{id}", s.Handler(m.EP.Status, decodePushID, s.pushStatus))
-	r.Method(http.MethodGet, "/api/manage/push/{id}/deliveries", s.Handler(m.EP.Deliveries, decodeDeliveries, s.deliveryPage))
+	r.Method(http.MethodPost, "/api/manage/push", s.Handler(m.EP.Send, decodeSendPush, httpkit.Data(s.pushStatus)))
+	r.Method(http.MethodGet, "/api/manage/push", s.Handler(m.EP.Pushes, httpkit.DecodePage, httpkit.Paged(s.pushStatus)))
+	r.Method(http.MethodGet, "/api/manage/push/{id}", s.Handler(m.EP.Status, httpkit.DecodeID("id"), httpkit.Data(s.pushStatus)))
+	r.Method(http.MethodGet, "/api/manage/push/{id}/deliveries", s.Handler(m.EP.Deliveries, decodeDeliveries, httpkit.Paged(s.delivery)))
 }
 
 func decodeSendPush(_ context.Context, r *http.Request) (any, error) {
@@ -44,7 +44,7 @@ func decodeSendPush(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeDeliveries(ctx context.Context, r *http.Request) (any, error) {
-	id, err := httpkit.ParseID("id", chi.URLParam(r, "id"))
+	id, err := httpkit.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -64,20 +64,13 @@ type PushStatusData struct {
 	LastError   string  `json:"last_error"`
 }
 
-func (s *Server) pushStatusData(p push.Push) PushStatusData {
+func (s *Server) pushStatus(p push.Push) PushStatusData {
 	ids := p.Recipients
 	if ids == nil {
 		ids = []int64{}
 	}
 	return PushStatusData{PushLogData: s.pushLogData(p), UserIDs: ids, Targets: p.Targets, SentCount: p.SentCount,
 		FailedCount: p.FailCount, Attempts: p.Attempts, LastError: p.LastError}
-}
-
-func (s *Server) pushStatus(resp any) any { return s.pushStatusData(resp.(apppush.PushResponse).Push) }
-
-func (s *Server) pushStatusPage(resp any) any {
-	r := resp.(apppush.PushesResponse)
-	return httpkit.RenderPage(r.Page, r.Total, r.Pushes, s.pushStatusData)
 }
 
 // DeliveryData is one device's delivery of a push.
@@ -92,10 +85,7 @@ type DeliveryData struct {
 	UpdatedAt  string `json:"updated_at"`
 }
 
-func (s *Server) deliveryPage(resp any) any {
-	r := resp.(apppush.DeliveriesResponse)
-	return httpkit.RenderPage(r.Page, r.Total, r.Deliveries, func(d push.Delivery) DeliveryData {
-		return DeliveryData{ID: d.ID, PushID: d.PushID, UserID: d.UserID, ClientID: d.ClientID, ClientType: string(d.ClientType),
-			PushStatus: int(d.Status), Detail: d.Detail, UpdatedAt: s.clock.Format(d.UpdatedAt)}
-	})
+func (s *Server) delivery(d push.Delivery) DeliveryData {
+	return DeliveryData{ID: d.ID, PushID: d.PushID, UserID: d.UserID, ClientID: d.ClientID, ClientType: string(d.ClientType),
+		PushStatus: int(d.Status), Detail: d.Detail, UpdatedAt: s.Clock().Format(d.UpdatedAt)}
 }

@@ -24,13 +24,13 @@ type Push struct {
 // Mount implements server.Mounter.
 func (p Push) Mount(r chi.Router) {
 	s := p.S
-	r.Method(http.MethodPost, "/api/push/bind", s.Handler(p.EP.Bind, decodeBind, s.device))
-	r.Method(http.MethodGet, "/api/push/switch/{client_id}", s.Handler(p.EP.Switch, decodeSwitch, s.device))
-	r.Method(http.MethodPut, "/api/push/switch/{client_id}", s.Handler(p.EP.SetSwitch, decodeSetSwitch, Empty))
-	r.Method(http.MethodGet, "/api/push/log", s.Handler(p.EP.Log, decodePushPage, s.pushPage))
-	r.Method(http.MethodDelete, "/api/push/log/delete", s.Handler(p.EP.ClearLog, decodeClearLog, Empty))
-	r.Method(http.MethodGet, "/api/push/log/{id}", s.Handler(p.EP.LogEntry, decodePushID, s.pushLog))
-	r.Method(http.MethodGet, "/api/message/count", s.Handler(p.EP.Count, decodeCount, counts))
+	r.Method(http.MethodPost, "/api/push/bind", s.Handler(p.EP.Bind, decodeBind, httpkit.Data(s.device)))
+	r.Method(http.MethodGet, "/api/push/switch/{client_id}", s.Handler(p.EP.Switch, decodeSwitch, httpkit.Data(s.device)))
+	r.Method(http.MethodPut, "/api/push/switch/{client_id}", s.Handler(p.EP.SetSwitch, decodeSetSwitch, nil))
+	r.Method(http.MethodGet, "/api/push/log", s.Handler(p.EP.Log, httpkit.DecodePage, httpkit.Paged(s.pushLogData)))
+	r.Method(http.MethodDelete, "/api/push/log/delete", s.Handler(p.EP.ClearLog, httpkit.NoBody, nil))
+	r.Method(http.MethodGet, "/api/push/log/{id}", s.Handler(p.EP.LogEntry, httpkit.DecodeID("id"), httpkit.Data(s.pushLogData)))
+	r.Method(http.MethodGet, "/api/message/count", s.Handler(p.EP.Count, decodeCount, httpkit.Data(counts)))
 }
 
 func decodeBind(_ context.Context, r *http.Request) (any, error) {
@@ -72,21 +72,6 @@ func decodeSetSwitch(_ context.Context, r *http.Request) (any, error) {
 		return nil, shared.Invalid("switch", "switch is required (true or false)")
 	}
 	return apppush.SetSwitchRequest{ClientID: id, On: *b.Switch}, nil
-}
-
-func decodePushPage(_ context.Context, r *http.Request) (any, error) {
-	p, err := httpkit.ParsePage(r)
-	return apppush.PageRequest{Page: p}, err
-}
-
-func decodePushID(_ context.Context, r *http.Request) (any, error) {
-	id, err := httpkit.ParseID("id", chi.URLParam(r, "id"))
-	return apppush.IDRequest{ID: id}, err
-}
-
-func decodeClearLog(_ context.Context, r *http.Request) (any, error) {
-	var b struct{}
-	return apppush.ClearLogRequest{}, httpkit.DecodeOptionalJSON(r, &b)
 }
 
 // decodeCount reads push_ids in any of the spellings clients use:
@@ -148,9 +133,8 @@ type DeviceData struct {
 	Switch     bool   `json:"switch"`
 }
 
-func (s *Server) device(resp any) any {
-	d := resp.(apppush.DeviceResponse).Device
-	return DeviceData{ID: d.ID, AppID: d.AppID, CreatedAt: s.clock.Format(d.CreatedAt), UpdatedAt: s.clock.Format(d.UpdatedAt),
+func (s *Server) device(d push.Device) DeviceData {
+	return DeviceData{ID: d.ID, AppID: d.AppID, CreatedAt: s.Clock().Format(d.CreatedAt), UpdatedAt: s.Clock().Format(d.UpdatedAt),
 		UserID: d.UserID, ClientID: d.ClientID, ClientType: string(d.ClientType), Switch: d.Switch}
 }
 
@@ -168,15 +152,8 @@ type PushLogData struct {
 }
 
 func (s *Server) pushLogData(p push.Push) PushLogData {
-	return PushLogData{ID: p.ID, AppID: p.AppID, CreatedAt: s.clock.Format(p.CreatedAt), UpdatedAt: s.clock.Format(p.UpdatedAt),
+	return PushLogData{ID: p.ID, AppID: p.AppID, CreatedAt: s.Clock().Format(p.CreatedAt), UpdatedAt: s.Clock().Format(p.UpdatedAt),
 		PushTitle: p.Title, PushBody: p.Body, PushScope: int(p.Scope), ManagerID: p.ManagerID, PushStatus: int(p.Status)}
-}
-
-func (s *Server) pushLog(resp any) any { return s.pushLogData(resp.(apppush.PushResponse).Push) }
-
-func (s *Server) pushPage(resp any) any {
-	r := resp.(apppush.PushesResponse)
-	return httpkit.RenderPage(r.Page, r.Total, r.Pushes, s.pushLogData)
 }
 
 // CountData is the data of /api/message/count.
@@ -185,7 +162,6 @@ type CountData struct {
 	FeedbackCount int64 `json:"feedback_count"`
 }
 
-func counts(resp any) any {
-	c := resp.(apppush.CountResponse).Counts
+func counts(c apppush.Counts) CountData {
 	return CountData{PushCount: c.Pushes, FeedbackCount: c.Feedback}
 }

@@ -24,7 +24,7 @@ import (
 func stubbedApp(tb testing.TB) (http.Handler, []httpkittest.Route, *httpkittest.Decoded) {
 	tb.Helper()
 	d := &httpkittest.Decoded{}
-	s := appapi.NewServer(appapi.Options{Log: slog.New(slog.DiscardHandler), Clock: httpkit.Clock{Loc: time.UTC}})
+	s := appapi.NewServer(slog.New(slog.DiscardHandler), httpkit.Clock{Loc: time.UTC})
 	pushEP, contentEP := *httpkittest.Stub(&apppush.Endpoints{}, d), *httpkittest.Stub(&appcontent.Endpoints{}, d)
 	h := server.New(server.Options{
 		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyLimit: 2 << 10,

@@ -63,13 +63,24 @@ func decodeJSON(r *http.Request, dst any, whenEmpty error) error {
 func ReadBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
+		if tooBig, ok := BodyTooLarge(err); ok {
+			return nil, tooBig
 		}
 		return nil, shared.Invalid("body", "could not read request body")
 	}
 	return body, nil
+}
+
+// BodyTooLarge reports whether err comes from reading a body over the
+// server's limit (http.MaxBytesReader), and returns it as ErrBodyTooLarge
+// naming the limit. Every reader of a body (JSON, fields, forms) maps the
+// limit through it.
+func BodyTooLarge(err error) (*shared.Error, bool) {
+	var tooBig *http.MaxBytesError
+	if !errors.As(err, &tooBig) {
+		return nil, false
+	}
+	return ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit), true
 }
 
 func jsonError(err error) error {

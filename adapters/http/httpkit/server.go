@@ -17,10 +17,11 @@ type Envelope interface {
 	// Success is the body answering a successful call; data is nil when the
 	// route renders none.
 	Success(data any) any
-	// Failure is the HTTP status and body answering err. An error that is
-	// not a domain error (or is an internal one) must answer 500 with a
-	// generic message: its details go only to the log.
-	Failure(err error) (status int, body any)
+	// Failure is the HTTP status and body answering err, which ctx, the
+	// request's, may qualify (e.g. whether a credential was sent). An error
+	// that is not a domain error (or is an internal one) must answer 500
+	// with a generic message: its details go only to the log.
+	Failure(ctx context.Context, err error) (status int, body any)
 }
 
 // Server builds the go-kit servers of one API family: every endpoint decodes
@@ -102,7 +103,7 @@ func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 // WriteFailure answers err in env: a 5xx is logged to log (when there is
 // one), a rate limit's wait goes into Retry-After.
 func WriteFailure(ctx context.Context, w http.ResponseWriter, log *slog.Logger, env Envelope, err error) {
-	status, body := env.Failure(err)
+	status, body := env.Failure(ctx, err)
 	if status >= 500 && log != nil {
 		log.ErrorContext(ctx, "request failed", "error", err)
 	}

@@ -18,9 +18,8 @@ import (
 func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, httpkit.ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
+		if tooBig, ok := httpkit.BodyTooLarge(err); ok {
+			return nil, tooBig
 		}
 		return nil, ErrFormat.WithMessage("could not read the request body")
 	}
@@ -59,22 +58,12 @@ func isJSON(r *http.Request) bool {
 // formValues parses the query and a form body together.
 func formValues(r *http.Request) (map[string][]string, error) {
 	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, httpkit.ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", tooBig.Limit)
+		if tooBig, ok := httpkit.BodyTooLarge(err); ok {
+			return nil, tooBig
 		}
 		return nil, ErrFormat.WithMessage("the form or query string does not parse: %v", err)
 	}
 	return r.Form, nil
-}
-
-// idParam reads a required positive id from the query or form.
-func idParam(r *http.Request, name string) (int64, error) {
-	form, err := formValues(r)
-	if err != nil {
-		return 0, err
-	}
-	return parseID(form, name, true)
 }
 
 func parseID(form map[string][]string, name string, required bool) (int64, error) {

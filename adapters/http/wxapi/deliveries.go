@@ -1,7 +1,6 @@
 package wxapi
 
 import (
-	"github.com/campushub/campushub/adapters/http/httpkit"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/wxrelay"
 )
@@ -24,21 +23,14 @@ type deliveryDTO struct {
 func (s *Server) deliveryDTO(d wxrelay.Delivery) deliveryDTO {
 	out := deliveryDTO{ID: d.ID, MessageID: appwx.MessageID(d.ID), EventID: d.EventID, ProjectID: d.ProjectID,
 		Status: string(d.Status), Attempts: d.Attempts, LastError: d.LastError,
-		CreatedAt: s.clock.Format(d.CreatedAt), UpdatedAt: s.clock.Format(d.UpdatedAt)}
+		CreatedAt: s.Clock().Format(d.CreatedAt), UpdatedAt: s.Clock().Format(d.UpdatedAt)}
 	if d.Status == wxrelay.DeliveryPending {
-		out.NextAttemptAt = s.clock.Format(d.NextAttemptAt)
+		out.NextAttemptAt = s.Clock().Format(d.NextAttemptAt)
 	}
 	if !d.CompletedAt.IsZero() {
-		out.CompletedAt = s.clock.Format(d.CompletedAt)
+		out.CompletedAt = s.Clock().Format(d.CompletedAt)
 	}
 	return out
-}
-
-func (s *Server) delivery(resp any) any { return s.deliveryDTO(resp.(appwx.DeliveryResponse).Delivery) }
-
-func (s *Server) deliveries(resp any) any {
-	r := resp.(appwx.DeliveriesResponse)
-	return httpkit.RenderPage(r.Page, r.Total, r.Deliveries, s.deliveryDTO)
 }
 
 // attemptDTO is an attempt on the wire.
@@ -53,11 +45,10 @@ type attemptDTO struct {
 	InFlight bool `json:"in_flight"`
 }
 
-func (s *Server) attempts(resp any) any {
-	as := resp.(appwx.AttemptsResponse).Attempts
+func (s *Server) attempts(as []wxrelay.Attempt) map[string]any {
 	list := make([]attemptDTO, len(as))
 	for i, a := range as {
-		list[i] = attemptDTO{ID: a.ID, AttemptedAt: s.clock.Format(a.At), StatusCode: a.StatusCode,
+		list[i] = attemptDTO{ID: a.ID, AttemptedAt: s.Clock().Format(a.At), StatusCode: a.StatusCode,
 			LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Response: a.Response, InFlight: a.InFlight}
 	}
 	return map[string]any{"total": len(list), "list": list}

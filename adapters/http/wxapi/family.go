@@ -37,6 +37,35 @@ type ReceiveEnvelope struct {
 // ReceivePath is where the 微校 platform pushes.
 const ReceivePath = "/wx/wxc/receive"
 
+// pushEnvelope is the push-management API's wire format.
+type pushEnvelope struct{}
+
+// Success implements httpkit.Envelope: data is {} when there is none.
+func (pushEnvelope) Success(data any) any {
+	if data == nil {
+		data = struct{}{}
+	}
+	return Envelope{Success: true, Message: "success", Code: strconv.Itoa(CodeOK), Data: data}
+}
+
+// Failure implements httpkit.Envelope with the code table (Code).
+func (pushEnvelope) Failure(ctx context.Context, err error) (int, any) {
+	status, code, msg := Code(ctx, err)
+	return status, Envelope{Success: false, Message: msg, Code: strconv.Itoa(code), Data: struct{}{}}
+}
+
+// receiveEnvelope is the receive endpoint's wire format.
+type receiveEnvelope struct{}
+
+// Success implements httpkit.Envelope.
+func (receiveEnvelope) Success(any) any { return ReceiveEnvelope{Code: CodeOK, Message: "success"} }
+
+// Failure implements httpkit.Envelope with the code table (Code).
+func (receiveEnvelope) Failure(ctx context.Context, err error) (int, any) {
+	status, code, msg := Code(ctx, err)
+	return status, ReceiveEnvelope{Code: code, Message: msg}
+}
+
 // Family is the wx API family; it owns /wx/.
 type Family struct{ Log *slog.Logger }
 
@@ -48,84 +77,48 @@ func (Family) Prefixes() []string { return []string{"/wx/"} }
 // WriteError implements httpkit.Family: paths under /wx/wxc/ answer in the
 // receive envelope, the rest in the push envelope.
 func (f Family) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var env httpkit.Envelope = pushEnvelope{}
 	if strings.HasPrefix(r.URL.Path, "/wx/wxc/") {
-		f.encodeReceiveError(r.Context(), err, w)
-		return
+		env = receiveEnvelope{}
 	}
-	f.encodeError(r.Context(), err, w)
+	httpkit.WriteFailure(r.Context(), w, f.Log, env, err)
 }
 
-func (f Family) logIfInternal(ctx context.Context, status int, err error) {
-	if status >= 500 && f.Log != nil {
-		f.Log.ErrorContext(ctx, "request failed", "error", err, "request_id", httpkit.RequestID(ctx))
-	}
-}
-
-func (f Family) encodeError(ctx context.Context, err error, w http.ResponseWriter) {
-	status, code, msg := Code(ctx, err)
-	f.logIfInternal(ctx, status, err)
-	httpkit.SetRetryAfter(w, err)
-	httpkit.WriteJSON(w, status, Envelope{Success: false, Message: msg, Code: strconv.Itoa(code), Data: struct{}{}})
-}
-
-func (f Family) encodeReceiveError(ctx context.Context, err error, w http.ResponseWriter) {
-	status, code, msg := Code(ctx, err)
-	f.logIfInternal(ctx, status, err)
-	httpkit.SetRetryAfter(w, err)
-	httpkit.WriteJSON(w, status, ReceiveEnvelope{Code: code, Message: msg})
-}
-
-// Server builds go-kit servers with the family's encoders.
+// Server builds the family's go-kit servers: the push-management routes
+// take the manager's token from the request (tokenFromRequest), the
+// receive route (ReceiveHandler) answers in its own envelope.
 type Server struct {
-	fam   Family
-	clock httpkit.Clock
-	opts  []kithttp.ServerOption
+	*httpkit.Server
+	receive *httpkit.Server
 }
 
-// NewServer returns a Server; times are rendered with clock.
+// NewServer returns a Server logging internal errors to log and rendering
+// times with clock.
 func NewServer(log *slog.Logger, clock httpkit.Clock) *Server {
-	fam := Family{Log: log}
-	return &Server{fam: fam, clock: clock, opts: []kithttp.ServerOption{
-		kithttp.ServerErrorEncoder(fam.encodeError),
-		kithttp.ServerBefore(tokenFromRequest),
-	}}
+	return &Server{
+		Server:  httpkit.NewServer(pushEnvelope{}, log, clock, tokenFromRequest),
+		receive: httpkit.NewServer(receiveEnvelope{}, log, clock),
+	}
 }
 
-// Handler serves a push-management endpoint; data turns a successful
-// response into the envelope's data.
-func (s *Server) Handler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc, data func(resp any) any) http.Handler {
-	return kithttp.NewServer(e, httpkit.AfterGuards(dec), func(ctx context.Context, w http.ResponseWriter, resp any) error {
-		if f, ok := resp.(endpoint.Failer); ok && f.Failed() != nil {
-			s.fam.encodeError(ctx, f.Failed(), w)
-			return nil
-		}
-		var d any = struct{}{}
-		if data != nil {
-			d = data(resp)
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		return json.NewEncoder(w).Encode(Envelope{Success: true, Message: "success", Code: strconv.Itoa(CodeOK), Data: d})
-	}, s.opts...)
-}
+// Family returns the server's error family.
+func (s *Server) Family() Family { return Family{Log: s.Log()} }
 
-// ReceiveHandler serves the receive endpoint in its own envelope.
+// ReceiveHandler serves the receive endpoint in its own envelope; its
+// success, the same for every accepted push, is rendered once.
 func (s *Server) ReceiveHandler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc) http.Handler {
-	return kithttp.NewServer(e, httpkit.AfterGuards(dec), func(ctx context.Context, w http.ResponseWriter, resp any) error {
-		if f, ok := resp.(endpoint.Failer); ok && f.Failed() != nil {
-			s.fam.encodeReceiveError(ctx, f.Failed(), w)
-			return nil
-		}
+	return s.receive.Custom(e, dec, func(_ context.Context, w http.ResponseWriter, _ any) error {
 		h := w.Header()
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Content-Length", receiveOKLength)
 		_, err := w.Write(receiveOK)
 		return err
-	}, kithttp.ServerErrorEncoder(s.fam.encodeReceiveError))
+	})
 }
 
 // receiveOK is the answer to every accepted push, rendered once.
 var receiveOK, receiveOKLength = func() ([]byte, string) {
-	b, _ := json.Marshal(ReceiveEnvelope{Code: CodeOK, Message: "success"}) // a struct of a number and a string
+	b, _ := json.Marshal(receiveEnvelope{}.Success(nil)) // a struct of a number and a string
 	b = append(b, '\n')
 	return b, strconv.Itoa(len(b))
 }()

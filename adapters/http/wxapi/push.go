@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	kithttp "github.com/go-kit/kit/transport/http"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
+	"github.com/campushub/campushub/app/kit"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/domain/wxrelay"
@@ -24,27 +26,27 @@ type Push struct {
 // Mount implements server.Mounter.
 func (m Push) Mount(r chi.Router) {
 	s := m.S
-	r.Method(http.MethodGet, "/wx/push/queryPushProject", s.Handler(m.EP.ListProjects, noBody(appwx.ListProjectsRequest{}), s.projects))
-	r.Method(http.MethodPost, "/wx/push/addPushProject", s.Handler(m.EP.AddProject, decodeAdd, s.project))
-	r.Method(http.MethodPut, "/wx/push/updatePushProject", s.Handler(m.EP.UpdateProject, decodeUpdate, s.project))
-	r.Method(http.MethodDelete, "/wx/push/deletePushProject", s.Handler(m.EP.DeleteProject, decodeID("id"), empty))
-	r.Method(http.MethodPost, "/wx/push/rotatePushProjectSecret", s.Handler(m.EP.RotateSecret, decodeID("id"), s.project))
-	r.Method(http.MethodGet, "/wx/push/queryDeliveries", s.Handler(m.EP.ListDeliveries, decodeListDeliveries, s.deliveries))
-	r.Method(http.MethodGet, "/wx/push/queryDeliveryAttempts", s.Handler(m.EP.ListAttempts, decodeID("id"), s.attempts))
-	r.Method(http.MethodPost, "/wx/push/replayDelivery", s.Handler(m.EP.Replay, decodeID("id"), s.delivery))
-	r.Method(http.MethodPost, "/wx/push/replayFailedDeliveries", s.Handler(m.EP.ReplayFailed, s.decodeReplayFailed, replayed))
+	r.Method(http.MethodGet, "/wx/push/queryPushProject", s.Handler(m.EP.ListProjects, httpkit.NoInput, httpkit.Data(s.projects)))
+	r.Method(http.MethodPost, "/wx/push/addPushProject", s.Handler(m.EP.AddProject, decodeAdd, httpkit.Data(s.project)))
+	r.Method(http.MethodPut, "/wx/push/updatePushProject", s.Handler(m.EP.UpdateProject, decodeUpdate, httpkit.Data(s.project)))
+	r.Method(http.MethodDelete, "/wx/push/deletePushProject", s.Handler(m.EP.DeleteProject, decodeID("id"), nil))
+	r.Method(http.MethodPost, "/wx/push/rotatePushProjectSecret", s.Handler(m.EP.RotateSecret, decodeID("id"), httpkit.Data(s.project)))
+	r.Method(http.MethodGet, "/wx/push/queryDeliveries", s.Handler(m.EP.ListDeliveries, decodeListDeliveries, httpkit.Paged(s.deliveryDTO)))
+	r.Method(http.MethodGet, "/wx/push/queryDeliveryAttempts", s.Handler(m.EP.ListAttempts, decodeID("id"), httpkit.Data(s.attempts)))
+	r.Method(http.MethodPost, "/wx/push/replayDelivery", s.Handler(m.EP.Replay, decodeID("id"), httpkit.Data(s.deliveryDTO)))
+	r.Method(http.MethodPost, "/wx/push/replayFailedDeliveries", s.Handler(m.EP.ReplayFailed, s.decodeReplayFailed, httpkit.Data(replayed)))
 }
 
-func noBody(req any) func(context.Context, *http.Request) (any, error) {
-	return func(context.Context, *http.Request) (any, error) { return req, nil }
-}
-
-func empty(any) any { return struct{}{} }
-
-func decodeID(name string) func(context.Context, *http.Request) (any, error) {
+// decodeID decodes a request naming a project or delivery by the required
+// positive id in the query or form parameter name: kit.IDRequest.
+func decodeID(name string) kithttp.DecodeRequestFunc {
 	return func(_ context.Context, r *http.Request) (any, error) {
-		id, err := idParam(r, name)
-		return appwx.IDRequest{ID: id}, err
+		form, err := formValues(r)
+		if err != nil {
+			return nil, err
+		}
+		id, err := parseID(form, name, true)
+		return kit.IDRequest{ID: id}, err
 	}
 }
 
@@ -189,10 +191,10 @@ type projectStatusDTO struct {
 
 func (s *Server) projectDTO(p wxrelay.Project, secret bool) projectDTO {
 	d := projectDTO{ID: p.ID, URL: p.URL, Project: p.Name, Statu: int(p.Status), Failures: p.Failures, Ordered: p.Ordered,
-		CreatedAt: s.clock.Format(p.CreatedAt), UpdatedAt: s.clock.Format(p.UpdatedAt),
-		State: string(p.State()), FailingSince: s.clock.Format(p.FailingSince), DisabledSince: s.clock.Format(p.DisabledAt)}
+		CreatedAt: s.Clock().Format(p.CreatedAt), UpdatedAt: s.Clock().Format(p.UpdatedAt),
+		State: string(p.State()), FailingSince: s.Clock().Format(p.FailingSince), DisabledSince: s.Clock().Format(p.DisabledAt)}
 	if p.Paused() {
-		d.PausedSince, d.NextProbeAt = s.clock.Format(p.PausedAt), s.clock.Format(p.NextProbeAt)
+		d.PausedSince, d.NextProbeAt = s.Clock().Format(p.PausedAt), s.Clock().Format(p.NextProbeAt)
 	}
 	if secret {
 		d.Secret = p.Secret
@@ -200,18 +202,16 @@ func (s *Server) projectDTO(p wxrelay.Project, secret bool) projectDTO {
 	return d
 }
 
-func (s *Server) project(resp any) any {
-	r := resp.(appwx.ProjectResponse)
-	return s.projectDTO(r.Project, r.ShowSecret)
+func (s *Server) project(p appwx.ShownProject) projectDTO {
+	return s.projectDTO(p.Project, p.ShowSecret)
 }
 
-func (s *Server) projects(resp any) any {
-	ps := resp.(appwx.ProjectsResponse).Projects
+func (s *Server) projects(ps []appwx.ProjectStatus) map[string]any {
 	now := time.Now()
 	list := make([]projectStatusDTO, len(ps))
 	for i, p := range ps {
 		list[i] = projectStatusDTO{projectDTO: s.projectDTO(p.Project, false), QueueDepth: p.Pending, Held: p.Held,
-			OldestPendingAt: s.clock.Format(p.Oldest)}
+			OldestPendingAt: s.Clock().Format(p.Oldest)}
 		if !p.Oldest.IsZero() {
 			list[i].OldestPendingAge = int64(max(now.Sub(p.Oldest), 0) / time.Second)
 		}
@@ -219,8 +219,7 @@ func (s *Server) projects(resp any) any {
 	return map[string]any{"total": len(list), "list": list}
 }
 
-func replayed(resp any) any {
-	r := resp.(appwx.ReplayedResponse)
+func replayed(r appwx.Replayed) map[string]int {
 	return map[string]int{"replayed": r.Replayed, "created": r.Created}
 }
 
@@ -239,7 +238,7 @@ func (s *Server) decodeReplayFailed(_ context.Context, r *http.Request) (any, er
 	req := appwx.ReplayFailedRequest{ProjectID: id}
 	if vs := form["since"]; len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
 		v := strings.TrimSpace(vs[0])
-		t, err := s.clock.Parse(v)
+		t, err := s.Clock().Parse(v)
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339Nano, v); err != nil {
 				return nil, ErrFormat.WithMessage("since must be a time like %q or RFC 3339, got %q", httpkit.TimeLayout, v)

@@ -4,10 +4,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/campushub/campushub/adapters/http/activityapi"
 	"github.com/campushub/campushub/adapters/http/httpkit"
@@ -16,23 +15,18 @@ import (
 	appactivity "github.com/campushub/campushub/app/activity"
 )
 
-// stubbedActivity is every activity API route with its real decoder,
-// credential middleware and error encoding, and stub endpoints that record
-// what they are handed.
-func stubbedActivity(tb testing.TB) (http.Handler, []httpkittest.Route, *httpkittest.Decoded) {
+// stubbedActivity is every activity API route, with its credential
+// middleware, in front of stub endpoints.
+func stubbedActivity(tb testing.TB) *httpkittest.Harness {
 	tb.Helper()
-	d := &httpkittest.Decoded{}
-	s := activityapi.NewServer(slog.New(slog.DiscardHandler), httpkit.Clock{Loc: time.UTC})
-	h := server.New(server.Options{
-		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyLimit: 2 << 10,
-		Families: httpkit.Families{activityapi.Family{}},
-		Mounts: []server.Mounter{
+	return httpkittest.NewHarness(tb, activityapi.Family{}, func(d *httpkittest.Decoded) []server.Mounter {
+		s := activityapi.NewServer(slog.New(slog.DiscardHandler), httpkit.Clock{Loc: time.UTC})
+		return []server.Mounter{
 			activityapi.WX{S: s, EP: *httpkittest.Stub(&appactivity.WX{}, d)},
 			activityapi.Org{S: s, EP: *httpkittest.Stub(&appactivity.Org{}, d)},
 			activityapi.Manage{S: s, EP: *httpkittest.Stub(&appactivity.Manage{}, d)},
-		},
+		}
 	})
-	return h, httpkittest.FamilyRoutes(tb, h, activityapi.PrefixV3, activityapi.PrefixWX), d
 }
 
 const (
@@ -74,8 +68,7 @@ var activitySeeds = []httpkittest.Seed{
 // TestActivitySeedsDecode checks the fuzz seeds: each names a route and
 // decodes.
 func TestActivitySeedsDecode(t *testing.T) {
-	h, routes, d := stubbedActivity(t)
-	httpkittest.CheckSeeds(t, h, routes, d, activitySeeds)
+	stubbedActivity(t).CheckSeeds(t, activitySeeds)
 }
 
 // FuzzActivityRoutes sends every activity API route (the WeChat-side
@@ -84,15 +77,7 @@ func TestActivitySeedsDecode(t *testing.T) {
 // request the decoder refuses answers 4xx in the {code,msg,data} envelope
 // with code 1 and a bounded message saying what is wrong.
 func FuzzActivityRoutes(f *testing.F) {
-	h, routes, d := stubbedActivity(f)
-	for _, in := range httpkittest.Inputs(f, routes, activitySeeds) {
-		f.Add(in.Route, in.Arg, in.Query, in.ContentType, in.Body)
-	}
-	f.Fuzz(func(t *testing.T, route uint16, arg, query string, ctype uint8, body []byte) {
-		rec, req, decoded, ok := httpkittest.Serve(t, h, routes, d, httpkittest.Input{Route: route, Arg: arg, Query: query, ContentType: ctype, Body: body})
-		if !ok || decoded {
-			return
-		}
+	stubbedActivity(f).Fuzz(f, activitySeeds, func(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder) {
 		var env struct {
 			Code *int            `json:"code"`
 			Msg  string          `json:"msg"`
@@ -104,8 +89,6 @@ func FuzzActivityRoutes(f *testing.F) {
 		if rec.Code < 400 || rec.Code > 499 || *env.Code != activityapi.CodeFailed {
 			t.Fatalf("%s %s: HTTP %d code %d (%s); want 4xx with code 1", req.Method, req.URL, rec.Code, *env.Code, env.Msg)
 		}
-		if env.Msg == "" || len(env.Msg) > httpkittest.MaxMessage {
-			t.Fatalf("%s %s: a refusal message of %d bytes: %.200s", req.Method, req.URL, len(env.Msg), env.Msg)
-		}
+		httpkittest.WantMessage(t, req, env.Msg)
 	})
 }

@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/adapters/http/httpkit/httpkittest"
@@ -18,19 +17,14 @@ import (
 	appwx "github.com/campushub/campushub/app/wxrelay"
 )
 
-// stubbedWX is every 微校 relay route with its real decoder, middleware and
-// error encoding, and stub endpoints that record what they are handed.
-func stubbedWX(tb testing.TB) (http.Handler, []httpkittest.Route, *httpkittest.Decoded) {
+// stubbedWX is every 微校 relay route in front of stub endpoints.
+func stubbedWX(tb testing.TB) *httpkittest.Harness {
 	tb.Helper()
-	d := &httpkittest.Decoded{}
-	s := wxapi.NewServer(slog.New(slog.DiscardHandler), httpkit.Clock{Loc: time.UTC})
-	ep := *httpkittest.Stub(&appwx.Endpoints{}, d)
-	h := server.New(server.Options{
-		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyLimit: 2 << 10,
-		Families: httpkit.Families{wxapi.Family{}},
-		Mounts:   []server.Mounter{wxapi.Push{S: s, EP: ep}, wxapi.Receive{S: s, EP: ep}},
+	return httpkittest.NewHarness(tb, wxapi.Family{}, func(d *httpkittest.Decoded) []server.Mounter {
+		s := wxapi.NewServer(slog.New(slog.DiscardHandler), httpkit.Clock{Loc: time.UTC})
+		ep := *httpkittest.Stub(&appwx.Endpoints{}, d)
+		return []server.Mounter{wxapi.Push{S: s, EP: ep}, wxapi.Receive{S: s, EP: ep}}
 	})
-	return h, httpkittest.FamilyRoutes(tb, h, "/wx/"), d
 }
 
 // wxSeeds are wx-relay-api.txt's request examples (its curl lines), and
@@ -53,8 +47,7 @@ var wxSeeds = []httpkittest.Seed{
 
 // TestWXSeedsDecode checks the fuzz seeds: each names a route and decodes.
 func TestWXSeedsDecode(t *testing.T) {
-	h, routes, d := stubbedWX(t)
-	httpkittest.CheckSeeds(t, h, routes, d, wxSeeds)
+	stubbedWX(t).CheckSeeds(t, wxSeeds)
 }
 
 // The codes a refused request may carry: format (11001), empty body
@@ -67,15 +60,7 @@ var wxRefusalCodes = []int{wxapi.CodeFormat, wxapi.CodeEmptyBody, wxapi.CodePara
 // 4xx in the route's envelope with a documented bad-input code and a
 // bounded message.
 func FuzzWXRoutes(f *testing.F) {
-	h, routes, d := stubbedWX(f)
-	for _, in := range httpkittest.Inputs(f, routes, wxSeeds) {
-		f.Add(in.Route, in.Arg, in.Query, in.ContentType, in.Body)
-	}
-	f.Fuzz(func(t *testing.T, route uint16, arg, query string, ctype uint8, body []byte) {
-		rec, req, decoded, ok := httpkittest.Serve(t, h, routes, d, httpkittest.Input{Route: route, Arg: arg, Query: query, ContentType: ctype, Body: body})
-		if !ok || decoded {
-			return
-		}
+	stubbedWX(f).Fuzz(f, wxSeeds, func(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder) {
 		var env struct {
 			Success *bool           `json:"success"`
 			Message string          `json:"message"`
@@ -95,8 +80,6 @@ func FuzzWXRoutes(f *testing.F) {
 		if rec.Code < 400 || rec.Code > 499 || !slices.Contains(wxRefusalCodes, code) {
 			t.Fatalf("%s %s: HTTP %d code %d (%s); want 4xx with one of %v", req.Method, req.URL, rec.Code, code, env.Message, wxRefusalCodes)
 		}
-		if env.Message == "" || len(env.Message) > httpkittest.MaxMessage {
-			t.Fatalf("%s %s: a refusal message of %d bytes: %.200s", req.Method, req.URL, len(env.Message), env.Message)
-		}
+		httpkittest.WantMessage(t, req, env.Message)
 	})
 }

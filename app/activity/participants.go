@@ -32,7 +32,7 @@ func (s *Service) ListParticipants(ctx context.Context, id int64, p kit.Page) ([
 
 // ParticipantStream streams every participant of a lottery to fn, in join
 // order.
-type ParticipantStream func(ctx context.Context, fn func(activity.Participant) error) error
+type ParticipantStream = func(ctx context.Context, fn func(activity.Participant) error) error
 
 // AllParticipants checks the caller may read the lottery and returns a
 // function that streams all its participants, for the unpaged list.

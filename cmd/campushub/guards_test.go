@@ -138,7 +138,8 @@ func policyOf(pattern string) policy {
 	case strings.HasPrefix(pattern, "/api/manage/"), strings.HasPrefix(pattern, "/wx/push/"),
 		strings.HasPrefix(pattern, "/api/v3/manage/"):
 		return manager
-	case pattern == "/api/v3/org", strings.HasPrefix(pattern, "/api/v3/org/"):
+	case pattern == "/api/v3/org", strings.HasPrefix(pattern, "/api/v3/org/"),
+		strings.HasSuffix(pattern, "/activitys_signin"), strings.HasSuffix(pattern, "/activitys_message"):
 		return org
 	case strings.Contains(pattern, "activitys_for_wx/"):
 		return activity

@@ -20,6 +20,8 @@ func wireActivity(w *wiring, out *wired) error {
 	out.mounts = append(out.mounts,
 		activityapi.WX{S: s, EP: appactivity.MakeWX(svc)},
 		activityapi.Org{S: s, EP: appactivity.MakeOrg(svc)},
+		activityapi.Walls{S: s, EP: appactivity.MakeWalls(svc)},
+		activityapi.Participants{S: s, EP: appactivity.MakeParticipants(svc)},
 		activityapi.Manage{S: s, EP: appactivity.MakeManage(svc, w.accounts)},
 	)
 	return nil

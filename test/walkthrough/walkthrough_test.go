@@ -116,7 +116,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 		log, _ := os.ReadFile(filepath.Join(dir, "campushub.log"))
 		t.Fatalf("the README's walk-through failed: %v\n--- output\n%s\n--- campushub.log (end)\n%s", err, out.String(), tail(string(log), 3000))
 	}
-	for _, want := range []string{`"access_token"`, `"push_count"`, `webhook msg_`, `"activity_name":"Annual meeting"`} {
+	for _, want := range []string{`"access_token"`, `"push_count"`, `webhook msg_`, `"activity_name":"Annual meeting"`, `"kind":"signin"`, `"created":2`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the walk-through's output lacks %s:\n%s", want, out.String())
 		}

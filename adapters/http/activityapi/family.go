@@ -32,6 +32,10 @@ type Envelope struct {
 const (
 	PrefixV3 = "/api/v3/"
 	PrefixWX = "/activitys_for_wx/"
+	// PrefixSignin and PrefixMessage are the walls' creation routes, which
+	// the seed spells without /api/v3 as well.
+	PrefixSignin  = "/activitys_signin"
+	PrefixMessage = "/activitys_message"
 )
 
 // envelope is the family's wire format; msg is the success message, which
@@ -65,7 +69,7 @@ type Family struct{ Log *slog.Logger }
 var _ httpkit.Family = Family{}
 
 // Prefixes implements httpkit.Family.
-func (Family) Prefixes() []string { return []string{PrefixV3, PrefixWX} }
+func (Family) Prefixes() []string { return []string{PrefixV3, PrefixWX, PrefixSignin, PrefixMessage} }
 
 // WriteError implements httpkit.Family.
 func (f Family) WriteError(w http.ResponseWriter, r *http.Request, err error) {

@@ -60,7 +60,7 @@ func newHarness(t testing.TB) *harness {
 		UoW: db, Outbox: storage.NewOutbox(db),
 		Organisations: storage.NewOrganisations(db), Activities: storage.NewActivities(db), Meetings: storage.NewMeetings(db),
 		Members: storage.NewMembers(db), Signins: storage.NewCourseSignins(db), Winners: storage.NewWinners(db),
-		Users: accounts, Random: secure.Random{},
+		Participants: storage.NewParticipants(db), Users: accounts, Random: secure.Random{},
 	})
 	s := activityapi.NewServer(log, httpkit.Clock{Loc: loc})
 	h := server.New(server.Options{
@@ -69,6 +69,8 @@ func newHarness(t testing.TB) *harness {
 		Mounts: []server.Mounter{
 			activityapi.WX{S: s, EP: appactivity.MakeWX(svc)},
 			activityapi.Org{S: s, EP: appactivity.MakeOrg(svc)},
+			activityapi.Walls{S: s, EP: appactivity.MakeWalls(svc)},
+			activityapi.Participants{S: s, EP: appactivity.MakeParticipants(svc)},
 			activityapi.Manage{S: s, EP: appactivity.MakeManage(svc, accounts)},
 		},
 	})

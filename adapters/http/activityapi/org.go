@@ -120,6 +120,15 @@ func (s *Server) decodeDraft(_ context.Context, r *http.Request) (any, error) {
 	if err := httpkit.DecodeJSON(r, &b); err != nil {
 		return nil, err
 	}
+	d, err := s.draft(b)
+	if err != nil {
+		return nil, err
+	}
+	return appactivity.DraftRequest{ID: id, Draft: d}, nil
+}
+
+// draft turns a decoded body into the domain's draft.
+func (s *Server) draft(b draftBody) (activity.Draft, error) {
 	d := activity.Draft{Name: b.Name, Kind: b.Kind, Background: b.Background, Logo: b.Logo, Music: b.Music, CollectInfo: b.CollectInfo}
 	if b.Permission != nil {
 		ids := []int64(*b.Permission)
@@ -130,12 +139,12 @@ func (s *Server) decodeDraft(_ context.Context, r *http.Request) (any, error) {
 		if v := strings.TrimSpace(*b.CloseTime); v != "" {
 			var err error
 			if t, err = s.Clock().Parse(v); err != nil {
-				return nil, shared.Invalid("close_time", "close_time must look like 2006-01-02 15:04:05 (or be empty for none), got %q", v)
+				return d, shared.Invalid("close_time", "close_time must look like 2006-01-02 15:04:05 (or be empty for none), got %q", v)
 			}
 		}
 		d.CloseTime = &t
 	}
-	return appactivity.DraftRequest{ID: id, Draft: d}, nil
+	return d, nil
 }
 
 func decodeMembers(_ context.Context, r *http.Request) (any, error) {

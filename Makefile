@@ -29,7 +29,7 @@ lint:
 # DATABASE_URL, EVENTS_BROKER, KAFKA_* and NATS_* choose the backends.
 LOAD_DURATION ?= 10s
 LOAD_CONNECTIONS ?= 32
-LOAD_SCENARIOS ?= bare,read,login,receive1,receive4,push
+LOAD_SCENARIOS ?= bare,read,read-half,login,receive1,receive4,push
 LOAD_PROFILE ?=
 load:
 	$(GO) run ./test/load -duration $(LOAD_DURATION) -connections $(LOAD_CONNECTIONS) -scenarios $(LOAD_SCENARIOS) $(if $(LOAD_PROFILE),-profile $(LOAD_PROFILE))

@@ -3,7 +3,7 @@
 // for each scenario, each also as a ratio to a bare net/http JSON handler
 // measured in the same run on the same machine.
 //
-//	go run ./test/load [-duration 10s] [-connections 32] [-scenarios bare,read,login,receive1,receive4,push] [-push-devices 10000]
+//	go run ./test/load [-duration 10s] [-connections 32] [-scenarios bare,read,read-half,login,receive1,receive4,push] [-push-devices 10000]
 //
 // It builds the binary, starts it on a free port (a SQLite file in a
 // temporary directory unless DATABASE_URL is set; EVENTS_BROKER, KAFKA_* and
@@ -67,7 +67,7 @@ func parseOptions(args []string) (options, error) {
 	o := options{}
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each scenario runs")
 	fs.IntVar(&o.connections, "connections", 32, "concurrent connections (closed loop)")
-	names := fs.String("scenarios", "bare,read,login,receive1,receive4,push", "comma-separated scenarios to run, in this order: "+strings.Join(scenarioNames(), ", "))
+	names := fs.String("scenarios", "bare,read,read-half,login,receive1,receive4,push", "comma-separated scenarios to run, in this order: "+strings.Join(scenarioNames(), ", "))
 	fs.DurationVar(&o.deliverWait, "deliver-wait", 2*time.Minute, "how long a receive scenario waits for its deliveries after the burst")
 	fs.IntVar(&o.pushDevices, "push-devices", 10_000, "devices the push scenario binds and sends to")
 	fs.StringVar(&o.profileDir, "profile", "", "directory to write a CPU profile of the service for each scenario (<scenario>.pprof), taken from pprof on the operations listener")
@@ -91,12 +91,13 @@ func parseOptions(args []string) (options, error) {
 type scenario func(ctx context.Context, h *harness) (row, error)
 
 var scenarios = map[string]scenario{
-	"bare":     runBare,
-	"read":     runRead,
-	"login":    runLogin,
-	"receive1": func(ctx context.Context, h *harness) (row, error) { return runReceive(ctx, h, 1) },
-	"receive4": func(ctx context.Context, h *harness) (row, error) { return runReceive(ctx, h, 4) },
-	"push":     runPush,
+	"bare":      runBare,
+	"read":      runRead,
+	"read-half": runReadHalf,
+	"login":     runLogin,
+	"receive1":  func(ctx context.Context, h *harness) (row, error) { return runReceive(ctx, h, 1) },
+	"receive4":  func(ctx context.Context, h *harness) (row, error) { return runReceive(ctx, h, 4) },
+	"push":      runPush,
 }
 
 func scenarioNames() []string {
@@ -152,6 +153,7 @@ type harness struct {
 	getui   *getuiStandIn // the stand-in push provider
 	devices int           // devices bound for the push scenario
 	bareRPS float64
+	readRPS float64 // what read reached, for read-half
 	client  *http.Client
 }
 
@@ -357,6 +359,13 @@ type row struct {
 // attack runs a closed loop of h.o.connections workers against tr for the
 // scenario's duration; ok decides whether an answer counts as success.
 func (h *harness) attack(tr vegeta.Targeter, ok func(*vegeta.Result) bool) row {
+	return h.attackAt(tr, ok, vegeta.Rate{Freq: 0})
+}
+
+// attackAt is attack at a rate: unlimited (Freq 0) is a closed loop, a
+// set rate is an open loop paced at it, with up to h.o.connections
+// requests in flight.
+func (h *harness) attackAt(tr vegeta.Targeter, ok func(*vegeta.Result) bool, rate vegeta.Rate) row {
 	a := vegeta.NewAttacker(
 		vegeta.Workers(uint64(h.o.connections)),
 		vegeta.MaxWorkers(uint64(h.o.connections)),
@@ -367,7 +376,7 @@ func (h *harness) attack(tr vegeta.Targeter, ok func(*vegeta.Result) bool) row {
 	var m vegeta.Metrics
 	errs := map[string]int{}
 	var good int
-	for res := range a.Attack(tr, vegeta.Rate{Freq: 0}, h.o.duration, "load") {
+	for res := range a.Attack(tr, rate, h.o.duration, "load") {
 		if ok(res) {
 			good++
 		} else {
@@ -401,7 +410,24 @@ func runBare(_ context.Context, h *harness) (row, error) {
 func runRead(_ context.Context, h *harness) (row, error) {
 	hdr := http.Header{"Authorization": {"Token " + h.manager}}
 	r := h.attack(vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: h.base + "/api/personal/info", Header: hdr}), codeZero)
+	h.readRPS = r.rate
 	r.note = "GET /api/personal/info with a token"
+	return r, nil
+}
+
+// runReadHalf is read paced at half the rate the closed loop of read
+// reached in the same run: the latency at half of the load the service
+// can take.
+func runReadHalf(_ context.Context, h *harness) (row, error) {
+	if h.readRPS < 2 {
+		return row{}, errors.New("read-half is paced at half of read's rate: run read before it")
+	}
+	rate := int(h.readRPS / 2)
+	hdr := http.Header{"Authorization": {"Token " + h.manager}}
+	r := h.attackAt(vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: h.base + "/api/personal/info", Header: hdr}), codeZero,
+		vegeta.Rate{Freq: rate, Per: time.Second})
+	r.ratioOff = true
+	r.note = fmt.Sprintf("read paced at %d req/s, half of read's rate (open loop)", rate)
 	return r, nil
 }
 

@@ -26,12 +26,12 @@ func TestHarnessSmoke(t *testing.T) {
 	}
 	t.Setenv("DATABASE_URL", "")
 	var out bytes.Buffer
-	err := run([]string{"-duration", "1s", "-connections", "4", "-push-devices", "300", "-scenarios", "bare,read,login,receive1,receive4,push"}, &out)
+	err := run([]string{"-duration", "1s", "-connections", "4", "-push-devices", "300", "-scenarios", "bare,read,read-half,login,receive1,receive4,push"}, &out)
 	if err != nil {
 		t.Fatalf("harness: %v\n%s", err, out.String())
 	}
 	table := out.String()
-	for _, name := range []string{"bare", "read", "login", "receive1", "receive4", "push"} {
+	for _, name := range []string{"bare", "read", "read-half", "login", "receive1", "receive4", "push"} {
 		line := ""
 		for _, l := range strings.Split(table, "\n") {
 			if strings.HasPrefix(l, name+" ") {

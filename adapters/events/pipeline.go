@@ -17,10 +17,12 @@ type batch struct {
 	claimed time.Time // when the claim started, for the batch duration metric
 }
 
-// flight is a batch being published; done receives Publish's result.
+// flight is a batch being published; done receives Publish's result, and
+// landed is closed once it has.
 type flight struct {
 	batch
 	done     chan error
+	landed   chan struct{}
 	launched time.Time
 }
 
@@ -88,7 +90,7 @@ func (r *Relay) step(ctx context.Context) (int, error) {
 // finishes even when ctx ends, unless the lease keeper ends it because the
 // claim on its rows could not be renewed.
 func (r *Relay) launch(ctx context.Context, b batch) {
-	f := &flight{batch: b, done: make(chan error, 1), launched: time.Now()}
+	f := &flight{batch: b, done: make(chan error, 1), landed: make(chan struct{}), launched: time.Now()}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 	r.setFlightCancel(cancel)
 	go func() {
@@ -99,6 +101,7 @@ func (r *Relay) launch(ctx context.Context, b batch) {
 			err = fmt.Errorf("%d rows: %w", len(f.ids), err)
 		}
 		f.done <- err
+		close(f.landed)
 	}()
 	r.flight = f
 }

@@ -209,9 +209,15 @@ func (r *Relay) Run(ctx context.Context) error {
 		if wait <= 0 {
 			continue
 		}
-		wake := r.wake
-		if r.backingOff {
+		wake, landed := r.wake, (<-chan struct{})(nil)
+		switch {
+		case r.backingOff:
 			wake = nil // only Retry ends a backoff early
+		case r.flight != nil:
+			// The next batch goes out only after this one: claim it when
+			// this one has landed, so that it holds every row committed
+			// meanwhile, rather than at the first commit.
+			wake, landed = nil, r.flight.landed
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -221,6 +227,8 @@ func (r *Relay) Run(ctx context.Context) error {
 		case <-r.retry:
 			t.Stop()
 		case <-wake:
+			t.Stop()
+		case <-landed:
 			t.Stop()
 		case <-t.C:
 		}

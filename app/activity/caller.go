@@ -131,25 +131,20 @@ func RequireOrg(s *Service) endpoint.Middleware {
 }
 
 // require identifies the request's credential, checks the caller with
-// allowed, then the request's input, and stores the caller in the context
-// for the endpoint.
+// allowed, and stores the caller in the context for the endpoint; only then
+// is the request's input checked (kit.Guard).
 func (s *Service) require(allowed func(Caller) error) endpoint.Middleware {
-	return func(next endpoint.Endpoint) endpoint.Endpoint {
-		return func(ctx context.Context, req any) (any, error) {
-			cred, _ := ctx.Value(credentialKey{}).(Credential)
-			c, err := s.Identify(ctx, cred)
-			if err != nil {
-				return nil, err
-			}
-			if err := allowed(c); err != nil {
-				return nil, err
-			}
-			if err := kit.InputError(req); err != nil {
-				return nil, err
-			}
-			return next(WithCaller(ctx, c), req)
+	return kit.Guard(func(ctx context.Context) (context.Context, error) {
+		cred, _ := ctx.Value(credentialKey{}).(Credential)
+		c, err := s.Identify(ctx, cred)
+		if err != nil {
+			return ctx, err
 		}
-	}
+		if err := allowed(c); err != nil {
+			return ctx, err
+		}
+		return WithCaller(ctx, c), nil
+	})
 }
 
 // memberOf returns the member id a call is about: a user acts as

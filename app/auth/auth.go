@@ -106,28 +106,23 @@ func RequireManager(a Authenticator) endpoint.Middleware {
 }
 
 // require authenticates the request's token, checks the principal with
-// allowed, then the request's input, and stores the principal in the
-// context for the endpoint.
+// allowed, and stores the principal in the context for the endpoint; only
+// then is the request's input checked (kit.Guard).
 func require(a Authenticator, allowed func(Principal) error) endpoint.Middleware {
-	return func(next endpoint.Endpoint) endpoint.Endpoint {
-		return func(ctx context.Context, req any) (any, error) {
-			tok := TokenFrom(ctx)
-			if tok == "" {
-				return nil, ErrMissingToken
-			}
-			p, err := a.Authenticate(ctx, tok)
-			if err != nil {
-				return nil, err
-			}
-			if err := allowed(p); err != nil {
-				return nil, err
-			}
-			if err := kit.InputError(req); err != nil {
-				return nil, err
-			}
-			return next(WithPrincipal(ctx, p), req)
+	return kit.Guard(func(ctx context.Context) (context.Context, error) {
+		tok := TokenFrom(ctx)
+		if tok == "" {
+			return ctx, ErrMissingToken
 		}
-	}
+		p, err := a.Authenticate(ctx, tok)
+		if err != nil {
+			return ctx, err
+		}
+		if err := allowed(p); err != nil {
+			return ctx, err
+		}
+		return WithPrincipal(ctx, p), nil
+	})
 }
 
 // Caller returns the principal RequireUser or RequireManager stored; use

@@ -70,3 +70,39 @@ func TestEndpointRefusesAnotherRequestType(t *testing.T) {
 		t.Fatalf("got %v, %v; want a wiring error", resp, err)
 	}
 }
+
+type callerKey struct{}
+
+func TestGuardAnswersTheCallerBeforeTheInput(t *testing.T) {
+	errNoCaller := errors.New("who are you")
+	errInput := errors.New("bad input")
+	guard := kit.Guard(func(ctx context.Context) (context.Context, error) {
+		who, _ := ctx.Value(callerKey{}).(string)
+		if who == "" {
+			return ctx, errNoCaller
+		}
+		return context.WithValue(ctx, callerKey{}, "checked "+who), nil
+	})
+	ep := guard(func(ctx context.Context, _ any) (any, error) { return ctx.Value(callerKey{}), nil })
+	cases := []struct {
+		name    string
+		caller  string
+		req     any
+		want    any
+		wantErr error
+	}{
+		{"no caller, bad input: the caller is refused", "", kit.BadInput{Err: errInput}, nil, errNoCaller},
+		{"no caller, good input", "", kit.Empty{}, nil, errNoCaller},
+		{"a caller, bad input: the input is refused", "ann", kit.BadInput{Err: errInput}, nil, errInput},
+		{"a caller, good input: the endpoint runs with the guard's context", "ann", kit.Empty{}, "checked ann", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.WithValue(context.Background(), callerKey{}, tc.caller)
+			got, err := ep(ctx, tc.req)
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) || got != tc.want {
+				t.Fatalf("got %v, %v; want %v, %v", got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}

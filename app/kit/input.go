@@ -33,3 +33,23 @@ func Open(next endpoint.Endpoint) endpoint.Endpoint {
 		return next(ctx, req)
 	}
 }
+
+// Guard makes endpoint middleware from identify, which says who is calling
+// (from the credential the transport put into ctx) or refuses the call,
+// and returns the context the endpoint runs with. Only a caller it lets
+// through learns what is wrong with a request the transport could not
+// decode. Every endpoint is either guarded or Open.
+func Guard(identify func(ctx context.Context) (context.Context, error)) endpoint.Middleware {
+	return func(next endpoint.Endpoint) endpoint.Endpoint {
+		return func(ctx context.Context, req any) (any, error) {
+			ctx, err := identify(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if err := InputError(req); err != nil {
+				return nil, err
+			}
+			return next(ctx, req)
+		}
+	}
+}

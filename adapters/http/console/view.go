@@ -2,7 +2,6 @@ package console
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -94,8 +93,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // answered here.
 func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, v *view) bool {
 	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if _, tooLarge := httpkit.BodyTooLarge(err); tooLarge {
 			h.fail(w, r, v, httpkit.ErrBodyTooLarge)
 		} else {
 			h.fail(w, r, v, shared.Invalid("", "the form could not be read: %v", err))

@@ -24,6 +24,8 @@ func stubbedActivity(tb testing.TB) *httpkittest.Harness {
 		return []server.Mounter{
 			activityapi.WX{S: s, EP: *httpkittest.Stub(&appactivity.WX{}, d)},
 			activityapi.Org{S: s, EP: *httpkittest.Stub(&appactivity.Org{}, d)},
+			activityapi.Walls{S: s, EP: *httpkittest.Stub(&appactivity.Walls{}, d)},
+			activityapi.Participants{S: s, EP: *httpkittest.Stub(&appactivity.Participants{}, d)},
 			activityapi.Manage{S: s, EP: *httpkittest.Stub(&appactivity.Manage{}, d)},
 		}
 	})
@@ -57,6 +59,15 @@ var activitySeeds = []httpkittest.Seed{
 	{Route: "GET /api/v3/org/activities/{id}/members", Arg: "1", Query: "page_no=9223372036854775807&q=Li&meeting_id=520"},
 	{Route: "GET /api/v3/org/activities/{id}/members/export", Arg: "1", Query: "meeting_id=520"},
 	{Route: "POST /api/v3/org/activities/{id}/draws", Arg: "1", ContentType: jsonCT, Body: `{"count":2}`},
+	{Route: "POST /activitys_signin", Query: orgAuth, ContentType: jsonCT, Body: `{"activity_name":"Welcome","collect_info":"name"}`},
+	{Route: "POST /api/v3/activitys_message", ContentType: jsonCT, Body: `{"name":"Say hi","kind":"message","permission":[520]}`},
+	{Route: "GET /api/v3/org/activities/{id}/participants", Arg: "1", Query: "page_no=2&page_size=50"},
+	{Route: "GET /api/v3/org/activities/{id}/participants/all", Arg: "1"},
+	{Route: "GET /api/v3/org/activities/{id}/participants/template", Arg: "1"},
+	{Route: "POST /api/v3/org/activities/{id}/participants/import", Arg: "1", ContentType: "text/plain",
+		Body: "\ufeffmember_id,member_nickname,member_phone\r\no7x9AbC,\"Li, Lei\",13800138000\r\n"},
+	{Route: "POST /api/v3/org/activities/{id}/participants/import", Arg: "1", ContentType: "multipart/form-data; boundary=x",
+		Body: "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\n\r\nmember_id\r\nm1\r\n--x--\r\n"},
 	{Route: "POST /api/v3/org/meetings", ContentType: jsonCT, Body: `{"name":"Weekly meeting"}`},
 	{Route: "POST /api/v3/org/meetings/{id}/users", Arg: "520", ContentType: jsonCT, Body: `{"member_ids":["m1","m2"]}`},
 	{Route: "DELETE /api/v3/org/meetings/{id}/users/{member_id}", Arg: "520"},

@@ -14,6 +14,10 @@ import (
 	"github.com/campushub/campushub/test/testenv"
 )
 
+// importBatchSize is the storage's insert batch (500 rows): the tests cross
+// its seams.
+const importBatchSize = 500
+
 func TestParticipantRepository(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -46,6 +50,21 @@ func TestParticipantRepository(t *testing.T) {
 		activityOK(t, parts.Add(ctx, nil))
 		if err := parts.Add(ctx, []activity.Member{{ActivityID: a.ID, MemberID: "new", JoinedAt: now, UpdatedAt: now}, {ActivityID: a.ID, MemberID: "joined", JoinedAt: now, UpdatedAt: now}}); !errors.Is(err, shared.ErrAlreadyExists) {
 			t.Fatalf("importing a stored member: want ErrAlreadyExists, got %v", err)
+		}
+
+		// An import is one unit of work: a conflict in its second insert
+		// batch leaves nothing of its first.
+		clash := make([]activity.Member, importBatchSize+10)
+		for i := range clash {
+			clash[i] = activity.Member{ActivityID: a.ID, MemberID: fmt.Sprintf("c%04d", i), Source: activity.SourceImported, JoinedAt: now, UpdatedAt: now}
+		}
+		clash[len(clash)-1].MemberID = "joined"
+		err := db.Do(ctx, func(ctx context.Context) error { return parts.Add(ctx, clash) })
+		if !errors.Is(err, shared.ErrAlreadyExists) {
+			t.Fatalf("an import clashing in its second batch: want ErrAlreadyExists, got %v", err)
+		}
+		if left, err := parts.Find(ctx, a.ID, []string{"c0000", "c0499", "c0500"}); err != nil || len(left) != 0 {
+			t.Fatalf("a failed import left %d participants behind (%v)", len(left), err)
 		}
 
 		found, err := parts.Find(ctx, a.ID, []string{"joined", "i0001", "nobody", "i1202"})

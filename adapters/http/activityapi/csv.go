@@ -3,7 +3,6 @@ package activityapi
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
-	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 )
 
@@ -26,17 +24,13 @@ var csvHeader = []string{"member_id", "member_nickname", "member_icon", "member_
 // spreadsheet programs read the Chinese names), streamed in join order.
 // Failures before the first byte answer in the family's envelope.
 func (s *Server) csvHandler(e endpoint.Endpoint, dec kithttp.DecodeRequestFunc) http.Handler {
-	return s.Custom(e, dec, func(ctx context.Context, w http.ResponseWriter, resp any) error {
-		r, ok := resp.(kit.Response[appactivity.MemberStream])
-		if !ok {
-			return fmt.Errorf("members export: got a %T response", resp)
-		}
+	return s.Custom(e, dec, httpkit.Encode(func(ctx context.Context, w http.ResponseWriter, stream appactivity.MemberStream) error {
 		w.Header().Set("Content-Disposition", `attachment; filename="members.csv"`)
-		if err := WriteMembersCSV(ctx, w, s.Clock(), r.Data); err != nil && s.Log() != nil {
+		if err := WriteMembersCSV(ctx, w, s.Clock(), stream); err != nil && s.Log() != nil {
 			s.Log().ErrorContext(ctx, "members export broke off", "error", err)
 		}
 		return nil
-	})
+	}))
 }
 
 // WriteMembersCSV streams members as the export's CSV: a UTF-8 file with a

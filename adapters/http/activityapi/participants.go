@@ -3,14 +3,12 @@ package activityapi
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
-	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 )
 
@@ -26,8 +24,8 @@ func (m Participants) Mount(r chi.Router) {
 	s, ep := m.S, m.EP
 	p := OrgPrefix + "/activities/{id}/participants"
 	r.Method(http.MethodGet, p, orgCredential(s.Handler(ep.Page, decodeParticipants, httpkit.Paged(s.participant))))
-	r.Method(http.MethodGet, p+"/all", orgCredential(s.Custom(ep.All, decodeActivity, s.encodeAll)))
-	r.Method(http.MethodGet, p+"/template", orgCredential(s.Custom(ep.Template, decodeActivity, encodeTemplate)))
+	r.Method(http.MethodGet, p+"/all", orgCredential(s.Custom(ep.All, decodeActivity, httpkit.Encode(s.encodeAll))))
+	r.Method(http.MethodGet, p+"/template", orgCredential(s.Custom(ep.Template, decodeActivity, httpkit.Encode(encodeTemplate))))
 	r.Method(http.MethodPost, p+"/import", orgCredential(s.Handler(ep.Import, decodeImport, httpkit.Data(importView))))
 }
 
@@ -61,11 +59,7 @@ func (s *Server) participant(p activity.Participant) ParticipantView {
 // has been read, so a failure there still answers in the envelope; a
 // failure after that is logged and cuts the answer short, which leaves
 // its JSON incomplete (a client cannot mistake it for the whole list).
-func (s *Server) encodeAll(ctx context.Context, w http.ResponseWriter, resp any) error {
-	r, ok := resp.(kit.Response[appactivity.ParticipantStream])
-	if !ok {
-		return fmt.Errorf("participants: got a %T response", resp)
-	}
+func (s *Server) encodeAll(ctx context.Context, w http.ResponseWriter, stream appactivity.ParticipantStream) error {
 	started := false
 	enc := json.NewEncoder(w)
 	begin := func() error {
@@ -75,7 +69,7 @@ func (s *Server) encodeAll(ctx context.Context, w http.ResponseWriter, resp any)
 		return err
 	}
 	first := true
-	err := r.Data(ctx, func(p activity.Participant) error {
+	err := stream(ctx, func(p activity.Participant) error {
 		if !started {
 			if err := begin(); err != nil {
 				return err

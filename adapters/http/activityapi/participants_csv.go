@@ -17,7 +17,6 @@ import (
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	appactivity "github.com/campushub/campushub/app/activity"
-	"github.com/campushub/campushub/app/kit"
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -29,11 +28,7 @@ var importColumns = []string{"member_id", "member_nickname", "member_icon", "mem
 // encodeTemplate answers the participant file template: a UTF-8 CSV file
 // with a BOM (so spreadsheet programs read Chinese text) holding only the
 // header row.
-func encodeTemplate(_ context.Context, w http.ResponseWriter, resp any) error {
-	r, ok := resp.(kit.Response[activity.Activity])
-	if !ok {
-		return fmt.Errorf("participant template: got a %T response", resp)
-	}
+func encodeTemplate(_ context.Context, w http.ResponseWriter, a activity.Activity) error {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	cw := csv.NewWriter(&b)
@@ -42,7 +37,7 @@ func encodeTemplate(_ context.Context, w http.ResponseWriter, resp any) error {
 	}
 	cw.Flush()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="participants-%d-template.csv"`, r.Data.ID))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="participants-%d-template.csv"`, a.ID))
 	_, err := w.Write(b.Bytes())
 	return err
 }

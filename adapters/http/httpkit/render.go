@@ -1,7 +1,11 @@
 package httpkit
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+
+	kithttp "github.com/go-kit/kit/transport/http"
 
 	"github.com/campushub/campushub/app/kit"
 )
@@ -49,4 +53,17 @@ func renderAll[T, V any](items []T, fn func(T) V) []V {
 		out[i] = fn(it)
 	}
 	return out
+}
+
+// Encode makes the encoder of a route that writes its answer itself
+// (Server.Custom): fn gets the result of a kit.Response[T]; a response of
+// another type is a wiring fault, answered as an internal error.
+func Encode[T any](fn func(ctx context.Context, w http.ResponseWriter, result T) error) kithttp.EncodeResponseFunc {
+	return func(ctx context.Context, w http.ResponseWriter, resp any) error {
+		r, ok := resp.(kit.Response[T])
+		if !ok {
+			return fmt.Errorf("httpkit: got a %T response, want %T", resp, r)
+		}
+		return fn(ctx, w, r.Data)
+	}
 }

@@ -1,7 +1,10 @@
 package httpkit_test
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
@@ -43,4 +46,15 @@ func TestRenderers(t *testing.T) {
 			t.Fatal("AsIs took a value that is no response")
 		}
 	})
+}
+
+func TestEncodeHandsTheResultOn(t *testing.T) {
+	var got string
+	enc := httpkit.Encode(func(_ context.Context, _ http.ResponseWriter, s string) error { got = s; return nil })
+	if err := enc(context.Background(), httptest.NewRecorder(), kit.Response[string]{Data: "file"}); err != nil || got != "file" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	if err := enc(context.Background(), httptest.NewRecorder(), kit.Response[int]{}); err == nil {
+		t.Fatal("Encode took a response of another type")
+	}
 }

@@ -13,13 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/adapters/webhook"
-	"github.com/campushub/campushub/adapters/wxcrypto"
 	"github.com/campushub/campushub/app/wxrelay"
 	domain "github.com/campushub/campushub/domain/wxrelay"
-	"github.com/campushub/campushub/ports"
 	"github.com/campushub/campushub/test/testenv"
 )
 
@@ -31,27 +28,13 @@ import (
 // others all arrive while that person's posts still fail (were they held
 // back, the endpoint would never recover and the test would time out).
 func TestOrderedDeliveryPerKey(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		t.Run(b.Name, func(t *testing.T) { orderedDeliveryPerKey(t, b.URL(t)) })
-	}
+	testenv.EachBackend(t, orderedDeliveryPerKey)
 }
 
-func orderedDeliveryPerKey(t *testing.T, dbURL string) {
+func orderedDeliveryPerKey(t *testing.T, db *storage.DB) {
 	const people, perPerson = 20, 10
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: dbURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := wxrelay.NewService(wxrelay.Deps{
-		UoW: db, Outbox: storage.NewOutbox(db), Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db),
-		Deliveries: storage.NewWXDeliveries(db), Egress: webhook.Egress{AllowPrivate: true}, Cipher: wxcrypto.Cipher{},
-		Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, wxrelay.Config{Apps: map[string]string{"app": ""}, DedupWindow: time.Hour})
+	svc := storedService(db)
 
 	var (
 		mu        sync.Mutex

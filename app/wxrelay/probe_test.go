@@ -11,10 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/adapters/webhook"
-	"github.com/campushub/campushub/adapters/wxcrypto"
 	"github.com/campushub/campushub/app/wxrelay"
 	domain "github.com/campushub/campushub/domain/wxrelay"
 	"github.com/campushub/campushub/ports"
@@ -26,26 +24,12 @@ import (
 // the probes spaced by at least the doubling interval (200, 400, 800,
 // 800 ms) — lower bounds only, which a slow machine cannot break.
 func TestBreakerProbeInterval(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		t.Run(b.Name, func(t *testing.T) { breakerProbeInterval(t, b.URL(t)) })
-	}
+	testenv.EachBackend(t, breakerProbeInterval)
 }
 
-func breakerProbeInterval(t *testing.T, dbURL string) {
+func breakerProbeInterval(t *testing.T, db *storage.DB) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: dbURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := wxrelay.NewService(wxrelay.Deps{
-		UoW: db, Outbox: storage.NewOutbox(db), Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db),
-		Deliveries: storage.NewWXDeliveries(db), Egress: webhook.Egress{AllowPrivate: true}, Cipher: wxcrypto.Cipher{},
-		Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, wxrelay.Config{Apps: map[string]string{"app": ""}, DedupWindow: time.Hour})
+	svc := storedService(db)
 	var mu sync.Mutex
 	inflight, peakAfterPause := 0, 0
 	var paused time.Time // set once the project is seen paused

@@ -351,11 +351,7 @@ func TestOwnerSignsInWhileAttacked(t *testing.T) {
 func waitForEvent(t *testing.T, dbURL, typ string, contains ...string) storage.OutboxRow {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: dbURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.OpenEmptyDB(t, dbURL)
 	var found storage.OutboxRow
 	testenv.WaitFor(t, 30*time.Second, fmt.Sprintf("a %s event holding %v in the outbox", typ, contains), func() bool {
 		rows, err := storage.NewOutbox(db).Recent(ctx, 500)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 const (
@@ -94,11 +95,7 @@ func TestAccountJourney(t *testing.T) {
 func checkAccountEvents(t *testing.T, dbURL, code, password string, pairs ...tokenPair) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: dbURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.OpenEmptyDB(t, dbURL)
 	rows, err := storage.NewOutbox(db).Recent(ctx, 100)
 	if err != nil {
 		t.Fatal(err)

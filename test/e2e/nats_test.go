@@ -113,16 +113,8 @@ func TestDefaultConfigPublishesToNATS(t *testing.T) {
 	}
 
 	// The broker is reported ready.
-	var ready struct {
-		Checks struct {
-			Broker struct {
-				Status string `json:"status"`
-			} `json:"broker"`
-		} `json:"checks"`
-	}
-	request(t, "GET", s.URL+"/readyz", "", "", nil, &ready)
-	if ready.Checks.Broker.Status != "ok" {
-		t.Errorf("readyz broker = %+v", ready.Checks.Broker)
+	if r := readyz(t, s.URL); r.Checks.Broker.Status != "ok" {
+		t.Errorf("readyz broker = %+v", r.Checks.Broker)
 	}
 
 	// campushub events tail reads the same event from the running service's broker.
@@ -269,7 +261,8 @@ func TestNATSKillMidDrainStoresNoDuplicates(t *testing.T) {
 			} else {
 				storedAtKill = streamMsgs(t, js)
 			}
-			published := publishedRows(t, dbURL)
+			db := testenv.OpenEmptyDB(t, dbURL)
+			published := publishedRows(t, db)
 			if storedAtKill >= total {
 				t.Fatalf("the whole outbox was drained before the kill; nothing was cut short")
 			}
@@ -280,7 +273,7 @@ func TestNATSKillMidDrainStoresNoDuplicates(t *testing.T) {
 				storedAtKill, published, storedAtKill-published)
 
 			startService(t, env)
-			testenv.WaitFor(t, 120*time.Second, "the outbox to drain after the restart", func() bool { return publishedRows(t, dbURL) == total })
+			testenv.WaitFor(t, 120*time.Second, "the outbox to drain after the restart", func() bool { return publishedRows(t, db) == total })
 			if n := streamMsgs(t, js); n != total {
 				t.Fatalf("the stream holds %d messages, want %d (every event once)", n, total)
 			}
@@ -319,14 +312,7 @@ func ownNATSServer(t *testing.T) string {
 func fillOutbox(t *testing.T, dbURL string, total int) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: dbURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.OpenDB(t, dbURL)
 	out := storage.NewOutbox(db)
 	const perTx = 2000
 	for i := 0; i < total; i += perTx {
@@ -341,13 +327,9 @@ func fillOutbox(t *testing.T, dbURL string, total int) {
 	}
 }
 
-func publishedRows(t *testing.T, dbURL string) int {
+// publishedRows counts the outbox rows marked published.
+func publishedRows(t *testing.T, db *storage.DB) int {
 	t.Helper()
-	db, err := storage.Open(context.Background(), storage.Config{URL: dbURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var n int
 	if err := db.NewRaw("SELECT COUNT(*) FROM outbox WHERE published_at IS NOT NULL").Scan(context.Background(), &n); err != nil {
 		t.Fatal(err)
@@ -443,17 +425,8 @@ func TestNATSUnreachableAtStart(t *testing.T) {
 	s := startService(t, map[string]string{"EVENTS_BROKER": "nats", "NATS_URL": url})
 	_, accountID := registerUser(t, s, "18656660988")
 
-	var ready struct {
-		Ready  bool `json:"ready"`
-		Checks struct {
-			Broker struct {
-				Status string `json:"status"`
-			} `json:"broker"`
-		} `json:"checks"`
-	}
-	request(t, "GET", s.URL+"/readyz", "", "", nil, &ready)
-	if ready.Checks.Broker.Status != "unreachable" {
-		t.Errorf("readyz broker = %+v with no NATS server", ready.Checks.Broker)
+	if r := readyz(t, s.URL); r.Checks.Broker.Status != "unreachable" {
+		t.Errorf("readyz broker = %+v with no NATS server", r.Checks.Broker)
 	}
 
 	srv, err := natsadapter.StartServer(natsadapter.ServerConfig{Port: port, StoreDir: t.TempDir()})
@@ -476,8 +449,5 @@ func TestNATSUnreachableAtStart(t *testing.T) {
 	if m.Headers().Get("ce-type") != "campushub.account.registered" || m.Headers().Get("ce-partitionkey") != strconv.FormatInt(accountID, 10) {
 		t.Fatalf("first account event: %v", m.Headers())
 	}
-	testenv.WaitFor(t, 30*time.Second, "readyz to report the broker ok", func() bool {
-		request(t, "GET", s.URL+"/readyz", "", "", nil, &ready)
-		return ready.Checks.Broker.Status == "ok"
-	})
+	waitReady(t, s, s.URL, 30*time.Second, "the broker ok", func(r readiness) bool { return r.Checks.Broker.Status == "ok" })
 }

@@ -252,15 +252,7 @@ func publishEventually(t *testing.T, ctx context.Context, pub ports.Publisher, m
 
 func openDB(t *testing.T) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(context.Background(), storage.Config{URL: testenv.SQLiteURL(t), MaxOpenConns: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return testenv.OpenDB(t, testenv.SQLiteURL(t))
 }
 
 // startRelay runs a relay from db to pub until the test ends.

@@ -40,7 +40,8 @@ type Error struct {
 	// Format is Message before its values were filled in: the same words
 	// whatever the input, so it names the rule where Code is generic
 	// ("invalid") and a transport can word the rule in another language.
-	// Args are the values (clipped) that fill it.
+	// Args are the values (clipped) that fill it. (The web console words
+	// each Format in Chinese; its test names any it does not know yet.)
 	Format string
 	Args   []any
 }

@@ -38,6 +38,21 @@ func listPage[T any](h *Handler, w http.ResponseWriter, r *http.Request, v *view
 	h.render(w, r, status, name, v)
 }
 
+// idAndPage reads the {id} of a page that shows one thing and a list of
+// its own (a push's devices, a project's deliveries, an activity's
+// members) and the list's ?page; bad ones get the error page and ok false.
+func (h *Handler) idAndPage(w http.ResponseWriter, r *http.Request, v *view) (id int64, no int, ok bool) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		no, err = pageNo(r)
+	}
+	if err != nil {
+		h.fail(w, r, v, err)
+		return 0, 0, false
+	}
+	return id, no, true
+}
+
 // whole pages a list a use case returns in one piece (lists that are
 // short by nature: push projects, meetings).
 func whole[T any](all func(ctx context.Context) ([]T, error)) lister[T] {

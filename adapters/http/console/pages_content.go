@@ -142,12 +142,8 @@ func (h *Handler) updateFAQ(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	if _, err := h.svc.Content.UpdateFAQ(r.Context(), id, faqInput(v)); err != nil {
-		if shared.KindOf(err) == shared.KindNotFound {
-			h.fail(w, r, v, err)
-			return
-		}
 		v.Data = content.FAQ{ID: id}
-		h.formError(w, r, v, "faq_edit", err, "title")
+		h.editFail(w, r, v, err, "title", func(status int) { h.render(w, r, status, "faq_edit", v) })
 		return
 	}
 	h.redirect(w, r, Prefix+"/faq?done=faq_saved")

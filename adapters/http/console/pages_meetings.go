@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/campushub/campushub/domain/activity"
-	"github.com/campushub/campushub/domain/shared"
 )
 
 type meetingsData struct {
@@ -112,14 +111,9 @@ func (h *Handler) closeMeeting(w http.ResponseWriter, r *http.Request, v *view) 
 }
 
 // meetingFormFail shows a failed form of the meeting page again with the
-// error next to field; a meeting that is missing or not the caller's gets
-// the error page.
+// error next to field.
 func (h *Handler) meetingFormFail(w http.ResponseWriter, r *http.Request, v *view, err error, field string) {
-	if k := shared.KindOf(err); k == shared.KindNotFound || k == shared.KindForbidden {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.formFail(w, r, v, err, field, func(status int) { h.meetingPage(w, r, v, status) })
+	h.editFail(w, r, v, err, field, func(status int) { h.meetingPage(w, r, v, status) })
 }
 
 func (h *Handler) deleteMeeting(w http.ResponseWriter, r *http.Request, v *view) {

@@ -114,14 +114,8 @@ func (h *Handler) activityDetail(w http.ResponseWriter, r *http.Request, v *view
 }
 
 func (h *Handler) activityPage(w http.ResponseWriter, r *http.Request, v *view, status int, drawn []activity.Winner) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
+	id, no, ok := h.idAndPage(w, r, v)
+	if !ok {
 		return
 	}
 	f, err := memberFilter(r)
@@ -214,11 +208,7 @@ func (h *Handler) updateActivity(w http.ResponseWriter, r *http.Request, v *view
 		_, err = h.svc.Activity.UpdateActivity(r.Context(), id, d)
 	}
 	if err != nil {
-		if k := shared.KindOf(err); k == shared.KindNotFound || k == shared.KindForbidden {
-			h.fail(w, r, v, err)
-			return
-		}
-		h.formFail(w, r, v, err, "name", func(status int) { h.activityPage(w, r, v, status, nil) })
+		h.editFail(w, r, v, err, "name", func(status int) { h.activityPage(w, r, v, status, nil) })
 		return
 	}
 	h.redirect(w, r, r.URL.Path+"?done=activity_saved")
@@ -278,11 +268,7 @@ func (h *Handler) draw(w http.ResponseWriter, r *http.Request, v *view) {
 		winners, err = h.svc.Activity.Draw(r.Context(), id, n)
 	}
 	if err != nil {
-		if k := shared.KindOf(err); k == shared.KindNotFound || k == shared.KindForbidden {
-			h.fail(w, r, v, err)
-			return
-		}
-		h.formFail(w, r, v, err, "count", func(status int) { h.activityPage(w, r, v, status, nil) })
+		h.editFail(w, r, v, err, "count", func(status int) { h.activityPage(w, r, v, status, nil) })
 		return
 	}
 	v.Flash = v.T("flash.drawn", len(winners))

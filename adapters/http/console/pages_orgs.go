@@ -6,7 +6,6 @@ import (
 
 	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/domain/activity"
-	"github.com/campushub/campushub/domain/shared"
 )
 
 type orgsData struct {
@@ -79,11 +78,7 @@ func (h *Handler) issueToken(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	t, err := h.svc.Activity.IssueToken(r.Context(), id, v.Val("label"))
 	if err != nil {
-		if shared.KindOf(err) == shared.KindNotFound {
-			h.fail(w, r, v, err)
-			return
-		}
-		h.formFail(w, r, v, err, "label", func(status int) { h.orgDetailPage(w, r, v, status, nil) })
+		h.editFail(w, r, v, err, "label", func(status int) { h.orgDetailPage(w, r, v, status, nil) })
 		return
 	}
 	v.Form = map[string][]string{}

@@ -90,14 +90,8 @@ type pushDetailData struct {
 }
 
 func (h *Handler) pushDetail(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
+	id, no, ok := h.idAndPage(w, r, v)
+	if !ok {
 		return
 	}
 	p, err := h.svc.Push.Status(r.Context(), id)

@@ -59,14 +59,8 @@ func (h *Handler) project(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) projectPage(w http.ResponseWriter, r *http.Request, v *view, status int, secret string) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	no, err := pageNo(r)
-	if err != nil {
-		h.fail(w, r, v, err)
+	id, no, ok := h.idAndPage(w, r, v)
+	if !ok {
 		return
 	}
 	p, err := h.svc.Relay.Project(r.Context(), id)
@@ -115,11 +109,7 @@ func (h *Handler) updateProject(w http.ResponseWriter, r *http.Request, v *view)
 		_, err = h.svc.Relay.UpdateProject(r.Context(), in)
 	}
 	if err != nil {
-		if shared.KindOf(err) == shared.KindNotFound {
-			h.fail(w, r, v, err)
-			return
-		}
-		h.formFail(w, r, v, err, "url", func(status int) { h.projectPage(w, r, v, status, "") })
+		h.editFail(w, r, v, err, "url", func(status int) { h.projectPage(w, r, v, status, "") })
 		return
 	}
 	h.redirect(w, r, Prefix+"/relay/"+strconv.FormatInt(id, 10)+"?done=project_saved")

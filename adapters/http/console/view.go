@@ -127,6 +127,17 @@ func (h *Handler) formFail(w http.ResponseWriter, r *http.Request, v *view, err 
 	again(httpkit.StatusOf(err))
 }
 
+// editFail is formFail for a form that changes one stored thing: when
+// that thing is missing or not the caller's, the error page answers
+// instead of the form.
+func (h *Handler) editFail(w http.ResponseWriter, r *http.Request, v *view, err error, fallback string, again func(status int)) {
+	if k := shared.KindOf(err); k == shared.KindNotFound || k == shared.KindForbidden {
+		h.fail(w, r, v, err)
+		return
+	}
+	h.formFail(w, r, v, err, fallback, again)
+}
+
 // fail answers a request that cannot go on with an error page in words;
 // internal errors are logged with the request id, which the page shows.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, v *view, err error) {

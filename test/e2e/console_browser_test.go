@@ -124,8 +124,20 @@ func (p *page) fill(action string, fields map[string]string) {
 			acts = append(acts, chromedp.SendKeys(chromedp.CSS(css), v))
 		}
 	}
-	acts = append(acts, chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)))
-	p.run("submit "+action, acts...)
+	p.run("fill "+action, acts...)
+	p.press(form + ` button[type="submit"]`)
+}
+
+// press clicks a button as the page has it now: the element's own click,
+// not a mouse event at coordinates measured before the page (swapped in
+// by htmx a moment ago) scrolled or moved.
+func (p *page) press(sel string) {
+	p.t.Helper()
+	q, _ := json.Marshal(sel)
+	p.run("press "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(b => { b.click(); return true })(document.querySelector(%s))`, q)))
+		return err
+	}))
 }
 
 // click clicks the first element matching a CSS selector.
@@ -398,7 +410,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if got := p.value("h1"); !strings.HasPrefix(got, "Freshers 2026") {
 			t.Fatalf("heading %q after renaming", got)
 		}
-		p.click(fmt.Sprintf(`form[action="%s/close"] button`, path))
+		p.press(fmt.Sprintf(`form[action="%s/close"] button`, path))
 		p.waitText("The meeting was closed.")
 		p.waitFor("the meeting as closed", `document.getElementById('meeting-status').innerText.startsWith('closed')`)
 		p.waitFor("no authorising form any more", `document.querySelector('form[action$="/users"]') === null`)

@@ -39,6 +39,14 @@
 // failure never leaves a later event of a key on the broker without the
 // earlier ones.
 //
+// Waking. A Relay is a background worker like the dispatchers: Run, and
+// Wake when rows may be waiting. The unit of work calls Wake after every
+// commit in the process that appended to the outbox, so a change is claimed
+// at once; the poll (Config.PollInterval) finds the rows of other processes.
+// While a batch is in flight the relay waits for it to land before it
+// claims again, so the next batch holds every row committed meanwhile.
+// Retry, not Wake, ends the backoff after a failed publish.
+//
 // With EVENTS_BROKER=none the relay does not run at all: rows stay in the
 // outbox, unpublished and queryable, and are never pruned.
 package events

@@ -31,10 +31,12 @@ type service struct {
 	once    sync.Once
 }
 
-// startService starts the binary like startServer, but keeps the log file
-// path and the process so the test can read codes from the log and check the
-// exit status of a shutdown. env must name DATABASE_URL when the test needs
-// the database after the service stops.
+// startService starts `campushub serve` on a free port with env over the
+// tests' defaults (DATABASE_URL a SQLite file in a temporary directory,
+// JSON logs, the log code sender), waits until /healthz answers 200 and
+// stops it when the test ends. The test can read codes and events from the
+// log and check the exit status of a shutdown (terminate). env must name
+// DATABASE_URL when the test needs the database after the service stops.
 func startService(t *testing.T, env map[string]string) *service {
 	t.Helper()
 	bin := buildBinary(t)

@@ -12,8 +12,7 @@ import (
 
 func TestServesOnEveryBackend(t *testing.T) {
 	testenv.EachBackendURL(t, func(t *testing.T, url string) {
-		base, stop := startServer(t, map[string]string{"DATABASE_URL": url})
-		defer stop()
+		base := startService(t, map[string]string{"DATABASE_URL": url}).URL
 		// Live at once; ready once every dependency has answered (the
 		// embedded broker may still be starting right after /healthz).
 		for _, path := range []string{"/healthz", "/readyz"} {

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	mrand "math/rand/v2"
 	"net"
@@ -19,8 +18,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/campushub/campushub/test/testenv"
 )
 
 var (
@@ -96,77 +93,6 @@ func environ(env map[string]string) []string {
 		out = append(out, k+"="+v)
 	}
 	return out
-}
-
-// startServer starts `campushub serve` on a free port with env (DATABASE_URL
-// defaults to a SQLite file in a temporary directory), waits until /healthz
-// answers 200 and returns the base URL. stop sends SIGTERM and waits; it also
-// runs when the test ends.
-func startServer(t *testing.T, env map[string]string) (baseURL string, stop func()) {
-	t.Helper()
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	dir := t.TempDir()
-	full := map[string]string{
-		"HTTP_ADDR":    addr,
-		"DATABASE_URL": "sqlite:" + filepath.Join(dir, "campushub.db"),
-		"LOG_LEVEL":    "warn",
-		// The default broker, embedded, without a TCP port: tests run in
-		// parallel and would compete for 4222. TestDefaultConfigPublishesToNATS
-		// checks the embedded broker's port.
-		"NATS_EMBEDDED_PORT": "0",
-	}
-	for k, v := range env {
-		full[k] = v
-	}
-	logFile, err := os.Create(filepath.Join(dir, "campushub.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve")
-	cmd.Dir = dir
-	cmd.Env = environ(full)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start campushub: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			_ = cmd.Process.Signal(os.Interrupt)
-			select {
-			case <-exited:
-			case <-time.After(20 * time.Second):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-			_ = logFile.Close()
-		})
-	}
-	t.Cleanup(stop)
-
-	baseURL = "http://" + addr
-	testenv.Eventually(t, 60*time.Second, func() error {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("campushub exited before it was healthy (%v); log:\n%s", err, readFile(logFile.Name()))
-		default:
-		}
-		resp, err := http.Get(baseURL + "/healthz")
-		if err != nil {
-			return fmt.Errorf("campushub not healthy: %v; log:\n%s", err, readFile(logFile.Name()))
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("campushub not healthy: /healthz answers %s; log:\n%s", resp.Status, readFile(logFile.Name()))
-		}
-		return nil
-	})
-	return baseURL, stop
 }
 
 // freeAddr returns a 127.0.0.1 address with a port nobody listens on.

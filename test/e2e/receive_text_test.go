@@ -23,26 +23,22 @@ func TestReceiveRefusesTextNoDatabaseStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range testenv.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			base, stop := startServer(t, map[string]string{"DATABASE_URL": b.URL(t), "WX_APPS": "plainapp0001:," + key + ":" + secret})
-			defer stop()
-			cases := []struct {
-				name         string
-				body         map[string]string
-				status, code int
-			}{
-				{"a NUL in event", map[string]string{"app_key": "plainapp0001", "school_code": "45229", "event": "add\x00User", "raw_data": "x"}, http.StatusBadRequest, 11003},
-				{"raw_data encrypted for another app", map[string]string{"app_key": key, "school_code": "45229", "event": "addUser", "raw_data": garbled}, http.StatusBadRequest, 11001},
-				{"a good push", map[string]string{"app_key": key, "school_code": "45229", "event": "addUser", "raw_data": good}, http.StatusOK, 0},
+	testenv.EachBackendURL(t, func(t *testing.T, url string) {
+		base := startService(t, map[string]string{"DATABASE_URL": url, "WX_APPS": "plainapp0001:," + key + ":" + secret}).URL
+		cases := []struct {
+			name         string
+			body         map[string]string
+			status, code int
+		}{
+			{"a NUL in event", map[string]string{"app_key": "plainapp0001", "school_code": "45229", "event": "add\x00User", "raw_data": "x"}, http.StatusBadRequest, 11003},
+			{"raw_data encrypted for another app", map[string]string{"app_key": key, "school_code": "45229", "event": "addUser", "raw_data": garbled}, http.StatusBadRequest, 11001},
+			{"a good push", map[string]string{"app_key": key, "school_code": "45229", "event": "addUser", "raw_data": good}, http.StatusOK, 0},
+		}
+		for _, tc := range cases {
+			r := post(t, base, "/wx/wxc/receive", tc.body, nil)
+			if r.Status != tc.status || r.Code != tc.code {
+				t.Errorf("%s: HTTP %d code %d (%s), want HTTP %d code %d", tc.name, r.Status, r.Code, r.Message, tc.status, tc.code)
 			}
-			for _, tc := range cases {
-				r := post(t, base, "/wx/wxc/receive", tc.body, nil)
-				if r.Status != tc.status || r.Code != tc.code {
-					t.Errorf("%s: HTTP %d code %d (%s), want HTTP %d code %d", tc.name, r.Status, r.Code, r.Message, tc.status, tc.code)
-				}
-			}
-		})
-	}
+		}
+	})
 }

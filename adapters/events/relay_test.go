@@ -2,6 +2,8 @@ package events_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -383,4 +385,12 @@ func TestRefusedPublishesKeepRowsUnpublished(t *testing.T) {
 	if err != nil || lag != int64(n) {
 		t.Fatalf("lag = %d, %v; want %d", lag, err, n)
 	}
+}
+
+// uniqueModule returns a module name no other test uses, so its topic
+// (campushub.<module>.v1) is the test's own.
+func uniqueModule() string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	return "test" + hex.EncodeToString(b)
 }

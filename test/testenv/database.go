@@ -43,27 +43,28 @@ func SQLiteURL(t testing.TB) string {
 	return "sqlite:" + filepath.Join(t.TempDir(), "campushub.db")
 }
 
-// server is an admin connection to a database server, found once per test
-// binary from the environment or a container.
-type server struct {
-	once  sync.Once
-	admin string // admin DATABASE_URL; empty when unavailable
-	skip  string // why the server is unavailable
-	err   error  // the server should be there but is broken
+// server is a service the tests share (a database server's admin URL, a
+// broker's addresses), found once per test binary from the environment or
+// a container.
+type server[T any] struct {
+	once sync.Once
+	at   T      // where it answers; zero when unavailable
+	skip string // why the server is unavailable
+	err  error  // the server should be there but is broken
 }
 
-// get resolves the server once with find and returns its admin URL, skipping
-// or failing t as appropriate.
-func (s *server) get(t testing.TB, find func() (admin, skip string, err error)) string {
+// get resolves the server once with find and returns where it answers,
+// skipping or failing t as appropriate.
+func (s *server[T]) get(t testing.TB, find func() (at T, skip string, err error)) T {
 	t.Helper()
-	s.once.Do(func() { s.admin, s.skip, s.err = find() })
+	s.once.Do(func() { s.at, s.skip, s.err = find() })
 	switch {
 	case s.err != nil:
 		t.Fatalf("testenv: %v", s.err)
 	case s.skip != "":
 		t.Skip(s.skip)
 	}
-	return s.admin
+	return s.at
 }
 
 // uniqueName returns a database name no other test uses.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,12 +16,7 @@ import (
 // configured and a Docker engine answers.
 const KafkaImage = "apache/kafka:4.1.1"
 
-var kafkaBroker struct {
-	once    sync.Once
-	brokers []string
-	skip    string
-	err     error
-}
+var kafkaBroker server[[]string]
 
 // KafkaBrokers returns the bootstrap addresses of a real Apache Kafka broker:
 // CAMPUSHUB_TEST_KAFKA_BROKERS (comma-separated) when set, else a container
@@ -30,16 +24,7 @@ var kafkaBroker struct {
 // the broker, so each must use topics and groups of its own.
 func KafkaBrokers(t testing.TB) []string {
 	t.Helper()
-	kafkaBroker.once.Do(func() {
-		kafkaBroker.brokers, kafkaBroker.skip, kafkaBroker.err = findKafka()
-	})
-	switch {
-	case kafkaBroker.err != nil:
-		t.Fatalf("testenv: %v", kafkaBroker.err)
-	case kafkaBroker.skip != "":
-		t.Skip(kafkaBroker.skip)
-	}
-	return kafkaBroker.brokers
+	return kafkaBroker.get(t, findKafka)
 }
 
 func findKafka() (brokers []string, skip string, err error) {

@@ -18,7 +18,7 @@ import (
 // MySQLImage is the official image started when no server is configured.
 const MySQLImage = "mysql:8.4.5"
 
-var mysqlServer server
+var mysqlServer server[string]
 
 // MySQLURL returns a DATABASE_URL (mysql://…) of a fresh database that is
 // dropped when the test ends. The server comes from CAMPUSHUB_TEST_MYSQL_DSN

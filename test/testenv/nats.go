@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,12 +19,7 @@ import (
 // for the embedded broker.
 const NATSImage = "nats:2.15.2-alpine"
 
-var natsServer struct {
-	once sync.Once
-	url  string
-	skip string
-	err  error
-}
+var natsServer server[string]
 
 // NATSURL returns the URL of a real NATS server with JetStream, run as a
 // process of its own: CAMPUSHUB_TEST_NATS_URL when set, else a container
@@ -33,16 +27,7 @@ var natsServer struct {
 // share the server, so each must use streams and subjects of its own.
 func NATSURL(t testing.TB) string {
 	t.Helper()
-	natsServer.once.Do(func() {
-		natsServer.url, natsServer.skip, natsServer.err = findNATS()
-	})
-	switch {
-	case natsServer.err != nil:
-		t.Fatalf("testenv: %v", natsServer.err)
-	case natsServer.skip != "":
-		t.Skip(natsServer.skip)
-	}
-	return natsServer.url
+	return natsServer.get(t, findNATS)
 }
 
 func findNATS() (url, skip string, err error) {

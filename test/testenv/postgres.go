@@ -17,7 +17,7 @@ import (
 // PostgresImage is the official image started when no server is configured.
 const PostgresImage = "postgres:17.5-alpine"
 
-var postgres server
+var postgres server[string]
 
 // PostgresURL returns a DATABASE_URL (postgres://…) of a fresh database that
 // is dropped when the test ends. The server comes from

@@ -96,6 +96,16 @@ func newPublisher(t *testing.T, conn nats.Conn, stream nats.Stream) *nats.Publis
 	return pub
 }
 
+// inProcessPublisher starts an embedded server of the test's own with no
+// port and returns its in-process connection, a stream of the test's own
+// that the returned publisher creates, and the publisher.
+func inProcessPublisher(t *testing.T) (nats.Conn, nats.Stream, *nats.Publisher) {
+	t.Helper()
+	conn := nats.Conn{InProcess: startServer(t, 0).InProcess()}
+	stream := nats.Stream{Name: unique("T"), Create: true}
+	return conn, stream, newPublisher(t, conn, stream)
+}
+
 func jsClient(t *testing.T, conn nats.Conn) jetstream.JetStream {
 	t.Helper()
 	nc, err := nats.Dial(conn, 10*time.Second)
@@ -163,10 +173,7 @@ func TestPublishCloudEventsInProcess(t *testing.T) {
 }
 
 func TestPublishAgainStoresNothingTwice(t *testing.T) {
-	s := startServer(t, 0)
-	conn := nats.Conn{InProcess: s.InProcess()}
-	stream := nats.Stream{Name: unique("T"), Create: true}
-	pub := newPublisher(t, conn, stream)
+	conn, stream, pub := inProcessPublisher(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	msgs := events("campushub.push.v1", 1, 300)
@@ -193,10 +200,7 @@ func TestPublishAgainStoresNothingTwice(t *testing.T) {
 // the predecessor was a duplicate of an older message); Publish still stores
 // every event once and in order.
 func TestPublishAfterAnotherWriter(t *testing.T) {
-	s := startServer(t, 0)
-	conn := nats.Conn{InProcess: s.InProcess()}
-	stream := nats.Stream{Name: unique("T"), Create: true}
-	pub := newPublisher(t, conn, stream)
+	conn, stream, pub := inProcessPublisher(t)
 	js := jsClient(t, conn)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

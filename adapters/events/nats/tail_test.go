@@ -43,10 +43,7 @@ func tailLines(t *testing.T, conn nats.Conn, o nats.TailOptions, n int) []nats.T
 }
 
 func TestTail(t *testing.T) {
-	s := startServer(t, 0)
-	conn := nats.Conn{InProcess: s.InProcess()}
-	stream := nats.Stream{Name: unique("T"), Create: true}
-	pub := newPublisher(t, conn, stream)
+	conn, stream, pub := inProcessPublisher(t)
 	ctx := context.Background()
 	if err := pub.Publish(ctx, events("campushub.account.v1", 1, 5)); err != nil {
 		t.Fatal(err)
@@ -83,10 +80,7 @@ func TestTail(t *testing.T) {
 // made; a known subject with no event yet, a wildcard and a subject with
 // stored events are read.
 func TestTailUnknownSubject(t *testing.T) {
-	s := startServer(t, 0)
-	conn := nats.Conn{InProcess: s.InProcess()}
-	stream := nats.Stream{Name: unique("T"), Create: true}
-	pub := newPublisher(t, conn, stream)
+	conn, stream, pub := inProcessPublisher(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := pub.Publish(ctx, events("campushub.legacy.v1", 1, 1)); err != nil {

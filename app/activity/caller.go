@@ -132,19 +132,12 @@ func RequireOrg(s *Service) endpoint.Middleware {
 
 // require identifies the request's credential, checks the caller with
 // allowed, and stores the caller in the context for the endpoint; only then
-// is the request's input checked (kit.Guard).
+// is the request's input checked (kit.Require).
 func (s *Service) require(allowed func(Caller) error) endpoint.Middleware {
-	return kit.Guard(func(ctx context.Context) (context.Context, error) {
+	return kit.Require(func(ctx context.Context) (Caller, error) {
 		cred, _ := ctx.Value(credentialKey{}).(Credential)
-		c, err := s.Identify(ctx, cred)
-		if err != nil {
-			return ctx, err
-		}
-		if err := allowed(c); err != nil {
-			return ctx, err
-		}
-		return WithCaller(ctx, c), nil
-	})
+		return s.Identify(ctx, cred)
+	}, allowed, WithCaller)
 }
 
 // memberOf returns the member id a call is about: a user acts as

@@ -107,22 +107,15 @@ func RequireManager(a Authenticator) endpoint.Middleware {
 
 // require authenticates the request's token, checks the principal with
 // allowed, and stores the principal in the context for the endpoint; only
-// then is the request's input checked (kit.Guard).
+// then is the request's input checked (kit.Require).
 func require(a Authenticator, allowed func(Principal) error) endpoint.Middleware {
-	return kit.Guard(func(ctx context.Context) (context.Context, error) {
+	return kit.Require(func(ctx context.Context) (Principal, error) {
 		tok := TokenFrom(ctx)
 		if tok == "" {
-			return ctx, ErrMissingToken
+			return Principal{}, ErrMissingToken
 		}
-		p, err := a.Authenticate(ctx, tok)
-		if err != nil {
-			return ctx, err
-		}
-		if err := allowed(p); err != nil {
-			return ctx, err
-		}
-		return WithPrincipal(ctx, p), nil
-	})
+		return a.Authenticate(ctx, tok)
+	}, allowed, WithPrincipal)
 }
 
 // Caller returns the principal RequireUser or RequireManager stored; use

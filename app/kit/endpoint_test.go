@@ -84,18 +84,57 @@ func TestGuardAnswersTheCallerBeforeTheInput(t *testing.T) {
 		return context.WithValue(ctx, callerKey{}, "checked "+who), nil
 	})
 	ep := guard(func(ctx context.Context, _ any) (any, error) { return ctx.Value(callerKey{}), nil })
-	cases := []struct {
-		name    string
-		caller  string
-		req     any
-		want    any
-		wantErr error
-	}{
+	checkGuard(t, ep, []guardCase{
 		{"no caller, bad input: the caller is refused", "", kit.BadInput{Err: errInput}, nil, errNoCaller},
 		{"no caller, good input", "", kit.Empty{}, nil, errNoCaller},
 		{"a caller, bad input: the input is refused", "ann", kit.BadInput{Err: errInput}, nil, errInput},
 		{"a caller, good input: the endpoint runs with the guard's context", "ann", kit.Empty{}, "checked ann", nil},
-	}
+	})
+}
+
+func TestRequireIdentifiesThenAllowsThenStores(t *testing.T) {
+	errNoCaller := errors.New("who are you")
+	errNotAllowed := errors.New("not you")
+	errInput := errors.New("bad input")
+	guard := kit.Require(
+		func(ctx context.Context) (string, error) {
+			who, _ := ctx.Value(callerKey{}).(string)
+			if who == "" {
+				return "", errNoCaller
+			}
+			return who, nil
+		},
+		func(who string) error {
+			if who == "bob" {
+				return errNotAllowed
+			}
+			return nil
+		},
+		func(ctx context.Context, who string) context.Context {
+			return context.WithValue(ctx, callerKey{}, "stored "+who)
+		},
+	)
+	ep := guard(func(ctx context.Context, _ any) (any, error) { return ctx.Value(callerKey{}), nil })
+	checkGuard(t, ep, []guardCase{
+		{"no caller, bad input: the caller is refused", "", kit.BadInput{Err: errInput}, nil, errNoCaller},
+		{"a caller not allowed, bad input: the caller is refused", "bob", kit.BadInput{Err: errInput}, nil, errNotAllowed},
+		{"an allowed caller, bad input: the input is refused", "ann", kit.BadInput{Err: errInput}, nil, errInput},
+		{"an allowed caller, good input: the endpoint sees the stored caller", "ann", kit.Empty{}, "stored ann", nil},
+	})
+}
+
+// guardCase is one call through a guarded endpoint that answers with the
+// caller its context holds.
+type guardCase struct {
+	name    string
+	caller  string
+	req     any
+	want    any
+	wantErr error
+}
+
+func checkGuard(t *testing.T, ep endpoint.Endpoint, cases []guardCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.WithValue(context.Background(), callerKey{}, tc.caller)

@@ -53,3 +53,24 @@ func Guard(identify func(ctx context.Context) (context.Context, error)) endpoint
 		}
 	}
 }
+
+// Require makes a Guard from the three steps every credential check takes:
+// identify says who is calling (from the credential the transport put into
+// ctx) or refuses the call, allowed says whether that caller may make this
+// call, and store puts the caller into the context the endpoint runs with.
+func Require[C any](
+	identify func(ctx context.Context) (C, error),
+	allowed func(C) error,
+	store func(ctx context.Context, caller C) context.Context,
+) endpoint.Middleware {
+	return Guard(func(ctx context.Context) (context.Context, error) {
+		c, err := identify(ctx)
+		if err != nil {
+			return ctx, err
+		}
+		if err := allowed(c); err != nil {
+			return ctx, err
+		}
+		return store(ctx, c), nil
+	})
+}

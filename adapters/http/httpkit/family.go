@@ -60,28 +60,25 @@ func (fs Families) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	fs.For(r.URL.Path).WriteError(w, r, err)
 }
 
+// statusByKind is the HTTP status of each domain error kind; a kind not
+// listed (internal, or none at all) is 500.
+var statusByKind = map[shared.Kind]int{
+	shared.KindInvalid:         http.StatusBadRequest,
+	shared.KindNotFound:        http.StatusNotFound,
+	shared.KindUnauthenticated: http.StatusUnauthorized,
+	shared.KindForbidden:       http.StatusForbidden,
+	shared.KindConflict:        http.StatusConflict,
+	shared.KindRateLimited:     http.StatusTooManyRequests,
+	shared.KindLocked:          http.StatusLocked,
+	shared.KindUnavailable:     http.StatusServiceUnavailable,
+}
+
 // StatusOf is the HTTP status for a domain error kind.
 func StatusOf(err error) int {
-	switch shared.KindOf(err) {
-	case shared.KindInvalid:
-		return http.StatusBadRequest
-	case shared.KindNotFound:
-		return http.StatusNotFound
-	case shared.KindUnauthenticated:
-		return http.StatusUnauthorized
-	case shared.KindForbidden:
-		return http.StatusForbidden
-	case shared.KindConflict:
-		return http.StatusConflict
-	case shared.KindRateLimited:
-		return http.StatusTooManyRequests
-	case shared.KindLocked:
-		return http.StatusLocked
-	case shared.KindUnavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
+	if st, ok := statusByKind[shared.KindOf(err)]; ok {
+		return st
 	}
+	return http.StatusInternalServerError
 }
 
 // Status maps router errors precisely (405, 413) and domain errors by kind.

@@ -148,11 +148,7 @@ func (s *Server) draft(b draftBody) (activity.Draft, error) {
 }
 
 func decodeMembers(_ context.Context, r *http.Request) (any, error) {
-	id, err := httpkit.PathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	p, err := httpkit.ParsePage(r)
+	id, p, err := httpkit.PathIDPage(r, "id")
 	if err != nil {
 		return nil, err
 	}

@@ -30,11 +30,7 @@ func (m Participants) Mount(r chi.Router) {
 }
 
 func decodeParticipants(_ context.Context, r *http.Request) (any, error) {
-	id, err := httpkit.PathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	p, err := httpkit.ParsePage(r)
+	id, p, err := httpkit.PathIDPage(r, "id")
 	if err != nil {
 		return nil, err
 	}

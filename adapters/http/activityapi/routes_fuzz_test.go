@@ -1,7 +1,6 @@
 package activityapi_test
 
 import (
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -89,17 +88,6 @@ func TestActivitySeedsDecode(t *testing.T) {
 // with code 1 and a bounded message saying what is wrong.
 func FuzzActivityRoutes(f *testing.F) {
 	stubbedActivity(f).Fuzz(f, activitySeeds, func(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder) {
-		var env struct {
-			Code *int            `json:"code"`
-			Msg  string          `json:"msg"`
-			Data json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Code == nil || env.Data == nil {
-			t.Fatalf("%s %s: HTTP %d outside the envelope: %s", req.Method, req.URL, rec.Code, rec.Body.Bytes())
-		}
-		if rec.Code < 400 || rec.Code > 499 || *env.Code != activityapi.CodeFailed {
-			t.Fatalf("%s %s: HTTP %d code %d (%s); want 4xx with code 1", req.Method, req.URL, rec.Code, *env.Code, env.Msg)
-		}
-		httpkittest.WantMessage(t, req, env.Msg)
+		httpkittest.WantCodedRefusal(t, req, rec, "msg", activityapi.CodeFailed)
 	})
 }

@@ -51,15 +51,26 @@ func (s *Server) memberView(m activity.Member) MemberView {
 		MeetingID: m.MeetingID, JoinedAt: s.Clock().Format(m.JoinedAt), UpdatedAt: s.Clock().Format(m.UpdatedAt)}
 }
 
-// MeetingView is a meeting.
-type MeetingView struct {
+// NamedView is what the API shows of a thing known by its name alone: its
+// id, its name and when it was created.
+type NamedView struct {
 	ID        int64  `json:"id"`
 	Name      string `json:"name"`
 	CreatedAt string `json:"created_at"`
 }
 
+// MeetingView is a meeting.
+type MeetingView = NamedView
+
+// OrgView is an organisation.
+type OrgView = NamedView
+
 func (s *Server) meeting(m activity.Meeting) MeetingView {
-	return MeetingView{ID: m.ID, Name: m.Name, CreatedAt: s.Clock().Format(m.CreatedAt)}
+	return NamedView{ID: m.ID, Name: m.Name, CreatedAt: s.Clock().Format(m.CreatedAt)}
+}
+
+func (s *Server) org(o activity.Organisation) OrgView {
+	return NamedView{ID: o.ID, Name: o.Name, CreatedAt: s.Clock().Format(o.CreatedAt)}
 }
 
 // WinnerView is a drawn member.
@@ -71,15 +82,4 @@ type WinnerView struct {
 
 func (s *Server) winner(w activity.Winner) WinnerView {
 	return WinnerView{MemberID: w.MemberID, Nickname: w.Nickname, DrawnAt: s.Clock().Format(w.DrawnAt)}
-}
-
-// OrgView is an organisation.
-type OrgView struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	CreatedAt string `json:"created_at"`
-}
-
-func (s *Server) org(o activity.Organisation) OrgView {
-	return OrgView{ID: o.ID, Name: o.Name, CreatedAt: s.Clock().Format(o.CreatedAt)}
 }

@@ -51,10 +51,7 @@ func decodeCreateFeedback(_ context.Context, r *http.Request) (any, error) {
 
 // FAQData is a FAQ entry, the seed's fields.
 type FAQData struct {
-	ID           int64  `json:"id"`
-	AppID        string `json:"app_id"`
-	CreatedAt    string `json:"created_at"`
-	UpdatedAt    string `json:"updated_at"`
+	Record
 	Title        string `json:"title"`
 	Content      string `json:"content"`
 	Category     string `json:"category"`
@@ -62,31 +59,25 @@ type FAQData struct {
 }
 
 func (s *Server) faq(f content.FAQ) FAQData {
-	return FAQData{ID: f.ID, AppID: f.AppID, CreatedAt: s.Clock().Format(f.CreatedAt), UpdatedAt: s.Clock().Format(f.UpdatedAt),
+	return FAQData{Record: s.record(f.ID, f.AppID, f.CreatedAt, f.UpdatedAt),
 		Title: f.Title, Content: f.Content, Category: f.Category, ExternalLink: f.ExternalLink}
 }
 
 // CategoryData is a feedback category, the seed's fields.
 type CategoryData struct {
-	ID          int64  `json:"id"`
-	AppID       string `json:"app_id"`
-	CreatedAt   string `json:"created_at"`
-	UpdatedAt   string `json:"updated_at"`
+	Record
 	Name        string `json:"name"`
 	Description string `json:"description"`
 }
 
 func (s *Server) category(c content.Category) CategoryData {
-	return CategoryData{ID: c.ID, AppID: c.AppID, CreatedAt: s.Clock().Format(c.CreatedAt), UpdatedAt: s.Clock().Format(c.UpdatedAt),
+	return CategoryData{Record: s.record(c.ID, c.AppID, c.CreatedAt, c.UpdatedAt),
 		Name: c.Name, Description: c.Description}
 }
 
 // FeedbackData is a feedback, the seed's fields.
 type FeedbackData struct {
-	ID                 int64  `json:"id"`
-	AppID              string `json:"app_id"`
-	CreatedAt          string `json:"created_at"`
-	UpdatedAt          string `json:"updated_at"`
+	Record
 	FeedbackContent    string `json:"feedback_content"`
 	FeedbackStatus     int    `json:"feedback_status"`
 	FeedbackCategoryID int64  `json:"feedback_category_id"`
@@ -95,17 +86,14 @@ type FeedbackData struct {
 }
 
 func (s *Server) feedback(f content.Feedback) FeedbackData {
-	return FeedbackData{ID: f.ID, AppID: f.AppID, CreatedAt: s.Clock().Format(f.CreatedAt), UpdatedAt: s.Clock().Format(f.UpdatedAt),
+	return FeedbackData{Record: s.record(f.ID, f.AppID, f.CreatedAt, f.UpdatedAt),
 		FeedbackContent: f.Content, FeedbackStatus: int(f.Status), FeedbackCategoryID: f.CategoryID,
 		ContactPhone: f.ContactPhone, UserID: f.UserID}
 }
 
 // ReplyData is a manager's reply, the seed's fields.
 type ReplyData struct {
-	ID           int64  `json:"id"`
-	AppID        string `json:"app_id"`
-	CreatedAt    string `json:"created_at"`
-	UpdatedAt    string `json:"updated_at"`
+	Record
 	ReplyContent string `json:"reply_content"`
 	ManagerID    int64  `json:"manager_id"`
 	FeedbackID   int64  `json:"feedback_id"`
@@ -113,6 +101,6 @@ type ReplyData struct {
 }
 
 func (s *Server) reply(r content.Reply) ReplyData {
-	return ReplyData{ID: r.ID, AppID: r.AppID, CreatedAt: s.Clock().Format(r.CreatedAt), UpdatedAt: s.Clock().Format(r.UpdatedAt),
+	return ReplyData{Record: s.record(r.ID, r.AppID, r.CreatedAt, r.UpdatedAt),
 		ReplyContent: r.Content, ManagerID: r.ManagerID, FeedbackID: r.FeedbackID, IsRead: r.IsRead}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/app/auth"
@@ -74,4 +75,18 @@ func tokenFromHeader(ctx context.Context, r *http.Request) context.Context {
 
 func unknownField(name string) error {
 	return shared.Invalid(name, "unknown field %q", name)
+}
+
+// Record is the head every stored thing carries in this family's bodies:
+// its id, its app and its two timestamps in the service's zone. Data types
+// embed it first, so its fields come first on the wire.
+type Record struct {
+	ID        int64  `json:"id"`
+	AppID     string `json:"app_id"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+func (s *Server) record(id int64, appID string, created, updated time.Time) Record {
+	return Record{ID: id, AppID: appID, CreatedAt: s.Clock().Format(created), UpdatedAt: s.Clock().Format(updated)}
 }

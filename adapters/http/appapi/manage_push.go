@@ -44,11 +44,7 @@ func decodeSendPush(_ context.Context, r *http.Request) (any, error) {
 }
 
 func decodeDeliveries(ctx context.Context, r *http.Request) (any, error) {
-	id, err := httpkit.PathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	p, err := httpkit.ParsePage(r)
+	id, p, err := httpkit.PathIDPage(r, "id")
 	return apppush.DeliveriesRequest{ID: id, Page: p}, err
 }
 

@@ -123,10 +123,7 @@ func parsePushIDs(v string) ([]int64, error) {
 
 // DeviceData is a bound device, the seed's fields.
 type DeviceData struct {
-	ID         int64  `json:"id"`
-	AppID      string `json:"app_id"`
-	CreatedAt  string `json:"created_at"`
-	UpdatedAt  string `json:"updated_at"`
+	Record
 	UserID     int64  `json:"user_id"`
 	ClientID   string `json:"client_id"`
 	ClientType string `json:"client_type"`
@@ -134,16 +131,13 @@ type DeviceData struct {
 }
 
 func (s *Server) device(d push.Device) DeviceData {
-	return DeviceData{ID: d.ID, AppID: d.AppID, CreatedAt: s.Clock().Format(d.CreatedAt), UpdatedAt: s.Clock().Format(d.UpdatedAt),
+	return DeviceData{Record: s.record(d.ID, d.AppID, d.CreatedAt, d.UpdatedAt),
 		UserID: d.UserID, ClientID: d.ClientID, ClientType: string(d.ClientType), Switch: d.Switch}
 }
 
 // PushLogData is a push as users see it, the seed's fields.
 type PushLogData struct {
-	ID         int64  `json:"id"`
-	AppID      string `json:"app_id"`
-	CreatedAt  string `json:"created_at"`
-	UpdatedAt  string `json:"updated_at"`
+	Record
 	PushTitle  string `json:"push_title"`
 	PushBody   string `json:"push_body"`
 	PushScope  int    `json:"push_scope"`
@@ -152,7 +146,7 @@ type PushLogData struct {
 }
 
 func (s *Server) pushLogData(p push.Push) PushLogData {
-	return PushLogData{ID: p.ID, AppID: p.AppID, CreatedAt: s.Clock().Format(p.CreatedAt), UpdatedAt: s.Clock().Format(p.UpdatedAt),
+	return PushLogData{Record: s.record(p.ID, p.AppID, p.CreatedAt, p.UpdatedAt),
 		PushTitle: p.Title, PushBody: p.Body, PushScope: int(p.Scope), ManagerID: p.ManagerID, PushStatus: int(p.Status)}
 }
 

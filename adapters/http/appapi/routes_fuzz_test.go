@@ -1,7 +1,6 @@
 package appapi_test
 
 import (
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -69,17 +68,6 @@ func TestAppSeedsDecode(t *testing.T) {
 // (10005) or "path not found" (10002) code and a bounded message.
 func FuzzAppRoutes(f *testing.F) {
 	stubbedApp(f).Fuzz(f, appSeeds, func(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder) {
-		var env struct {
-			Code    *int            `json:"code"`
-			Message string          `json:"message"`
-			Data    json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Code == nil || env.Data == nil {
-			t.Fatalf("%s %s: HTTP %d outside the envelope: %s", req.Method, req.URL, rec.Code, rec.Body.Bytes())
-		}
-		if rec.Code < 400 || rec.Code > 499 || (*env.Code != appapi.CodeInvalidField && *env.Code != appapi.CodePathNotFound) {
-			t.Fatalf("%s %s: HTTP %d code %d (%s); want 4xx with 10005 or 10002", req.Method, req.URL, rec.Code, *env.Code, env.Message)
-		}
-		httpkittest.WantMessage(t, req, env.Message)
+		httpkittest.WantCodedRefusal(t, req, rec, "message", appapi.CodeInvalidField, appapi.CodePathNotFound)
 	})
 }

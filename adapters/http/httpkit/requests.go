@@ -33,3 +33,14 @@ func DecodeID(name string) kithttp.DecodeRequestFunc {
 		return kit.IDRequest{ID: id}, err
 	}
 }
+
+// PathIDPage reads the positive id in the path parameter name and the page
+// of the list asked for about that thing (page_no, page_size).
+func PathIDPage(r *http.Request, name string) (int64, kit.Page, error) {
+	id, err := PathID(r, name)
+	if err != nil {
+		return 0, kit.Page{}, err
+	}
+	p, err := ParsePage(r)
+	return id, p, err
+}

@@ -1,9 +1,11 @@
 package httpkittest
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -72,4 +74,24 @@ func WantMessage(t *testing.T, req *http.Request, msg string) {
 	if msg == "" || len(msg) > MaxMessage {
 		t.Fatalf("%s %s: a refusal message of %d bytes: %.200s", req.Method, req.URL, len(msg), msg)
 	}
+}
+
+// WantCodedRefusal fails unless rec is a refusal in a {"code":…,
+// "<msgKey>":…,"data":…} envelope (the app and activity families): an
+// integer code and a data member, HTTP 4xx, a code among codes, and a
+// message WantMessage accepts.
+func WantCodedRefusal(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder, msgKey string, codes ...int) {
+	t.Helper()
+	var env map[string]json.RawMessage
+	var code *int
+	var msg string
+	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil ||
+		json.Unmarshal(env["code"], &code) != nil || code == nil || env["data"] == nil ||
+		(env[msgKey] != nil && json.Unmarshal(env[msgKey], &msg) != nil) {
+		t.Fatalf("%s %s: HTTP %d outside the envelope: %s", req.Method, req.URL, rec.Code, rec.Body.Bytes())
+	}
+	if rec.Code < 400 || rec.Code > 499 || !slices.Contains(codes, *code) {
+		t.Fatalf("%s %s: HTTP %d code %d (%s); want 4xx with one of %v", req.Method, req.URL, rec.Code, *code, msg, codes)
+	}
+	WantMessage(t, req, msg)
 }

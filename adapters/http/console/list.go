@@ -61,7 +61,7 @@ func whole[T any](all func(ctx context.Context) ([]T, error)) lister[T] {
 		if err != nil {
 			return nil, 0, err
 		}
-		start := min(offset(p.No), len(rows))
+		start := min((p.No-1)*p.Size, len(rows))
 		end := min(start+p.Size, len(rows))
 		return rows[start:end], int64(len(rows)), nil
 	}

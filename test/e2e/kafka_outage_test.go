@@ -187,7 +187,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 	testenv.WaitFor(t, 30*time.Second, "the topics ready log line", func() bool {
 		return len(s.logLines(map[string]string{"msg": "kafka: topics ready"})) == 1
 	})
-	firstEvent := readEvents(t, []string{broker.addr}, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool { return len(evs) >= 1 })[0]
+	firstEvent := readEvents(t, []string{broker.addr}, "campushub.account.v1", source, func(evs []kafkaEvent) bool { return len(evs) >= 1 })[0]
 
 	// Down after it was up: the answer must not come from cached metadata.
 	broker.stop(t)
@@ -231,7 +231,7 @@ func TestServesWhileKafkaIsDown(t *testing.T) {
 		return r.Checks.Broker.Status == "ok" && r.Checks.Outbox.Unpublished == 0
 	})
 	// The same consumer group reads on after the first registration.
-	evs := readEvents(t, []string{broker.addr}, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool {
+	evs := readEvents(t, []string{broker.addr}, "campushub.account.v1", source, func(evs []kafkaEvent) bool {
 		return slices.ContainsFunc(evs, func(e kafkaEvent) bool { return e.ID != firstEvent.ID })
 	})
 	if !slices.ContainsFunc(evs, func(e kafkaEvent) bool { return e.ID > firstEvent.ID }) {
@@ -294,7 +294,7 @@ func TestReplicaTakesOverWhenTheHolderIsKilled(t *testing.T) {
 	for _, id := range []int64{before, atKill, after} {
 		want[strconv.FormatInt(id, 10)] = true
 	}
-	evs := readEvents(t, brokers, "campushub.account.v1", source, 0, func(evs []kafkaEvent) bool { return len(distinct(evs)) >= len(want) })
+	evs := readEvents(t, brokers, "campushub.account.v1", source, func(evs []kafkaEvent) bool { return len(distinct(evs)) >= len(want) })
 	evs = distinct(evs)
 	got := map[string]bool{}
 	for _, e := range evs {

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 
 	kafkago "github.com/segmentio/kafka-go"
 
+	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/test/testenv"
 )
 
@@ -25,27 +28,65 @@ type kafkaEvent struct {
 	ID      int64 // ce_id
 }
 
-// startKafkaService starts the binary publishing to the test broker. Every
-// event it publishes carries a ce_source of its own, so that the test can
-// tell its events from those of other runs on the shared topics.
-func startKafkaService(t *testing.T) (s *service, brokers []string, source string) {
+// startKafkaService starts the binary publishing to the test broker, on the
+// SQLite database at dbURL. Every event it publishes carries a ce_source of
+// its own, so that the test can tell its events from those of other runs on
+// the shared topics.
+func startKafkaService(t *testing.T) (s *service, brokers []string, source, dbURL string) {
 	t.Helper()
 	brokers = testenv.KafkaBrokers(t)
 	source = "/campushub/e2e-" + rand.Text()
+	dbURL = "sqlite:" + filepath.Join(t.TempDir(), "campushub.db")
 	s = startService(t, map[string]string{
+		"DATABASE_URL":         dbURL,
 		"EVENTS_BROKER":        "kafka",
 		"KAFKA_BROKERS":        strings.Join(brokers, ","),
 		"EVENTS_SOURCE":        source,
 		"OUTBOX_POLL_INTERVAL": "20ms",
 	})
-	return s, brokers, source
+	return s, brokers, source, dbURL
+}
+
+// publishedIDs waits until s has published its whole outbox and returns
+// the ids of the events it wrote for topic, oldest first: what the service
+// committed, against which a test checks what Kafka delivered. That a
+// failed change left no event is checked here, on committed state, rather
+// than by reading Kafka on for a while after the expected events.
+func publishedIDs(t *testing.T, s *service, dbURL, topic string) []int64 {
+	t.Helper()
+	waitReady(t, s, s.URL, time.Minute, "every event published", func(r readiness) bool { return r.Checks.Outbox.Unpublished == 0 })
+	rows, err := storage.NewOutbox(testenv.OpenEmptyDB(t, dbURL)).Recent(context.Background(), 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, r := range rows {
+		if r.Topic == topic {
+			ids = append(ids, r.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// readAll reads the events with the ce_ids of ids from topic (see
+// readEvents), and fails on an event of source whose ce_id is not among
+// them. It returns the first delivery of each.
+func readAll(t *testing.T, brokers []string, topic, source string, ids []int64) []kafkaEvent {
+	t.Helper()
+	evs := distinct(readEvents(t, brokers, topic, source, func(evs []kafkaEvent) bool { return len(distinct(evs)) >= len(ids) }))
+	for _, e := range evs {
+		if !slices.Contains(ids, e.ID) {
+			t.Errorf("%s: event %d (%s) is not in the outbox %v", topic, e.ID, e.Headers["ce_type"], ids)
+		}
+	}
+	return evs
 }
 
 // readEvents reads topic with a consumer group of its own, from the oldest
 // offset, keeping the events whose ce_source is source, until done says it
-// has them all; then it reads on for settle, so that an event that should
-// not exist has the time to show up.
-func readEvents(t *testing.T, brokers []string, topic, source string, settle time.Duration, done func([]kafkaEvent) bool) []kafkaEvent {
+// has them all.
+func readEvents(t *testing.T, brokers []string, topic, source string, done func([]kafkaEvent) bool) []kafkaEvent {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -55,13 +96,9 @@ func readEvents(t *testing.T, brokers []string, topic, source string, settle tim
 	})
 	defer r.Close()
 	var got []kafkaEvent
-	rctx, settled := ctx, false
 	for {
-		m, err := r.ReadMessage(rctx)
+		m, err := r.ReadMessage(ctx)
 		if err != nil {
-			if settled && ctx.Err() == nil {
-				return got
-			}
 			t.Fatalf("reading %s: %v after %d events of %s", topic, err, len(got), source)
 		}
 		e := kafkaEvent{Topic: m.Topic, Key: string(m.Key), Headers: map[string]string{}}
@@ -76,11 +113,8 @@ func readEvents(t *testing.T, brokers []string, topic, source string, settle tim
 		}
 		e.ID, _ = strconv.ParseInt(e.Headers["ce_id"], 10, 64)
 		got = append(got, e)
-		if !settled && done(got) {
-			var stop context.CancelFunc
-			rctx, stop = context.WithTimeout(ctx, settle)
-			defer stop()
-			settled = true
+		if done(got) {
+			return got
 		}
 	}
 }
@@ -106,7 +140,7 @@ func registerUser(t *testing.T, s *service, phone string) (token string, id int6
 // campushub.account.registered event back from Kafka, in CloudEvents binary
 // mode, keyed by the account id; a register with a wrong code leaves none.
 func TestKafkaRegisteredEvent(t *testing.T) {
-	s, brokers, source := startKafkaService(t)
+	s, brokers, source, dbURL := startKafkaService(t)
 	const phone = "18656660931"
 	s.call(t, "POST", "/api/auth/send_code", "", map[string]string{"area": "86", "account": phone}).want(t, "send_code", 200, 0)
 	code := s.codeFor(t, "+86 "+phone)
@@ -119,10 +153,11 @@ func TestKafkaRegisteredEvent(t *testing.T) {
 	s.call(t, "POST", "/api/auth/register", "", map[string]string{"area": "86", "account": phone, "code": code, "password": accountPassword}).
 		want(t, "register", 200, 0)
 
-	got := readEvents(t, brokers, "campushub.account.v1", source, 2*time.Second, func(evs []kafkaEvent) bool { return len(evs) >= 1 })
-	if len(got) != 1 {
-		t.Fatalf("%d account events, want exactly the registration: %+v", len(got), got)
+	ids := publishedIDs(t, s, dbURL, "campushub.account.v1")
+	if len(ids) != 1 {
+		t.Fatalf("%d account events in the outbox, want exactly the registration", len(ids))
 	}
+	got := readAll(t, brokers, "campushub.account.v1", source, ids)
 	e := got[0]
 	accountID, _ := e.Value["account_id"].(float64)
 	if e.Key != strconv.FormatInt(int64(accountID), 10) || accountID < 1 {
@@ -165,7 +200,7 @@ type burstUser struct {
 // change reaches Kafka, each key's events in commit order, and nothing of
 // the failed ones.
 func TestKafkaBurstAcrossModules(t *testing.T) {
-	s, brokers, source := startKafkaService(t)
+	s, brokers, source, dbURL := startKafkaService(t)
 	const users, rounds = 6, 8
 	out := make([]burstUser, users)
 	var wg sync.WaitGroup
@@ -191,14 +226,16 @@ func TestKafkaBurstAcrossModules(t *testing.T) {
 		return
 	}
 
-	accountEvents := readEvents(t, brokers, "campushub.account.v1", source, 2*time.Second, func(evs []kafkaEvent) bool {
-		return len(distinct(evs)) >= users*(1+rounds)
-	})
-	pushEvents := readEvents(t, brokers, "campushub.push.v1", source, 2*time.Second, func(evs []kafkaEvent) bool {
-		return len(distinct(evs)) >= users*(1+rounds)
-	})
+	var read []kafkaEvent
+	for _, topic := range []string{"campushub.account.v1", "campushub.push.v1"} {
+		ids := publishedIDs(t, s, dbURL, topic)
+		if len(ids) != users*(1+rounds) {
+			t.Errorf("%d %s events in the outbox, want %d: the committed changes and none of the failed ones", len(ids), topic, users*(1+rounds))
+		}
+		read = append(read, readAll(t, brokers, topic, source, ids)...)
+	}
 	byKey := map[string][]kafkaEvent{}
-	for _, e := range append(distinct(accountEvents), distinct(pushEvents)...) {
+	for _, e := range read {
 		byKey[e.Topic+"/"+e.Key] = append(byKey[e.Topic+"/"+e.Key], e)
 	}
 	for _, b := range out {

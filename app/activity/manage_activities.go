@@ -78,52 +78,60 @@ func (s *Service) ListActivities(ctx context.Context, p kit.Page) ([]activity.Ac
 
 // UpdateActivity changes the set fields of an activity.
 func (s *Service) UpdateActivity(ctx context.Context, id int64, d activity.Draft) (activity.Activity, error) {
-	c, err := orgCaller(ctx)
-	if err != nil {
-		return activity.Activity{}, err
-	}
-	var a activity.Activity
-	err = s.UoW.Do(ctx, func(ctx context.Context) error {
-		if a, err = s.load(ctx, c, id); err != nil {
-			return err
-		}
+	return edit(ctx, s, id, s.load, s.Activities.Update, func(ctx context.Context, c Caller, a *activity.Activity) ([]shared.Event, error) {
 		if err := a.Apply(d, s.Clock.Now()); err != nil {
-			return err
+			return nil, err
 		}
 		if d.Permission != nil {
 			if err := s.checkMeetings(ctx, c.OrgID, a.Permission); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		if err := s.Activities.Update(ctx, a); err != nil {
-			return err
-		}
-		return s.Outbox.Append(ctx, a.Updated())
+		return []shared.Event{a.Updated()}, nil
 	})
-	return a, err
 }
 
 // CloseActivity stops an activity from accepting members; closing it again
 // changes nothing.
 func (s *Service) CloseActivity(ctx context.Context, id int64) (activity.Activity, error) {
+	return edit(ctx, s, id, s.load, s.Activities.Update, func(_ context.Context, _ Caller, a *activity.Activity) ([]shared.Event, error) {
+		if !a.Close(s.Clock.Now()) {
+			return nil, nil
+		}
+		return []shared.Event{a.ClosedEvent()}, nil
+	})
+}
+
+// edit is the shape of every change to a thing the calling organisation
+// owns (an activity, a meeting): in one unit of work it loads the thing
+// (load refuses another organisation's), lets change alter it and say what
+// happened, then stores it and appends those events. A change that reports
+// no event stores nothing.
+func edit[T any](
+	ctx context.Context, s *Service, id int64,
+	load func(context.Context, Caller, int64) (T, error),
+	store func(context.Context, T) error,
+	change func(ctx context.Context, c Caller, v *T) ([]shared.Event, error),
+) (T, error) {
+	var v T
 	c, err := orgCaller(ctx)
 	if err != nil {
-		return activity.Activity{}, err
+		return v, err
 	}
-	var a activity.Activity
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
-		if a, err = s.load(ctx, c, id); err != nil {
+		if v, err = load(ctx, c, id); err != nil {
 			return err
 		}
-		if !a.Close(s.Clock.Now()) {
-			return nil
-		}
-		if err := s.Activities.Update(ctx, a); err != nil {
+		events, err := change(ctx, c, &v)
+		if err != nil || len(events) == 0 {
 			return err
 		}
-		return s.Outbox.Append(ctx, a.ClosedEvent())
+		if err := store(ctx, v); err != nil {
+			return err
+		}
+		return s.Outbox.Append(ctx, events...)
 	})
-	return a, err
+	return v, err
 }
 
 // DeleteActivity deletes an activity; its members and winners stay stored

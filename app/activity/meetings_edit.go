@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/campushub/campushub/domain/activity"
+	"github.com/campushub/campushub/domain/shared"
 )
 
 // Meeting returns one meeting of the calling organisation.
@@ -18,26 +19,14 @@ func (s *Service) Meeting(ctx context.Context, id int64) (activity.Meeting, erro
 // RenameMeeting gives a meeting of the calling organisation a new name;
 // the same name again changes nothing and records no event.
 func (s *Service) RenameMeeting(ctx context.Context, id int64, name string) (activity.Meeting, error) {
-	c, err := orgCaller(ctx)
-	if err != nil {
-		return activity.Meeting{}, err
-	}
-	var m activity.Meeting
-	err = s.UoW.Do(ctx, func(ctx context.Context) error {
-		if m, err = s.meeting(ctx, c, id); err != nil {
-			return err
-		}
+	return edit(ctx, s, id, s.meeting, s.Meetings.Update, func(_ context.Context, _ Caller, m *activity.Meeting) ([]shared.Event, error) {
 		previous := m.Name
 		changed, err := m.Rename(name)
 		if err != nil || !changed {
-			return err
+			return nil, err
 		}
-		if err := s.Meetings.Update(ctx, m); err != nil {
-			return err
-		}
-		return s.Outbox.Append(ctx, m.Renamed(previous, s.Clock.Now()))
+		return []shared.Event{m.Renamed(previous, s.Clock.Now())}, nil
 	})
-	return m, err
 }
 
 // CloseMeeting closes a meeting of the calling organisation: it admits
@@ -45,22 +34,10 @@ func (s *Service) RenameMeeting(ctx context.Context, id int64, name string) (act
 // authorised users, while its users stay listed. Closing it again changes
 // nothing.
 func (s *Service) CloseMeeting(ctx context.Context, id int64) (activity.Meeting, error) {
-	c, err := orgCaller(ctx)
-	if err != nil {
-		return activity.Meeting{}, err
-	}
-	var m activity.Meeting
-	err = s.UoW.Do(ctx, func(ctx context.Context) error {
-		if m, err = s.meeting(ctx, c, id); err != nil {
-			return err
-		}
+	return edit(ctx, s, id, s.meeting, s.Meetings.Update, func(_ context.Context, _ Caller, m *activity.Meeting) ([]shared.Event, error) {
 		if !m.Close(s.Clock.Now()) {
-			return nil
+			return nil, nil
 		}
-		if err := s.Meetings.Update(ctx, m); err != nil {
-			return err
-		}
-		return s.Outbox.Append(ctx, m.ClosedEvent())
+		return []shared.Event{m.ClosedEvent()}, nil
 	})
-	return m, err
 }

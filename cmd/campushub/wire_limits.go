@@ -23,20 +23,27 @@ func newLimiter(w *wiring) (*ratelimit.Limiter, func(ctx context.Context)) {
 	}
 	shared := storage.NewRateLimits(w.db)
 	o.Store = ratelimit.Shared(shared)
-	return ratelimit.New(o), func(ctx context.Context) { sweepRateLimits(ctx, w, shared) }
+	return ratelimit.New(o), sweepEvery(w, time.Minute, "rate-limit buckets", func(ctx context.Context, now time.Time) error {
+		_, err := shared.Sweep(ctx, now)
+		return err
+	})
 }
 
-// sweepRateLimits deletes full buckets and ended windows once a minute.
-func sweepRateLimits(ctx context.Context, w *wiring, s *storage.RateLimits) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.Sweep(ctx, time.Now()); err != nil && ctx.Err() == nil {
-				w.log.Warn("sweeping rate-limit buckets failed; will retry", "err", err)
+// sweepEvery is a background task that deletes the records that no longer
+// matter, what names them in the log, every interval until ctx ends; a
+// failed sweep is logged and tried again at the next tick.
+func sweepEvery(w *wiring, interval time.Duration, what string, sweep func(ctx context.Context, now time.Time) error) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := sweep(ctx, time.Now()); err != nil && ctx.Err() == nil {
+					w.log.Warn("sweeping "+what+" failed; will retry", "err", err)
+				}
 			}
 		}
 	}
@@ -89,18 +96,8 @@ func consoleSignInLimit(w *wiring) func(*http.Request) error {
 // LOGIN_LOCK_DURATION, no sign-in within account.KnownClientFor.
 func sweepLoginClients(w *wiring) func(ctx context.Context) {
 	clients := storage.NewLoginClients(w.db)
-	return func(ctx context.Context) {
-		t := time.NewTicker(10 * time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if _, err := clients.Sweep(ctx, time.Now(), max(w.cfg.LoginLockDuration, time.Minute)); err != nil && ctx.Err() == nil {
-					w.log.Warn("sweeping login-client records failed; will retry", "err", err)
-				}
-			}
-		}
-	}
+	return sweepEvery(w, 10*time.Minute, "login-client records", func(ctx context.Context, now time.Time) error {
+		_, err := clients.Sweep(ctx, now, max(w.cfg.LoginLockDuration, time.Minute))
+		return err
+	})
 }

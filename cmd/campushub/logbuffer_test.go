@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // lockedBuffer is an io.Writer the test reads while the buffer writes.
@@ -59,13 +61,7 @@ func TestLoggerWritesBufferedLinesWithinTheInterval(t *testing.T) {
 	log, closeLog := newLogger(Config{LogLevel: "info", LogFormat: "text", LogFlushInterval: 10 * time.Millisecond}, out)
 	defer closeLog()
 	log.Info("waiting")
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "msg=waiting") {
-		if time.Now().After(deadline) {
-			t.Fatal("a buffered line was not written within 30 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testenv.WaitFor(t, 30*time.Second, "the buffered line to be written", func() bool { return strings.Contains(out.String(), "msg=waiting") })
 }
 
 func TestLoggerWritesAFullBufferAtOnce(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +35,7 @@ import (
 	"github.com/campushub/campushub/domain/push"
 	"github.com/campushub/campushub/ports"
 	"github.com/campushub/campushub/ports/portstest"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // noProvider accepts every push.
@@ -71,14 +71,7 @@ type consoleConfig = console.Config
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "console.db")})
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
+	db := testenv.OpenDB(t, testenv.SQLiteURL(t))
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	outbox := storage.NewOutbox(db)

@@ -150,15 +150,7 @@ func (h *Handler) updateFAQ(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (h *Handler) deleteFAQ(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = h.svc.Content.DeleteFAQ(r.Context(), id)
-	}
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.redirect(w, r, Prefix+"/faq?done=faq_deleted")
+	h.act(w, r, v, h.svc.Content.DeleteFAQ, func(int64) string { return Prefix + "/faq?done=faq_deleted" })
 }
 
 type categoryListData struct {

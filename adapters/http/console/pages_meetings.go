@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -99,15 +100,10 @@ func (h *Handler) renameMeeting(w http.ResponseWriter, r *http.Request, v *view)
 
 // closeMeeting closes a meeting; closing a closed one changes nothing.
 func (h *Handler) closeMeeting(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		_, err = h.svc.Activity.CloseMeeting(r.Context(), id)
-	}
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.redirect(w, r, meetingPath(id)+"?done=meeting_closed")
+	h.act(w, r, v, func(ctx context.Context, id int64) error {
+		_, err := h.svc.Activity.CloseMeeting(ctx, id)
+		return err
+	}, func(id int64) string { return meetingPath(id) + "?done=meeting_closed" })
 }
 
 // meetingFormFail shows a failed form of the meeting page again with the
@@ -117,15 +113,7 @@ func (h *Handler) meetingFormFail(w http.ResponseWriter, r *http.Request, v *vie
 }
 
 func (h *Handler) deleteMeeting(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = h.svc.Activity.DeleteMeeting(r.Context(), id)
-	}
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.redirect(w, r, Prefix+"/org/meetings?done=meeting_deleted")
+	h.act(w, r, v, h.svc.Activity.DeleteMeeting, func(int64) string { return Prefix + "/org/meetings?done=meeting_deleted" })
 }
 
 func (h *Handler) authoriseUsers(w http.ResponseWriter, r *http.Request, v *view) {

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -215,15 +216,12 @@ func (h *Handler) updateActivity(w http.ResponseWriter, r *http.Request, v *view
 }
 
 func (h *Handler) closeActivity(w http.ResponseWriter, r *http.Request, v *view) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		_, err = h.svc.Activity.CloseActivity(r.Context(), id)
-	}
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	h.redirect(w, r, Prefix+"/org/activities/"+strconv.FormatInt(id, 10)+"?done=activity_closed")
+	h.act(w, r, v, func(ctx context.Context, id int64) error {
+		_, err := h.svc.Activity.CloseActivity(ctx, id)
+		return err
+	}, func(id int64) string {
+		return Prefix + "/org/activities/" + strconv.FormatInt(id, 10) + "?done=activity_closed"
+	})
 }
 
 // exportMembers streams the members as CSV, in the same format as the

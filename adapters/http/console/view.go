@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -125,6 +126,21 @@ func (h *Handler) formFail(w http.ResponseWriter, r *http.Request, v *view, err 
 	}
 	v.Errors[field] = v.message(err)
 	again(httpkit.StatusOf(err))
+}
+
+// act answers a button that acts on the thing the path's {id} names (close
+// it, delete it): do acts, and on success the browser is sent to the page
+// next names; a bad id or a failed action gets the error page.
+func (h *Handler) act(w http.ResponseWriter, r *http.Request, v *view, do func(ctx context.Context, id int64) error, next func(id int64) string) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = do(r.Context(), id)
+	}
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	h.redirect(w, r, next(id))
 }
 
 // editFail is formFail for a form that changes one stored thing: when

@@ -167,11 +167,7 @@ func (r accounts) ByID(_ context.Context, id int64) (account.Account, error) {
 func (r accounts) Update(_ context.Context, a account.Account) error {
 	r.db.mu.Lock()
 	defer r.db.mu.Unlock()
-	if _, ok := r.db.state.accounts[a.ID]; !ok {
-		return shared.ErrNotFound
-	}
-	r.db.state.accounts[a.ID] = a
-	return nil
+	return replace(r.db.state.accounts, a.ID, a)
 }
 
 // codes is the fake ports.Codes.
@@ -217,11 +213,7 @@ func (r codes) SentSince(_ context.Context, key string, t time.Time) ([]time.Tim
 func (r codes) Update(_ context.Context, c account.Code) error {
 	r.db.mu.Lock()
 	defer r.db.mu.Unlock()
-	if _, ok := r.db.state.codes[c.ID]; !ok {
-		return shared.ErrNotFound
-	}
-	r.db.state.codes[c.ID] = c
-	return nil
+	return replace(r.db.state.codes, c.ID, c)
 }
 
 func (r codes) Delete(_ context.Context, id int64) error {
@@ -418,4 +410,14 @@ func (w *world) codesFor(key string) []account.Code {
 func (w *world) accountByKey(key string) (account.Account, bool) {
 	a, err := accounts{w.db}.ByKey(context.Background(), key)
 	return a, err == nil
+}
+
+// replace stores v under an id the table already holds; an unknown id is
+// shared.ErrNotFound, as the storage adapters answer.
+func replace[V any](table map[int64]V, id int64, v V) error {
+	if _, ok := table[id]; !ok {
+		return shared.ErrNotFound
+	}
+	table[id] = v
+	return nil
 }

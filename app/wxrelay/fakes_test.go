@@ -263,16 +263,7 @@ func (m memDeliveries) HoldPending(_ context.Context, projectID int64, now time.
 }
 
 func (m memDeliveries) ReleaseHeld(_ context.Context, projectID int64, now time.Time) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for id, d := range m.deliveries {
-		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryHeld {
-			m.deliveries[id] = d.Replay(now)
-			n++
-		}
-	}
-	return n, nil
+	return m.replay(projectID, wxrelay.DeliveryHeld, now), nil
 }
 
 func (m memDeliveries) ExpireHeld(_ context.Context, projectID int64, before, now time.Time, reason string, limit int) ([]wxrelay.Delivery, error) {
@@ -450,17 +441,23 @@ func (m memDeliveries) AbandonPending(_ context.Context, projectID int64, reason
 	return out, nil
 }
 
-func (m memDeliveries) ReplayFailed(_ context.Context, projectID int64, now time.Time) (int, error) {
+// replay puts a project's deliveries in status back in the queue and says
+// how many.
+func (m memDeliveries) replay(projectID int64, status wxrelay.DeliveryStatus, now time.Time) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n := 0
 	for id, d := range m.deliveries {
-		if d.ProjectID == projectID && d.Status == wxrelay.DeliveryFailed {
+		if d.ProjectID == projectID && d.Status == status {
 			m.deliveries[id] = d.Replay(now)
 			n++
 		}
 	}
-	return n, nil
+	return n
+}
+
+func (m memDeliveries) ReplayFailed(_ context.Context, projectID int64, now time.Time) (int, error) {
+	return m.replay(projectID, wxrelay.DeliveryFailed, now), nil
 }
 
 // egress refuses URLs containing "internal".

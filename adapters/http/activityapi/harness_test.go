@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,10 +20,10 @@ import (
 	"github.com/campushub/campushub/adapters/http/server"
 	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
-	appaccount "github.com/campushub/campushub/app/account"
 	appactivity "github.com/campushub/campushub/app/activity"
 	"github.com/campushub/campushub/domain/account"
-	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/fixture"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // harness is the real stack on a temporary SQLite file: the account
@@ -33,29 +32,17 @@ import (
 type harness struct {
 	t        testing.TB
 	db       *storage.DB
-	accounts *appaccount.Service
+	accounts *fixture.Accounts
 	h        http.Handler
 	manager  string // a manager's access token
 }
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "t.db")})
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
+	db := testenv.OpenDB(t, testenv.SQLiteURL(t))
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	accounts := appaccount.NewService(appaccount.Deps{
-		UoW: db, Outbox: storage.NewOutbox(db),
-		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
-		Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, appaccount.DefaultPolicy)
+	accounts := fixture.NewAccounts(db, nil)
 	svc := appactivity.NewService(appactivity.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db),
 		Organisations: storage.NewOrganisations(db), Activities: storage.NewActivities(db), Meetings: storage.NewMeetings(db),
@@ -74,36 +61,13 @@ func newHarness(t testing.TB) *harness {
 			activityapi.Manage{S: s, EP: appactivity.MakeManage(svc, accounts)},
 		},
 	})
-	hs := &harness{t: t, db: db, accounts: accounts, h: h}
-	if _, err := accounts.CreateManager(ctx, "manager@example.com", "password123"); err != nil {
-		t.Fatalf("create manager: %v", err)
-	}
-	hs.manager = hs.login("manager@example.com")
-	return hs
-}
-
-func (hs *harness) login(email string) string {
-	hs.t.Helper()
-	p, err := hs.accounts.Login(context.Background(), "", email, "password123")
-	if err != nil {
-		hs.t.Fatalf("login %s: %v", email, err)
-	}
-	return p.Access
+	return &harness{t: t, db: db, accounts: accounts, h: h, manager: accounts.Manager(t, "manager@example.com")}
 }
 
 // user registers an app user and returns its account id and access token.
 func (hs *harness) user(email string) (int64, string) {
 	hs.t.Helper()
-	id, err := account.ParseIdentifier("", email)
-	if err != nil {
-		hs.t.Fatal(err)
-	}
-	hash, _ := secure.Bcrypt{Cost: 4}.Hash("password123")
-	a := account.New(id, account.RoleUser, hash, "openid-"+email, time.Now())
-	if err := storage.NewAccounts(hs.db).Create(context.Background(), &a); err != nil {
-		hs.t.Fatalf("create user: %v", err)
-	}
-	return a.ID, hs.login(email)
+	return hs.accounts.SignIn(hs.t, email, account.RoleUser)
 }
 
 // reply is an answer: status, envelope and raw body.

@@ -19,13 +19,12 @@ import (
 	"github.com/campushub/campushub/adapters/http/appapi"
 	"github.com/campushub/campushub/adapters/http/httpkit"
 	"github.com/campushub/campushub/adapters/http/server"
-	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	appaccount "github.com/campushub/campushub/app/account"
 	appcontent "github.com/campushub/campushub/app/content"
 	apppush "github.com/campushub/campushub/app/push"
 	"github.com/campushub/campushub/domain/account"
-	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/fixture"
 	"github.com/campushub/campushub/test/testenv"
 )
 
@@ -40,6 +39,7 @@ type harness struct {
 	tb       testing.TB
 	db       *storage.DB
 	svc      *appaccount.Service
+	accounts *fixture.Accounts
 	push     *apppush.Service
 	provider *recordingProvider
 	codes    *capturingSender
@@ -65,11 +65,8 @@ func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness 
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	codes := &capturingSender{sent: map[string]string{}}
-	svc := appaccount.NewService(appaccount.Deps{
-		UoW: db, Outbox: storage.NewOutbox(db),
-		Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db), Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db),
-		Sender: codes, Hasher: secure.Bcrypt{Cost: 4}, Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, appaccount.DefaultPolicy)
+	accounts := fixture.NewAccounts(db, codes)
+	svc := accounts.Service
 	outbox := storage.NewOutbox(db)
 	provider := &recordingProvider{refuse: map[string]bool{}}
 	pushSvc := apppush.NewService(apppush.Deps{
@@ -90,7 +87,7 @@ func newHarnessOn(tb testing.TB, url string, mounts ...server.Mounter) *harness 
 		Logger: log, Registry: prometheus.NewRegistry(), BodyLimit: bodyLimit,
 		Families: httpkit.Families{appapi.Family{Log: log}}, Mounts: all,
 	})
-	return &harness{tb: tb, db: db, svc: svc, push: pushSvc, provider: provider, codes: codes, handler: h, logs: logs, loc: loc}
+	return &harness{tb: tb, db: db, svc: svc, accounts: accounts, push: pushSvc, provider: provider, codes: codes, handler: h, logs: logs, loc: loc}
 }
 
 // capturingSender keeps the latest code per account instead of sending it.

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/push"
@@ -73,21 +72,7 @@ func (h *harness) manager() (int64, string) {
 
 func (h *harness) signIn(email string, role account.Role) (int64, string) {
 	h.tb.Helper()
-	ctx := context.Background()
-	id, err := account.ParseIdentifier("", email)
-	if err != nil {
-		h.tb.Fatal(err)
-	}
-	hash, _ := secure.Bcrypt{Cost: 4}.Hash("password123")
-	a := account.New(id, role, hash, "openid-"+email, time.Now().UTC())
-	if err := storage.NewAccounts(h.db).Create(ctx, &a); err != nil {
-		h.tb.Fatal(err)
-	}
-	pair, err := h.svc.Login(ctx, "", email, "password123")
-	if err != nil {
-		h.tb.Fatal(err)
-	}
-	return a.ID, pair.Access
+	return h.accounts.SignIn(h.tb, email, role)
 }
 
 // expiredToken stores an access token of accountID that expired an hour ago.

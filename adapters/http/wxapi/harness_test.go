@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,10 +24,11 @@ import (
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/adapters/webhook"
 	"github.com/campushub/campushub/adapters/wxcrypto"
-	appaccount "github.com/campushub/campushub/app/account"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/test/fixture"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // The app that encrypts its pushes, and one that sends them in the clear.
@@ -49,20 +49,8 @@ type harness struct {
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "t.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	hasher := secure.Bcrypt{Cost: 4}
-	accounts := appaccount.NewService(appaccount.Deps{
-		UoW: db, Outbox: storage.NewOutbox(db), Accounts: storage.NewAccounts(db), Codes: storage.NewCodes(db),
-		Tokens: storage.NewTokens(db), LoginClients: storage.NewLoginClients(db), Sender: codesender.Log{}, Hasher: hasher, Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, appaccount.DefaultPolicy)
+	db := testenv.OpenDB(t, testenv.SQLiteURL(t))
+	accounts := fixture.NewAccounts(db, codesender.Log{})
 	svc := appwx.NewService(appwx.Deps{
 		UoW: db, Outbox: storage.NewOutbox(db), Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db),
 		Deliveries: storage.NewWXDeliveries(db), Egress: webhook.Egress{Lookup: exampleDNS}, Cipher: wxcrypto.Cipher{},
@@ -79,25 +67,9 @@ func newHarness(t testing.TB) *harness {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	if _, err := accounts.CreateManager(ctx, "manager@example.com", "password123"); err != nil {
-		t.Fatal(err)
-	}
-	mp, err := accounts.Login(ctx, "", "manager@example.com", "password123")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, _ := hasher.Hash("password123")
-	now := time.Now().UTC()
-	u := account.Account{Key: "user@example.com", Email: "user@example.com", Role: account.RoleUser, IsActive: true,
-		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	if err := storage.NewAccounts(db).Create(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	up, err := accounts.Login(ctx, "", "user@example.com", "password123")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &harness{srv: srv, db: db, svc: svc, manager: mp.Access, user: up.Access}
+	manager := accounts.Manager(t, "manager@example.com")
+	_, user := accounts.SignIn(t, "user@example.com", account.RoleUser)
+	return &harness{srv: srv, db: db, svc: svc, manager: manager, user: user}
 }
 
 // reply is either envelope, decoded loosely.

@@ -22,12 +22,7 @@ import (
 // the restarted process closes those the killed one left open as "outcome
 // unknown: the process stopped".
 func TestRelaySurvivesKill(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		if b.Name == "mysql" {
-			continue
-		}
-		t.Run(b.Name, func(t *testing.T) { relaySurvivesKill(t, b.URL(t)) })
-	}
+	eachRelayBackend(t, relaySurvivesKill)
 }
 
 func relaySurvivesKill(t *testing.T, dbURL string) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/adapters/webhook"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // sink is a webhook receiver: it verifies every request the way a real
@@ -173,4 +174,17 @@ func addProject(t *testing.T, base, token string, k *sink) int64 {
 	}
 	k.setSecret(p.Secret)
 	return p.ID
+}
+
+// eachRelayBackend runs a relay scenario on SQLite and PostgreSQL, one after
+// the other: the scenarios are too heavy to run side by side on a small
+// machine, and their storage paths are covered on MySQL by the repository
+// suite.
+func eachRelayBackend(t *testing.T, fn func(t *testing.T, dbURL string)) {
+	t.Helper()
+	for _, b := range testenv.Backends() {
+		if b.Name != "mysql" {
+			t.Run(b.Name, func(t *testing.T) { fn(t, b.URL(t)) })
+		}
+	}
 }

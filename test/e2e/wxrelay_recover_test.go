@@ -26,73 +26,67 @@ import (
 //     failed ones restarts the rest, and every acknowledged event reaches
 //     the sink.
 func TestRelayDisableAndRecover(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		if b.Name == "mysql" {
-			continue // the scenario's storage paths are covered on MySQL by the repository suite
-		}
-		t.Run(b.Name, func(t *testing.T) {
-			dbURL := b.URL(t)
-			s := startService(t, relayEnv(dbURL))
-			token := managerToken(t, s, dbURL)
+	eachRelayBackend(t, func(t *testing.T, dbURL string) {
+		s := startService(t, relayEnv(dbURL))
+		token := managerToken(t, s, dbURL)
 
-			var failing atomic.Bool
-			var during sync.Map // webhook-ids refused while failing
-			k := newSink(t, "recovering", func(id string, _ int) (int, time.Duration) {
-				if failing.Load() {
-					during.Store(id, true)
-					return http.StatusServiceUnavailable, 0
-				}
-				return http.StatusOK, 0
-			})
-			pid := addProject(t, s.URL, token, k)
-
-			// 1. A hiccup under load: paused and probed, not disabled.
-			failing.Store(true)
-			sent := burst(t, s.URL, "hiccup", 60, 8)
-			time.AfterFunc(1100*time.Millisecond, func() { failing.Store(false) })
-			testenv.WaitFor(t, 60*time.Second, "every event of the hiccup arrives", func() bool { return k.hasAll(sent) })
-			if st := projectState(t, s.URL, token, pid); st.Statu != 0 || st.DisabledSince != "" {
-				t.Fatalf("after a 1.1 s hiccup the project is %+v; want valid, never disabled", st)
+		var failing atomic.Bool
+		var during sync.Map // webhook-ids refused while failing
+		k := newSink(t, "recovering", func(id string, _ int) (int, time.Duration) {
+			if failing.Load() {
+				during.Store(id, true)
+				return http.StatusServiceUnavailable, 0
 			}
-			if n := countMap(&during); n == 0 {
-				t.Fatal("the sink refused nothing during the hiccup; the scenario did not happen")
-			}
-
-			// 2. The sink dies: disabled after failing continuously for 4 s.
-			failing.Store(true)
-			deadAt := time.Now()
-			sent = append(sent, burst(t, s.URL, "dying", 10, 4)...)
-			testenv.WaitFor(t, 60*time.Second, "the dead project is disabled", func() bool {
-				return projectState(t, s.URL, token, pid).Statu == 1
-			})
-			if d := time.Since(deadAt); d < 4*time.Second {
-				t.Fatalf("disabled %s after the sink died, want at least WEBHOOK_DISABLE_AFTER (4s)", d)
-			}
-			whileDisabled := burst(t, s.URL, "disabled", 20, 8)
-			sent = append(sent, whileDisabled...)
-			st := projectState(t, s.URL, token, pid)
-			if st.State != "disabled" || st.DisabledSince == "" || st.Held < 20 {
-				t.Fatalf("disabled project state %+v; want disabled with at least the 20 new events held", st)
-			}
-
-			failing.Store(false)
-			if r := wx(t, s.URL, "PUT", "/wx/push/updatePushProject", token, fmt.Sprintf(`{"id":%d,"statu":0}`, pid)); r.code() != "0" {
-				t.Fatalf("re-enable: %s %s", r.code(), r.Message)
-			}
-			r := wx(t, s.URL, "POST", "/wx/push/replayFailedDeliveries", token, url.Values{"project_id": {fmt.Sprint(pid)}})
-			if r.code() != "0" {
-				t.Fatalf("replay failed: %s %s", r.code(), r.Message)
-			}
-			testenv.WaitFor(t, 60*time.Second, "every acknowledged event reaches the sink", func() bool { return k.hasAll(sent) })
-			testenv.WaitFor(t, 30*time.Second, "the project is healthy with an empty queue", func() bool {
-				st := projectState(t, s.URL, token, pid)
-				return st.State == "ok" && st.QueueDepth == 0 && st.Held == 0
-			})
-			if n := k.badSignatures(); n > 0 {
-				t.Fatalf("%d requests with bad signatures", n)
-			}
+			return http.StatusOK, 0
 		})
-	}
+		pid := addProject(t, s.URL, token, k)
+
+		// 1. A hiccup under load: paused and probed, not disabled.
+		failing.Store(true)
+		sent := burst(t, s.URL, "hiccup", 60, 8)
+		time.AfterFunc(1100*time.Millisecond, func() { failing.Store(false) })
+		testenv.WaitFor(t, 60*time.Second, "every event of the hiccup arrives", func() bool { return k.hasAll(sent) })
+		if st := projectState(t, s.URL, token, pid); st.Statu != 0 || st.DisabledSince != "" {
+			t.Fatalf("after a 1.1 s hiccup the project is %+v; want valid, never disabled", st)
+		}
+		if n := countMap(&during); n == 0 {
+			t.Fatal("the sink refused nothing during the hiccup; the scenario did not happen")
+		}
+
+		// 2. The sink dies: disabled after failing continuously for 4 s.
+		failing.Store(true)
+		deadAt := time.Now()
+		sent = append(sent, burst(t, s.URL, "dying", 10, 4)...)
+		testenv.WaitFor(t, 60*time.Second, "the dead project is disabled", func() bool {
+			return projectState(t, s.URL, token, pid).Statu == 1
+		})
+		if d := time.Since(deadAt); d < 4*time.Second {
+			t.Fatalf("disabled %s after the sink died, want at least WEBHOOK_DISABLE_AFTER (4s)", d)
+		}
+		whileDisabled := burst(t, s.URL, "disabled", 20, 8)
+		sent = append(sent, whileDisabled...)
+		st := projectState(t, s.URL, token, pid)
+		if st.State != "disabled" || st.DisabledSince == "" || st.Held < 20 {
+			t.Fatalf("disabled project state %+v; want disabled with at least the 20 new events held", st)
+		}
+
+		failing.Store(false)
+		if r := wx(t, s.URL, "PUT", "/wx/push/updatePushProject", token, fmt.Sprintf(`{"id":%d,"statu":0}`, pid)); r.code() != "0" {
+			t.Fatalf("re-enable: %s %s", r.code(), r.Message)
+		}
+		r := wx(t, s.URL, "POST", "/wx/push/replayFailedDeliveries", token, url.Values{"project_id": {fmt.Sprint(pid)}})
+		if r.code() != "0" {
+			t.Fatalf("replay failed: %s %s", r.code(), r.Message)
+		}
+		testenv.WaitFor(t, 60*time.Second, "every acknowledged event reaches the sink", func() bool { return k.hasAll(sent) })
+		testenv.WaitFor(t, 30*time.Second, "the project is healthy with an empty queue", func() bool {
+			st := projectState(t, s.URL, token, pid)
+			return st.State == "ok" && st.QueueDepth == 0 && st.Held == 0
+		})
+		if n := k.badSignatures(); n > 0 {
+			t.Fatalf("%d requests with bad signatures", n)
+		}
+	})
 }
 
 func countMap(m *sync.Map) int {

@@ -50,10 +50,10 @@ func ParseIdentifier(area, account string) (Identifier, error) {
 	if area == "" {
 		area = DefaultArea
 	}
-	if !digits(area) || len(area) > 4 {
+	if !shared.Digits(area) || len(area) > 4 {
 		return Identifier{}, shared.Invalid("area", "area must be 1 to 4 digits, e.g. 86")
 	}
-	if !digits(account) {
+	if !shared.Digits(account) {
 		return Identifier{}, shared.Invalid("account", "account must be a phone number (digits only) or an e-mail address")
 	}
 	if area == DefaultArea {
@@ -72,16 +72,4 @@ func (id Identifier) Key() string {
 		return id.Value
 	}
 	return "+" + id.Area + " " + id.Value
-}
-
-func digits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

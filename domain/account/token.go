@@ -1,9 +1,9 @@
 package account
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"time"
+
+	"github.com/campushub/campushub/domain/shared"
 )
 
 // TokenKind tells access tokens from refresh tokens.
@@ -32,12 +32,8 @@ type Token struct {
 	RevokedAt time.Time
 }
 
-// HashToken hashes a token for storage and lookup. Tokens are long random
-// strings, so a plain SHA-256 is enough: there is nothing to brute-force.
-func HashToken(plain string) string {
-	sum := sha256.Sum256([]byte(plain))
-	return hex.EncodeToString(sum[:])
-}
+// HashToken hashes a token for storage and lookup (shared.HashToken).
+func HashToken(plain string) string { return shared.HashToken(plain) }
 
 // Valid reports whether the token can be used at now.
 func (t Token) Valid(now time.Time) bool {

@@ -138,18 +138,12 @@ func checkPermission(ids []int64) ([]int64, error) {
 	if len(ids) > MaxPermission {
 		return nil, shared.Invalid("permission", "permission lists at most %d meetings", MaxPermission)
 	}
-	out := make([]int64, 0, len(ids))
-	seen := map[int64]bool{}
-	for _, id := range ids {
+	return shared.Distinct(ids, func(id int64) (int64, error) {
 		if id <= 0 {
-			return nil, shared.Invalid("permission", "permission holds meeting ids, which are positive integers; got %d", id)
+			return 0, shared.Invalid("permission", "permission holds meeting ids, which are positive integers; got %d", id)
 		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out, nil
+		return id, nil
+	})
 }
 
 // IsOpen reports whether the activity accepts members at now: not closed by

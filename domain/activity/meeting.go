@@ -39,22 +39,16 @@ func CheckMemberIDs(ids []string) ([]string, error) {
 	if len(ids) > MaxUsersPerCall {
 		return nil, shared.Invalid("member_ids", "member_ids holds at most %d ids per call", MaxUsersPerCall)
 	}
-	seen := map[string]bool{}
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
+	return shared.Distinct(ids, func(id string) (string, error) {
 		id = strings.TrimSpace(id)
 		if err := CheckMemberID(id); err != nil {
 			// The rule broken is the member id's; the field is the list.
 			e := *err.(*shared.Error)
 			e.Field, e.Message = "member_ids", "member_ids: "+e.Message
-			return nil, &e
+			return "", &e
 		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out, nil
+		return id, nil
+	})
 }
 
 // UsersChanged is the event of users authorised for or removed from a meeting.

@@ -80,15 +80,7 @@ func (p Profile) Check() error {
 
 func validPhone(s string) bool {
 	s = strings.TrimPrefix(s, "+")
-	if len(s) < 5 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
+	return len(s) >= 5 && shared.Digits(s)
 }
 
 // Admit applies the activity's join rules to a member submitting p, who is

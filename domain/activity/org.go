@@ -1,8 +1,6 @@
 package activity
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"time"
 
@@ -55,12 +53,8 @@ type OrgToken struct {
 	RevokedAt time.Time
 }
 
-// HashToken hashes a token for storage and lookup; tokens are long random
-// strings, so SHA-256 suffices.
-func HashToken(plain string) string {
-	sum := sha256.Sum256([]byte(plain))
-	return hex.EncodeToString(sum[:])
-}
+// HashToken hashes a token for storage and lookup (shared.HashToken).
+func HashToken(plain string) string { return shared.HashToken(plain) }
 
 // NewOrgToken builds the stored form of the plain token issued to org.
 func NewOrgToken(orgID int64, plain, label string, now time.Time) (OrgToken, error) {

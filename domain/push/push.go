@@ -104,18 +104,12 @@ func uniqueIDs(in []int64) ([]int64, error) {
 	if len(in) > MaxRecipients {
 		return nil, shared.Invalid("user_ids", "user_ids holds more than %d ids", MaxRecipients)
 	}
-	seen := make(map[int64]bool, len(in))
-	out := make([]int64, 0, len(in))
-	for _, id := range in {
+	return shared.Distinct(in, func(id int64) (int64, error) {
 		if id <= 0 {
-			return nil, shared.Invalid("user_ids", "user ids must be positive, got %d", id)
+			return 0, shared.Invalid("user_ids", "user ids must be positive, got %d", id)
 		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out, nil
+		return id, nil
+	})
 }
 
 // ErrPushNotFound is returned for a push that does not exist or is not

@@ -40,15 +40,29 @@ func (s *Service) CheckPassword(ctx context.Context, area, acct, password string
 // remembers only the account id; a missing or disabled account is
 // shared.ErrUnauthenticated.
 func (s *Service) Principal(ctx context.Context, accountID int64) (auth.Principal, error) {
-	a, err := s.Accounts.ByID(ctx, accountID)
+	return s.activePrincipal(ctx, accountID, errSessionAccountGone, errSessionAccountDisabled)
+}
+
+// Why a session or a token no longer authenticates its account.
+var (
+	errSessionAccountGone     = shared.ErrUnauthenticated.WithMessage("the account no longer exists")
+	errSessionAccountDisabled = shared.ErrUnauthenticated.WithMessage("the account is disabled")
+	errTokenAccountGone       = shared.ErrUnauthenticated.WithMessage("invalid token: the account no longer exists")
+	errTokenAccountDisabled   = shared.ErrUnauthenticated.WithMessage("invalid token: the account is disabled")
+)
+
+// activePrincipal is the principal of the account with id while it exists
+// and is active; otherwise it answers gone or disabled.
+func (s *Service) activePrincipal(ctx context.Context, id int64, gone, disabled error) (auth.Principal, error) {
+	a, err := s.Accounts.ByID(ctx, id)
 	if errors.Is(err, shared.ErrNotFound) {
-		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("the account no longer exists")
+		return auth.Principal{}, gone
 	}
 	if err != nil {
 		return auth.Principal{}, err
 	}
 	if !a.IsActive {
-		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("the account is disabled")
+		return auth.Principal{}, disabled
 	}
 	return auth.Principal{AccountID: a.ID, Role: a.Role, Account: &a}, nil
 }

@@ -109,17 +109,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 	if !t.Valid(now) {
 		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: it has expired or was revoked")
 	}
-	a, err := s.Accounts.ByID(ctx, t.AccountID)
-	if errors.Is(err, shared.ErrNotFound) {
-		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: the account no longer exists")
-	}
+	p, err := s.activePrincipal(ctx, t.AccountID, errTokenAccountGone, errTokenAccountDisabled)
 	if err != nil {
-		return auth.Principal{}, err
+		return p, err
 	}
-	if !a.IsActive {
-		return auth.Principal{}, shared.ErrUnauthenticated.WithMessage("invalid token: the account is disabled")
-	}
-	p := auth.Principal{AccountID: a.ID, Role: a.Role, Account: &a}
 	s.principals.put(gen, hash, p, now, t.ExpiresAt)
 	return p, nil
 }

@@ -37,12 +37,18 @@ type Config struct {
 	MaxOpenConns    int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
+	// CheckpointInBackground (SQLite) takes WAL checkpoints off the commit
+	// path: no connection checkpoints when it commits, and the caller runs
+	// (*DB).RunCheckpoints for as long as the database is open.
+	CheckpointInBackground bool
 }
 
 // DB is an open database with its dialect.
 type DB struct {
 	*bun.DB
 	Dialect Dialect
+	// checkpoints says that RunCheckpoints is to checkpoint the WAL.
+	checkpoints bool
 	// outboxStmts holds the outbox's prepared statements (SQLite).
 	outboxStmts stmtCache
 	// listeners are told about commits (OnOutboxCommit).
@@ -54,7 +60,7 @@ type DB struct {
 
 // Open connects to the database named by cfg.URL and checks that it answers.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	dialect, sqldb, err := openSQL(cfg.URL)
+	dialect, sqldb, err := openSQLWith(cfg.URL, cfg.CheckpointInBackground)
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +95,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		// the wall clock of whatever zone a time carries.
 		db = bun.NewDB(sqldb, mysqldialect.New(mysqldialect.WithTimeLocation("UTC")))
 	}
-	return &DB{DB: db, Dialect: dialect}, nil
+	return &DB{DB: db, Dialect: dialect, checkpoints: dialect == SQLite && cfg.CheckpointInBackground}, nil
 }
 
 // openSQL turns a DATABASE_URL into a database/sql handle.
-func openSQL(raw string) (Dialect, *sql.DB, error) {
+func openSQL(raw string) (Dialect, *sql.DB, error) { return openSQLWith(raw, false) }
+
+// openSQLWith is openSQL; with bgCheckpoint, SQLite connections never
+// checkpoint the WAL themselves (see RunCheckpoints).
+func openSQLWith(raw string, bgCheckpoint bool) (Dialect, *sql.DB, error) {
 	switch {
 	case raw == "":
 		return "", nil, errors.New("DATABASE_URL is empty")
@@ -101,6 +111,9 @@ func openSQL(raw string) (Dialect, *sql.DB, error) {
 		dsn, err := sqliteDSN(raw)
 		if err != nil {
 			return "", nil, err
+		}
+		if bgCheckpoint {
+			dsn += "&" + url.Values{"_pragma": {"wal_autocheckpoint(0)", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit)}}.Encode()
 		}
 		sqldb, err := sql.Open("sqlite", dsn)
 		if err != nil {

@@ -21,8 +21,15 @@ import (
 
 // openDB opens and, when asked, migrates the database.
 func openDB(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) (*storage.DB, error) {
+	return openDatabase(ctx, cfg, log, migrate, false)
+}
+
+// openDatabase is openDB; serving takes SQLite's WAL checkpoints out of the
+// commit path (the caller runs db.RunCheckpoints).
+func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, migrate, serving bool) (*storage.DB, error) {
 	db, err := storage.Open(ctx, storage.Config{
 		URL: cfg.DatabaseURL, MaxOpenConns: cfg.DBMaxOpenConns, MaxIdleConns: cfg.DBMaxIdleConns, ConnMaxLifetime: cfg.DBConnLifetime,
+		CheckpointInBackground: serving,
 	})
 	if err != nil {
 		return nil, err
@@ -72,7 +79,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 			log.Info("shutdown complete", "took", time.Since(shutdownStart).Round(time.Millisecond).String())
 		}
 	}()
-	db, err := openDB(ctx, cfg, log, cfg.AutoMigrate)
+	db, err := openDatabase(ctx, cfg, log, cfg.AutoMigrate, true)
 	if err != nil {
 		return err
 	}
@@ -91,6 +98,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer stopRelay()
 
+	w.workers = append(w.workers, loop(func(ctx context.Context) { db.RunCheckpoints(ctx, log) }))
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
 	for _, wk := range w.workers {

@@ -51,6 +51,15 @@ func (s *Service) MyFeedback(ctx context.Context, p kit.Page) ([]content.Feedbac
 	return s.Feedbacks.List(ctx, ports.FeedbackFilter{UserID: &uid}, p.Offset(), p.Limit())
 }
 
+// ownFeedback loads one of the caller's (uid's) feedback.
+func (s *Service) ownFeedback(ctx context.Context, uid, id int64) (content.Feedback, error) {
+	f, err := s.Feedbacks.ByID(ctx, id)
+	if err != nil {
+		return f, shared.NotFoundAs(err, content.ErrFeedbackNotFound)
+	}
+	return f, f.OwnedBy(uid)
+}
+
 // DeleteFeedback deletes one of the caller's feedback and its reply.
 func (s *Service) DeleteFeedback(ctx context.Context, id int64) error {
 	uid, err := auth.CallerID(ctx)
@@ -58,11 +67,8 @@ func (s *Service) DeleteFeedback(ctx context.Context, id int64) error {
 		return err
 	}
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
-		f, err := s.Feedbacks.ByID(ctx, id)
+		f, err := s.ownFeedback(ctx, uid, id)
 		if err != nil {
-			return shared.NotFoundAs(err, content.ErrFeedbackNotFound)
-		}
-		if err := f.OwnedBy(uid); err != nil {
 			return err
 		}
 		if err := s.Feedbacks.Delete(ctx, id); err != nil {
@@ -81,11 +87,8 @@ func (s *Service) ReadReply(ctx context.Context, feedbackID int64) (content.Repl
 	}
 	var r content.Reply
 	err = s.UoW.Do(ctx, func(ctx context.Context) error {
-		f, err := s.Feedbacks.ByID(ctx, feedbackID)
+		f, err := s.ownFeedback(ctx, uid, feedbackID)
 		if err != nil {
-			return shared.NotFoundAs(err, content.ErrFeedbackNotFound)
-		}
-		if err := f.OwnedBy(uid); err != nil {
 			return err
 		}
 		if r, err = s.Feedbacks.Reply(ctx, feedbackID); err != nil {

@@ -67,6 +67,11 @@ func (s *Service) Switch(ctx context.Context, clientID string) (push.Device, err
 	if err != nil {
 		return push.Device{}, err
 	}
+	return s.ownDevice(ctx, uid, clientID)
+}
+
+// ownDevice loads one of the caller's (uid's) devices.
+func (s *Service) ownDevice(ctx context.Context, uid int64, clientID string) (push.Device, error) {
 	d, err := s.Devices.ByClientID(ctx, clientID)
 	if err != nil {
 		return push.Device{}, shared.NotFoundAs(err, push.ErrDeviceNotFound)
@@ -81,11 +86,8 @@ func (s *Service) SetSwitch(ctx context.Context, clientID string, on bool) error
 		return err
 	}
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
-		d, err := s.Devices.ByClientID(ctx, clientID)
+		d, err := s.ownDevice(ctx, uid, clientID)
 		if err != nil {
-			return shared.NotFoundAs(err, push.ErrDeviceNotFound)
-		}
-		if err := d.OwnedBy(uid); err != nil {
 			return err
 		}
 		if !d.SetSwitch(on, s.Clock.Now()) {

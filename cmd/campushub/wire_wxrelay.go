@@ -27,11 +27,7 @@ func init() { moduleWirings = append(moduleWirings, wireWXRelay) }
 func wireWXRelay(w *wiring, out *wired) error {
 	apps := w.cfg.WXApps
 	egress := webhook.Egress{AllowPrivate: w.cfg.WebhookAllowPrivate}
-	svc := appwx.NewService(appwx.Deps{
-		UoW: w.db, Outbox: w.outbox,
-		Projects: storage.NewWXProjects(w.db), Events: storage.NewWXEvents(w.db), Deliveries: storage.NewWXDeliveries(w.db),
-		Egress: egress, Cipher: wxcrypto.Cipher{}, Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, appwx.Config{Apps: apps, DedupWindow: w.cfg.WXDedupWindow, HoldRetention: w.cfg.WebhookHoldFor})
+	svc := relayService(w.db, w.outbox, egress, appwx.Config{Apps: apps, DedupWindow: w.cfg.WXDedupWindow, HoldRetention: w.cfg.WebhookHoldFor})
 	w.console.Relay = svc
 
 	hook := webhook.New(webhook.Config{Egress: egress, Timeout: w.cfg.WebhookTimeout,
@@ -72,6 +68,16 @@ func wireWXRelay(w *wiring, out *wired) error {
 		}
 	}
 	return nil
+}
+
+// relayService builds the relay's use cases on db, writing their events to
+// outbox and checking project URLs with egress.
+func relayService(db *storage.DB, outbox ports.Outbox, egress webhook.Egress, cfg appwx.Config) *appwx.Service {
+	return appwx.NewService(appwx.Deps{
+		UoW: db, Outbox: outbox,
+		Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db), Deliveries: storage.NewWXDeliveries(db),
+		Egress: egress, Cipher: wxcrypto.Cipher{}, Random: secure.Random{}, Clock: ports.SystemClock{},
+	}, cfg)
 }
 
 // maskKey shows enough of an app key to recognise it in a log, never all

@@ -9,13 +9,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/campushub/campushub/adapters/secure"
 	"github.com/campushub/campushub/adapters/storage"
 	"github.com/campushub/campushub/adapters/webhook"
-	"github.com/campushub/campushub/adapters/wxcrypto"
 	appwx "github.com/campushub/campushub/app/wxrelay"
 	"github.com/campushub/campushub/domain/wxrelay"
-	"github.com/campushub/campushub/ports"
 )
 
 // TestProjectMetrics: each project's state, failures and backlog are
@@ -30,11 +27,8 @@ func TestProjectMetrics(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	svc := appwx.NewService(appwx.Deps{
-		UoW: db, Outbox: storage.NewOutbox(db), Projects: storage.NewWXProjects(db), Events: storage.NewWXEvents(db),
-		Deliveries: storage.NewWXDeliveries(db), Egress: webhook.Egress{AllowPrivate: true}, Cipher: wxcrypto.Cipher{},
-		Random: secure.Random{}, Clock: ports.SystemClock{},
-	}, appwx.Config{Apps: map[string]string{"app": ""}, DedupWindow: time.Hour})
+	svc := relayService(db, storage.NewOutbox(db), webhook.Egress{AllowPrivate: true},
+		appwx.Config{Apps: map[string]string{"app": ""}, DedupWindow: time.Hour})
 	p, err := svc.AddProject(ctx, "http://127.0.0.1:9/h", "sink")
 	if err != nil {
 		t.Fatal(err)

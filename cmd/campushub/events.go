@@ -62,23 +62,12 @@ func startRelay(ctx context.Context, cfg Config, db *storage.DB, log *slog.Logge
 		b.health.OnReachable(relay.Retry) // the backlog goes out at once, not after the backoff
 	}
 	db.OnOutboxCommit(relay.Wake) // a change goes out at once, not at the next poll
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	for _, wk := range append([]worker{relay}, b.workers...) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := wk.Run(runCtx); err != nil {
-				log.Error("outbox relay stopped", "err", err)
-			}
-		}()
-	}
+	stopWorkers := runWorkers(ctx, log, "outbox relay stopped", append([]worker{relay}, b.workers...))
 	var once sync.Once
 	brokerCheck := server.Check{Name: "broker", Run: b.ready, Report: b.report}
 	return func() {
 		once.Do(func() {
-			cancel()
-			wg.Wait()
+			stopWorkers()
 			b.close()
 		})
 	}, []server.Check{brokerCheck, {Name: "outbox", Report: events.OutboxReport(storage.NewRelayStore(db, nil), nil)}}, nil

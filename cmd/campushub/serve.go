@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -99,18 +98,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer stopRelay()
 
 	w.workers = append(w.workers, loop(func(ctx context.Context) { db.RunCheckpoints(ctx, log) }))
-	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	var workers sync.WaitGroup
-	for _, wk := range w.workers {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			if err := wk.Run(workCtx); err != nil {
-				log.Error("background worker stopped", "err", err)
-			}
-		}()
-	}
-	defer func() { stopWork(); workers.Wait() }()
+	defer runWorkers(ctx, log, "background worker stopped", w.workers)()
 
 	ready := append([]server.Check{{Name: "database", Run: db.PingContext}}, eventChecks...)
 	handler := server.New(server.Options{

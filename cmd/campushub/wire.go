@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -55,6 +56,25 @@ type loop func(ctx context.Context)
 
 // Run implements worker.
 func (l loop) Run(ctx context.Context) error { l(ctx); return nil }
+
+// runWorkers runs each worker in its own goroutine, with a context that
+// outlives ctx's cancellation, until stop is called; stop ends them and
+// waits for all to return. A worker that returns an error is logged with
+// msg.
+func runWorkers(ctx context.Context, log *slog.Logger, msg string, workers []worker) (stop func()) {
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	for _, wk := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := wk.Run(runCtx); err != nil {
+				log.Error(msg, "err", err)
+			}
+		}()
+	}
+	return func() { cancel(); wg.Wait() }
+}
 
 // moduleWirings are the modules beyond account; each module's wire_*.go adds
 // itself in init.

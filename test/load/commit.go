@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,7 +97,7 @@ func runCommit(ctx context.Context, h *harness) (row, error) {
 	r.metrics.Latencies.P50, r.metrics.Latencies.P90, r.metrics.Latencies.P99 = percentile(lat, 0.50), percentile(lat, 0.90), percentile(lat, 0.99)
 	r.note = fmt.Sprintf("commit → %s consumer, paced at %d/s (%d sent); %d of %d events received; HTTP p99 %s", what, commitRate, m.Requests, len(lat), len(answered), ms(httpP99))
 	if len(lat) < len(answered) {
-		r.note += fmt.Sprintf("; NOT all received within %s", h.o.deliverWait)
+		r.note += fmt.Sprintf("; NOT all received within %s; the service's relay said: %s", h.o.deliverWait, h.relayWarnings())
 	}
 	return r, nil
 }
@@ -188,10 +190,11 @@ func (h *harness) eventReader(ctx context.Context, prefix string) (*eventReader,
 		if brokers == "" {
 			brokers = "localhost:9092"
 		}
-		// Records from a second before the start, so that a topic the
-		// reader discovers late is still read from the beginning of the run.
+		// From the topic's start: the reader keeps only this run's events
+		// (by prefix), and a topic or partition it discovers late is read
+		// whole, whatever timestamps its records carry.
 		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(brokers, ",")...), kgo.ConsumeTopics(commitTopic),
-			kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(time.Now().Add(-time.Second).UnixMilli())),
+			kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 			kgo.FetchMaxWait(10*time.Millisecond), kgo.MetadataMinAge(250*time.Millisecond))
 		if err != nil {
 			return nil, "", fmt.Errorf("kafka reader: %w", err)
@@ -254,4 +257,23 @@ func (h *harness) eventReader(ctx context.Context, prefix string) (*eventReader,
 	default:
 		return nil, "EVENTS_BROKER=" + broker + " publishes nothing to read", nil
 	}
+}
+
+// relayWarnings is the last few outbox relay warnings in the service's log
+// (or "nothing"), so that a run whose events did not all arrive says why.
+func (h *harness) relayWarnings() string {
+	b, err := os.ReadFile(filepath.Join(h.dir, "campushub.log"))
+	if err != nil {
+		return err.Error()
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, `"level":"WARN"`) && strings.Contains(l, "outbox relay") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return "nothing"
+	}
+	return strings.Join(lines[max(len(lines)-3, 0):], " | ")
 }

@@ -86,13 +86,7 @@ func (m memProjects) ByID(_ context.Context, id int64) (wxrelay.Project, error) 
 func (m memProjects) ByIDs(_ context.Context, ids []int64) ([]wxrelay.Project, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []wxrelay.Project
-	for _, id := range ids {
-		if p, ok := m.projects[id]; ok {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return pick(m.projects, ids), nil
 }
 
 func (m memProjects) List(context.Context) ([]wxrelay.Project, error) {
@@ -195,13 +189,7 @@ func (m memEvents) CreateAll(_ context.Context, es []wxrelay.Event) error {
 func (m memEvents) ByIDs(_ context.Context, ids []int64) ([]wxrelay.Event, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []wxrelay.Event
-	for _, id := range ids {
-		if e, ok := m.events[id]; ok {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return pick(m.events, ids), nil
 }
 
 func (m memDeliveries) Create(_ context.Context, ds []wxrelay.Delivery) error {
@@ -542,3 +530,15 @@ func (m memDeliveries) CloseUnknown(_ context.Context, ids []int64, reason strin
 func (m memDeliveries) Renew(context.Context, string, []int64, time.Time) error { return nil }
 
 func (m memDeliveries) SetOrdering(context.Context, int64, bool) error { return nil }
+
+// pick returns the entries of table with the ids, in the order asked,
+// leaving out ids it does not hold.
+func pick[V any](table map[int64]V, ids []int64) []V {
+	var out []V
+	for _, id := range ids {
+		if v, ok := table[id]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -157,17 +157,13 @@ func (r accounts) ByID(_ context.Context, id int64) (account.Account, error) {
 	r.db.mu.Lock()
 	defer r.db.mu.Unlock()
 	r.db.byIDReads++
-	a, ok := r.db.state.accounts[id]
-	if !ok {
-		return account.Account{}, shared.ErrNotFound
-	}
-	return a, nil
+	return portstest.Get(r.db.state.accounts, id)
 }
 
 func (r accounts) Update(_ context.Context, a account.Account) error {
 	r.db.mu.Lock()
 	defer r.db.mu.Unlock()
-	return replace(r.db.state.accounts, a.ID, a)
+	return portstest.Replace(r.db.state.accounts, a.ID, a)
 }
 
 // codes is the fake ports.Codes.
@@ -213,7 +209,7 @@ func (r codes) SentSince(_ context.Context, key string, t time.Time) ([]time.Tim
 func (r codes) Update(_ context.Context, c account.Code) error {
 	r.db.mu.Lock()
 	defer r.db.mu.Unlock()
-	return replace(r.db.state.codes, c.ID, c)
+	return portstest.Replace(r.db.state.codes, c.ID, c)
 }
 
 func (r codes) Delete(_ context.Context, id int64) error {
@@ -410,14 +406,4 @@ func (w *world) codesFor(key string) []account.Code {
 func (w *world) accountByKey(key string) (account.Account, bool) {
 	a, err := accounts{w.db}.ByKey(context.Background(), key)
 	return a, err == nil
-}
-
-// replace stores v under an id the table already holds; an unknown id is
-// shared.ErrNotFound, as the storage adapters answer.
-func replace[V any](table map[int64]V, id int64, v V) error {
-	if _, ok := table[id]; !ok {
-		return shared.ErrNotFound
-	}
-	table[id] = v
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/campushub/campushub/domain/activity"
 	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
+	"github.com/campushub/campushub/ports/portstest"
 )
 
 // memory is an in-memory store for the ports the tests use; the embedded
@@ -75,11 +76,7 @@ func (m activityStore) Create(_ context.Context, a *activity.Activity) error {
 }
 
 func (m activityStore) ByID(_ context.Context, id int64) (activity.Activity, error) {
-	a, ok := m.activities[id]
-	if !ok {
-		return a, shared.ErrNotFound
-	}
-	return a, nil
+	return portstest.Get(m.activities, id)
 }
 
 func (m activityStore) Update(_ context.Context, a activity.Activity) error {

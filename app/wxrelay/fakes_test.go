@@ -76,17 +76,13 @@ func (m memProjects) Create(_ context.Context, p *wxrelay.Project) error {
 func (m memProjects) ByID(_ context.Context, id int64) (wxrelay.Project, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p, ok := m.projects[id]
-	if !ok {
-		return p, shared.ErrNotFound
-	}
-	return p, nil
+	return portstest.Get(m.projects, id)
 }
 
 func (m memProjects) ByIDs(_ context.Context, ids []int64) ([]wxrelay.Project, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return pick(m.projects, ids), nil
+	return portstest.Pick(m.projects, ids), nil
 }
 
 func (m memProjects) List(context.Context) ([]wxrelay.Project, error) {
@@ -189,7 +185,7 @@ func (m memEvents) CreateAll(_ context.Context, es []wxrelay.Event) error {
 func (m memEvents) ByIDs(_ context.Context, ids []int64) ([]wxrelay.Event, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return pick(m.events, ids), nil
+	return portstest.Pick(m.events, ids), nil
 }
 
 func (m memDeliveries) Create(_ context.Context, ds []wxrelay.Delivery) error {
@@ -317,11 +313,7 @@ func (m memDeliveries) Backlog(context.Context) (map[int64]ports.Backlog, error)
 func (m memDeliveries) ByID(_ context.Context, id int64) (wxrelay.Delivery, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, ok := m.deliveries[id]
-	if !ok {
-		return d, shared.ErrNotFound
-	}
-	return d, nil
+	return portstest.Get(m.deliveries, id)
 }
 
 func (m memDeliveries) List(_ context.Context, f ports.DeliveryFilter) ([]wxrelay.Delivery, int64, error) {
@@ -530,15 +522,3 @@ func (m memDeliveries) CloseUnknown(_ context.Context, ids []int64, reason strin
 func (m memDeliveries) Renew(context.Context, string, []int64, time.Time) error { return nil }
 
 func (m memDeliveries) SetOrdering(context.Context, int64, bool) error { return nil }
-
-// pick returns the entries of table with the ids, in the order asked,
-// leaving out ids it does not hold.
-func pick[V any](table map[int64]V, ids []int64) []V {
-	var out []V
-	for _, id := range ids {
-		if v, ok := table[id]; ok {
-			out = append(out, v)
-		}
-	}
-	return out
-}

@@ -1,7 +1,9 @@
 // Package portstest holds the fakes of the ports every app test needs: a
 // clock moved by hand, a unit of work that tells its context apart and
 // undoes what a failed one recorded, and an outbox that records events only
-// inside a unit of work. Module-specific repositories stay with their tests.
+// inside a unit of work. Module-specific repositories stay with their
+// tests; they keep rows in maps by id and answer through Get, Replace and
+// Pick.
 package portstest
 
 import (

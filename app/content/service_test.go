@@ -9,7 +9,6 @@ import (
 	"github.com/campushub/campushub/app/auth"
 	"github.com/campushub/campushub/domain/account"
 	"github.com/campushub/campushub/domain/content"
-	"github.com/campushub/campushub/domain/shared"
 	"github.com/campushub/campushub/ports"
 	"github.com/campushub/campushub/ports/portstest"
 )
@@ -27,10 +26,7 @@ func (s *store) Create(_ context.Context, c *content.Category) error {
 	return nil
 }
 func (s *store) ByID(_ context.Context, id int64) (content.Category, error) {
-	if c, ok := s.categories[id]; ok {
-		return c, nil
-	}
-	return content.Category{}, shared.ErrNotFound
+	return portstest.Get(s.categories, id)
 }
 func (s *store) Update(_ context.Context, c content.Category) error {
 	s.categories[c.ID] = c
@@ -49,10 +45,7 @@ func (f feedbacks) Create(_ context.Context, x *content.Feedback) error {
 	return nil
 }
 func (f feedbacks) ByID(_ context.Context, id int64) (content.Feedback, error) {
-	if x, ok := f.feedback[id]; ok {
-		return x, nil
-	}
-	return content.Feedback{}, shared.ErrNotFound
+	return portstest.Get(f.feedback, id)
 }
 func (f feedbacks) Update(_ context.Context, x content.Feedback) error {
 	f.feedback[x.ID] = x
@@ -76,10 +69,7 @@ func (f feedbacks) CountByCategory(_ context.Context, id int64) (int64, error) {
 	return n, nil
 }
 func (f feedbacks) Reply(_ context.Context, id int64) (content.Reply, error) {
-	if r, ok := f.replies[id]; ok {
-		return r, nil
-	}
-	return content.Reply{}, shared.ErrNotFound
+	return portstest.Get(f.replies, id)
 }
 func (f feedbacks) SaveReply(_ context.Context, r *content.Reply) error {
 	if r.ID == 0 {

@@ -70,6 +70,18 @@ func schemathesis(t *testing.T) string {
 	return bin
 }
 
+// summary is the end of schemathesis' report: the operations tested, the
+// kinds of warning (operations the run could not reach far into) and how
+// many test cases it generated.
+func summary(out string) string {
+	if i := strings.LastIndex(out, " SUMMARY ="); i >= 0 {
+		if j := strings.LastIndex(out[:i], "\n"); j >= 0 {
+			return strings.TrimSpace(out[j:])
+		}
+	}
+	return tail(out, 400)
+}
+
 func firstLine(b []byte) string {
 	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
 	return s
@@ -147,14 +159,10 @@ func TestOpenAPIConformance(t *testing.T) {
 			cmd.Dir = t.TempDir()
 			started := time.Now()
 			out, err := cmd.CombinedOutput()
-			summary := tail(string(out), 400)
-			if i := strings.LastIndex(string(out), "\n====="); i >= 0 {
-				summary = strings.TrimSpace(string(out)[i:])
-			}
-			t.Logf("%s: %s in %s", c.name, summary, time.Since(started).Round(time.Second))
 			var exit *exec.ExitError
 			switch {
 			case err == nil:
+				t.Logf("%s in %s:\n%s", c.name, time.Since(started).Round(time.Second), summary(string(out)))
 			case errors.As(err, &exit):
 				t.Errorf("schemathesis found failures as %s (exit %d):\n%s", c.name, exit.ExitCode(), tail(string(out), 20000))
 			default:
@@ -164,5 +172,23 @@ func TestOpenAPIConformance(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("server log (end):\n%s", tail(srv.log.String(), 3000))
+	}
+}
+
+// TestConfigSelectsOperationsNarrowly: schemathesis selects an operation
+// for an [[operations]] entry when any one of the entry's include-*
+// filters matches, so include-method beside include-path would relax the
+// entry's checks for every operation with that method. One operation is
+// named with include-name ("METHOD /path").
+func TestConfigSelectsOperationsNarrowly(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot(), "test", "conformance", "schemathesis.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(raw), "\n") {
+		key, _, _ := strings.Cut(strings.TrimSpace(line), "=")
+		if strings.HasPrefix(key, "include-method") {
+			t.Errorf("schemathesis.toml:%d: %s selects every operation with that method; name one operation with include-name = \"METHOD /path\"", i+1, strings.TrimSpace(line))
+		}
 	}
 }

@@ -3,6 +3,7 @@ package account
 import (
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/campushub/campushub/domain/shared"
 )
@@ -37,7 +38,9 @@ func ParseIdentifier(area, account string) (Identifier, error) {
 	if account == "" {
 		return Identifier{}, shared.Invalid("account", "account is required: a phone number or an e-mail address")
 	}
-	if len(account) > 254 {
+	// Characters, as the message and the API document say: an e-mail
+	// address may hold non-ASCII text (RFC 6531).
+	if utf8.RuneCountInString(account) > 254 {
 		return Identifier{}, shared.Invalid("account", "account is too long (at most 254 characters)")
 	}
 	if strings.Contains(account, "@") {

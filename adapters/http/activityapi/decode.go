@@ -36,6 +36,11 @@ func readFields(r *http.Request, allowed ...string) (Fields, error) {
 			return nil, shared.Invalid(k, "unknown field %q", k)
 		}
 	}
+	// Text no database stores is named here by its wire name (member_icon),
+	// not later by the decoded request's (icon).
+	if err := httpkit.CheckText(map[string]string(f)); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

@@ -63,6 +63,18 @@ func formValues(r *http.Request) (map[string][]string, error) {
 		}
 		return nil, ErrFormat.WithMessage("the form or query string does not parse: %v", err)
 	}
+	// Text no database stores is named here by its form key (project), not
+	// later by the decoded request's field (name). A key's first value is
+	// the one read.
+	first := make(map[string]string, len(r.Form))
+	for k, vs := range r.Form {
+		if len(vs) > 0 {
+			first[k] = vs[0]
+		}
+	}
+	if err := httpkit.CheckText(first); err != nil {
+		return nil, err
+	}
 	return r.Form, nil
 }
 

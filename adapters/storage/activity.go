@@ -129,9 +129,7 @@ func (r orgRow) domain() activity.Organisation {
 
 // ByID finds an organisation.
 func (r *Organisations) ByID(ctx context.Context, id int64) (activity.Organisation, error) {
-	var row orgRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
-	return row.domain(), MapError(err)
+	return rowByID[orgRow](ctx, r.db, id)
 }
 
 // List pages through organisations by id.

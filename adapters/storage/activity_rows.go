@@ -86,9 +86,7 @@ func (r meetingRow) domain() activity.Meeting {
 
 // ByID finds a meeting.
 func (r *Meetings) ByID(ctx context.Context, id int64) (activity.Meeting, error) {
-	var row meetingRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
-	return row.domain(), MapError(err)
+	return rowByID[meetingRow](ctx, r.db, id)
 }
 
 // ListByOrg lists an organisation's meetings by id.

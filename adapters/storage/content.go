@@ -120,9 +120,7 @@ func (r *FAQs) Create(ctx context.Context, f *content.FAQ) error {
 
 // ByID finds a FAQ entry.
 func (r *FAQs) ByID(ctx context.Context, id int64) (content.FAQ, error) {
-	var row faqRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
-	return row.domain(), MapError(err)
+	return rowByID[faqRow](ctx, r.db, id)
 }
 
 // Update saves f.
@@ -171,9 +169,7 @@ func (r *Categories) Create(ctx context.Context, c *content.Category) error {
 
 // ByID finds a category.
 func (r *Categories) ByID(ctx context.Context, id int64) (content.Category, error) {
-	var row categoryRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
-	return row.domain(), MapError(err)
+	return rowByID[categoryRow](ctx, r.db, id)
 }
 
 // Update saves c.

@@ -34,9 +34,7 @@ func (r *Feedbacks) Create(ctx context.Context, f *content.Feedback) error {
 
 // ByID finds a feedback.
 func (r *Feedbacks) ByID(ctx context.Context, id int64) (content.Feedback, error) {
-	var row feedbackRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
-	return row.domain(), MapError(err)
+	return rowByID[feedbackRow](ctx, r.db, id)
 }
 
 // Update saves the status of f.

@@ -118,9 +118,7 @@ func (r *WXProjects) Create(ctx context.Context, p *wxrelay.Project) error {
 
 // ByID finds a project.
 func (r *WXProjects) ByID(ctx context.Context, id int64) (wxrelay.Project, error) {
-	var row wxProjectRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
-	return row.domain(), MapError(err)
+	return rowByID[wxProjectRow](ctx, r.db, id)
 }
 
 // ByIDs returns the projects among ids that exist.

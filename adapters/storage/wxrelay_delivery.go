@@ -122,9 +122,7 @@ func (r *WXDeliveries) CreateForProjects(ctx context.Context, eventIDs []int64, 
 
 // ByID finds a delivery.
 func (r *WXDeliveries) ByID(ctx context.Context, id int64) (wxrelay.Delivery, error) {
-	var row wxDeliveryRow
-	err := r.db.IDB(ctx).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
-	return row.domain(), MapError(err)
+	return rowByID[wxDeliveryRow](ctx, r.db, id)
 }
 
 // List returns a page of deliveries, newest first, and the total matching.

@@ -163,12 +163,17 @@ const (
 	wxAppKey        = "loadapp"
 )
 
-func startHarness(ctx context.Context, o options) (*harness, error) {
+func startHarness(ctx context.Context, o options) (_ *harness, err error) {
 	dir, err := os.MkdirTemp("", "campushub-load-")
 	if err != nil {
 		return nil, err
 	}
 	h := &harness{o: o, dir: dir, client: &http.Client{Timeout: 30*time.Second + o.duration}}
+	defer func() {
+		if err != nil {
+			h.close() // what started so far, and the directory
+		}
+	}()
 	h.bin = filepath.Join(dir, "campushub")
 	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", h.bin, "./cmd/campushub")
 	build.Dir = repoRoot()
@@ -207,27 +212,22 @@ func startHarness(ctx context.Context, o options) (*harness, error) {
 	}
 	h.base = "http://" + addr
 	if err := waitHealthy(h.base + "/healthz"); err != nil {
-		h.close()
 		return nil, fmt.Errorf("%w (log: %s)", err, logFile.Name())
 	}
 	bareAddr, err := freeAddr()
 	if err != nil {
-		h.close()
 		return nil, err
 	}
 	h.bare = exec.Command(os.Args[0], "bare-server", bareAddr)
 	h.bare.Stderr = os.Stderr
 	if err := h.bare.Start(); err != nil {
-		h.close()
 		return nil, err
 	}
 	h.bareURL = "http://" + bareAddr + "/bare"
 	if err := waitHealthy(h.bareURL); err != nil {
-		h.close()
 		return nil, err
 	}
 	if h.manager, err = h.login(); err != nil {
-		h.close()
 		return nil, err
 	}
 	return h, nil

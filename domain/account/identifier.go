@@ -30,11 +30,19 @@ type Identifier struct {
 
 // ParseIdentifier reads the wire's area and account fields. An account with
 // an "@" is an e-mail; otherwise it is a phone number in the given area
-// (DefaultArea when empty; a leading "+" or "00" is dropped).
+// (DefaultArea when empty; a leading "+" or "00" is dropped). A malformed
+// area is refused with either.
 func ParseIdentifier(area, account string) (Identifier, error) {
 	account = strings.TrimSpace(account)
-	// "+86", "86" and "0086" name the same area.
+	// An area that is given has the shape of one, e-mail or not (an e-mail
+	// reads no area); "+86", "86" and "0086" name the same area.
+	if utf8.RuneCountInString(area) > 8 {
+		return Identifier{}, shared.Invalid("area", "area is too long (at most 8 characters), e.g. 86")
+	}
 	area = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(area), "+"), "0")
+	if area != "" && (!shared.Digits(area) || len(area) > 4) {
+		return Identifier{}, shared.Invalid("area", "area must be 1 to 4 digits, e.g. 86")
+	}
 	if account == "" {
 		return Identifier{}, shared.Invalid("account", "account is required: a phone number or an e-mail address")
 	}
@@ -52,9 +60,6 @@ func ParseIdentifier(area, account string) (Identifier, error) {
 	}
 	if area == "" {
 		area = DefaultArea
-	}
-	if !shared.Digits(area) || len(area) > 4 {
-		return Identifier{}, shared.Invalid("area", "area must be 1 to 4 digits, e.g. 86")
 	}
 	if !shared.Digits(account) {
 		return Identifier{}, shared.Invalid("account", "account must be a phone number (digits only) or an e-mail address")

@@ -93,7 +93,10 @@ func decodeMember(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	member := chi.URLParam(r, "member_id")
+	member, err := httpkit.PathText(r, "member_id")
+	if err != nil {
+		return nil, err
+	}
 	if member == "" {
 		member = r.URL.Query().Get("member_id")
 	}

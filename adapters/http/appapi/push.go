@@ -48,7 +48,10 @@ func decodeBind(_ context.Context, r *http.Request) (any, error) {
 }
 
 func clientIDParam(r *http.Request) (string, error) {
-	id := chi.URLParam(r, "client_id")
+	id, err := httpkit.PathText(r, "client_id")
+	if err != nil {
+		return "", err
+	}
 	return id, push.CheckClientID(id)
 }
 

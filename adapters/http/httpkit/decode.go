@@ -155,6 +155,22 @@ func PathID(r *http.Request, name string) (int64, error) {
 	return ParseID(name, chi.URLParam(r, name))
 }
 
+// PathText reads the text path parameter name as the client meant it. When
+// the request's path holds escapes Go would not write itself (%2B for +),
+// chi matches on the escaped path and its parameters are still escaped:
+// they are unescaped here, and only then.
+func PathText(r *http.Request, name string) (string, error) {
+	v := chi.URLParam(r, name)
+	if r.URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", shared.Invalid(name, "%s is not a valid escaped path segment", name)
+	}
+	return u, nil
+}
+
 // OptionalPathID is PathID for a parameter only some of the routes sharing
 // a decoder have: 0 when the route has none.
 func OptionalPathID(r *http.Request, name string) (int64, error) {

@@ -137,6 +137,7 @@ var zhRules = map[string]string{
 	"account must be a phone number (digits only) or an e-mail address":                               "账号必须是手机号（只含数字）或邮箱。",
 	"a mainland phone number has 11 digits and starts with 1":                                         "大陆手机号是以 1 开头的 11 位数字。",
 	"a phone number has 5 to 15 digits":                                                               "手机号应为 5 到 15 位数字。",
+	"area is too long (at most 8 characters), e.g. 86":                                                "区号太长了（最多 8 个字符），例如 86。",
 	"area must be 1 to 4 digits, e.g. 86":                                                             "区号应为 1 到 4 位数字，例如 86。",
 	"password is required":                                                                            "此项必填。",
 	"password is too short: at least %d characters":                                                   "密码太短了：至少 %d 个字符。",

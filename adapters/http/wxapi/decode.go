@@ -65,10 +65,11 @@ func formValues(r *http.Request) (map[string][]string, error) {
 	}
 	// Text no database stores is named here by its form key (project), not
 	// later by the decoded request's field (name). A key's first value is
-	// the one read.
+	// the one read; token is the credential, which authentication reads
+	// (and the Authorization header, when given, overrides).
 	first := make(map[string]string, len(r.Form))
 	for k, vs := range r.Form {
-		if len(vs) > 0 {
+		if len(vs) > 0 && k != "token" {
 			first[k] = vs[0]
 		}
 	}

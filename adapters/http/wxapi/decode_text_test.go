@@ -17,6 +17,11 @@ func TestFormNamesBadTextByKey(t *testing.T) {
 		{"NUL in the query", "url=https%3A%2F%2Fexample.com%2Fh%00ook&project=pp", "", "url"},
 		{"not UTF-8", "", "url=https%3A%2F%2Fexample.com%2Fhook&project=%ff", "project"},
 	}
+	t.Run("NUL in the token parameter is authentication's to judge", func(t *testing.T) {
+		if _, err := addRequest("token=a%00b", formCT, "url=https%3A%2F%2Fexample.com%2Fhook&project=pp"); err != nil {
+			t.Fatalf("the form was refused for its token parameter: %v", err)
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := addRequest(tc.query, formCT, tc.body)

@@ -49,6 +49,11 @@ func (r *WXDeliveries) OpenAttempts(ctx context.Context, as []wxrelay.Attempt) e
 			return err
 		}
 	}
+	if r.db.Dialect == Postgres {
+		if done, err := r.openPostgres(ctx, as); done {
+			return err
+		}
+	}
 	rows := make([]wxAttemptRow, len(as))
 	for i, a := range as {
 		rows[i] = toAttemptRow(a, attemptSending)
@@ -78,6 +83,9 @@ func (r *WXDeliveries) CloseAttempts(ctx context.Context, as []wxrelay.Attempt) 
 		if done, err := r.closeSQLite(ctx, as); done {
 			return err
 		}
+	}
+	if r.db.Dialect == Postgres {
+		return r.closePostgres(ctx, as)
 	}
 	rows := make([]wxAttemptRow, len(as))
 	for i, a := range as {

@@ -166,8 +166,11 @@ func (r *WXDeliveries) Attempts(ctx context.Context, deliveryID int64) ([]wxrela
 // lease columns then keep the rows reserved after the transaction, while
 // the attempt runs.
 func (r *WXDeliveries) Claim(ctx context.Context, owner string, now, leaseUntil time.Time, limit int, skip []int64) ([]wxrelay.Delivery, error) {
-	if r.db.Dialect == SQLite {
+	switch r.db.Dialect {
+	case SQLite:
 		return r.claimSQLite(ctx, owner, now, leaseUntil, limit, skip)
+	case Postgres:
+		return r.claimPostgres(ctx, owner, now, leaseUntil, limit, skip)
 	}
 	var out []wxrelay.Delivery
 	err := r.db.Do(ctx, func(ctx context.Context) error {
@@ -225,6 +228,9 @@ func (r *WXDeliveries) SaveAll(ctx context.Context, owner string, ds []wxrelay.D
 		if held, done, err := r.saveSQLite(ctx, owner, ds); done {
 			return held, err
 		}
+	}
+	if r.db.Dialect == Postgres {
+		return r.savePostgres(ctx, owner, ds)
 	}
 	db := r.db.IDB(ctx)
 	ids := make([]int64, len(ds))

@@ -53,23 +53,13 @@ func (disp *Dispatcher) fill(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	ds = append(ds, probed...)
-	if err := disp.closeUnknown(ctx, ds); err != nil {
-		disp.releaseAll(ds)
-		disp.mu.Lock()
-		for _, d := range probed {
-			delete(disp.probing, d.ProjectID)
-		}
-		disp.mu.Unlock()
-		return 0, err
+	err = disp.closeUnknown(ctx, ds)
+	var jobs []job
+	if err == nil {
+		jobs, err = disp.load(ctx, ds)
 	}
-	jobs, err := disp.load(ctx, ds)
 	if err != nil {
-		disp.releaseAll(ds)
-		disp.mu.Lock()
-		for _, d := range probed {
-			delete(disp.probing, d.ProjectID)
-		}
-		disp.mu.Unlock()
+		disp.dropClaim(ds, probed)
 		return 0, err
 	}
 	for i := len(jobs) - len(probed); i < len(jobs); i++ {
@@ -89,6 +79,17 @@ func (disp *Dispatcher) fill(ctx context.Context) (int, error) {
 	disp.mu.Unlock()
 	disp.releaseAll(append(back, disp.startQueued(ctx)...))
 	return len(jobs) - len(back), nil
+}
+
+// dropClaim gives back claimed deliveries that could not be prepared and
+// ends the probes among them.
+func (disp *Dispatcher) dropClaim(ds, probed []wxrelay.Delivery) {
+	disp.releaseAll(ds)
+	disp.mu.Lock()
+	for _, d := range probed {
+		delete(disp.probing, d.ProjectID)
+	}
+	disp.mu.Unlock()
 }
 
 // heldPerProject counts each project's deliveries in flight or queued;

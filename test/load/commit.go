@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -236,9 +237,20 @@ func (h *harness) eventReader(ctx context.Context, prefix string) (*eventReader,
 			nc.Close()
 			return nil, "", fmt.Errorf("nats reader: %w", err)
 		}
-		cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{
-			FilterSubjects: []string{commitTopic}, DeliverPolicy: jetstream.DeliverNewPolicy,
-		})
+		// The service creates its stream when the servers first answer,
+		// which may be a moment after it reports healthy.
+		var cons jetstream.Consumer
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+			cons, err = js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{
+				FilterSubjects: []string{commitTopic}, DeliverPolicy: jetstream.DeliverNewPolicy,
+			})
+			var apiErr *jetstream.APIError
+			missing := errors.Is(err, jetstream.ErrStreamNotFound) ||
+				errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamNotFound
+			if !missing || time.Now().After(deadline) {
+				break
+			}
+		}
 		if err != nil {
 			nc.Close()
 			return nil, "", fmt.Errorf("nats reader on stream %s: %w", stream, err)

@@ -326,7 +326,7 @@ func (p *Publisher) Ready(ctx context.Context) error {
 
 // message encodes one outbox message in CloudEvents binary mode.
 func (p *Publisher) message(m ports.OutboxMessage) *natsgo.Msg {
-	id := msgID(m)
+	id := strconv.FormatInt(m.ID, 10)
 	return &natsgo.Msg{
 		Subject: m.Topic,
 		Data:    m.Payload,
@@ -342,8 +342,15 @@ func (p *Publisher) message(m ports.OutboxMessage) *natsgo.Msg {
 	}
 }
 
-// msgID is the event id: ce-id and Nats-Msg-Id.
-func msgID(m ports.OutboxMessage) string { return strconv.FormatInt(m.ID, 10) }
+// msgID is the message's Nats-Msg-Id: the event id (ce-id) and when the
+// change happened, in microseconds. A row sent again is read back with both
+// unchanged, so JetStream stores it once; an event of another database
+// that happens to have the same row id (a second deployment on the same
+// servers, a database set up again) differs in its time and is not taken
+// for a duplicate and dropped.
+func msgID(m ports.OutboxMessage) string {
+	return strconv.FormatInt(m.ID, 10) + "@" + strconv.FormatInt(m.OccurredAt.UnixMicro(), 10)
+}
 
 // Close stops looking after the stream and closes the connection; it
 // drains nothing, since Publish waits for its acknowledgements.

@@ -158,10 +158,10 @@ func TestPublishCloudEventsInProcess(t *testing.T) {
 			"ce-time":         want.OccurredAt.Format(time.RFC3339Nano),
 			"ce-partitionkey": want.Key,
 			"content-type":    "application/json",
-			"Nats-Msg-Id":     strconv.FormatInt(want.ID, 10),
+			"Nats-Msg-Id":     dedupID(want),
 		}
 		if i != 0 && i != 20 { // all but the first of each Publish call
-			wantHeaders["Nats-Expected-Last-Msg-Id"] = strconv.FormatInt(want.ID-1, 10)
+			wantHeaders["Nats-Expected-Last-Msg-Id"] = dedupID(msgs[i-1])
 		}
 		if fmt.Sprint(h) != fmt.Sprint(wantHeaders) {
 			t.Fatalf("message %d headers = %v, want %v", i, h, wantHeaders)
@@ -222,12 +222,12 @@ func TestPublishAfterAnotherWriter(t *testing.T) {
 		ids = append(ids, m.Headers().Get(natsgo.MsgIdHdr))
 	}
 	want := []string{}
-	for i := 1; i <= 10; i++ {
-		want = append(want, strconv.Itoa(i))
+	for _, m := range msgs[:10] {
+		want = append(want, dedupID(m))
 	}
 	want = append(want, "other-1")
-	for i := 11; i <= 30; i++ {
-		want = append(want, strconv.Itoa(i))
+	for _, m := range msgs[10:] {
+		want = append(want, dedupID(m))
 	}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Fatalf("stream holds %v, want %v", ids, want)
@@ -327,5 +327,36 @@ func TestRedactURLs(t *testing.T) {
 	got := nats.RedactURLs([]string{"nats://u:secret@n1:4222", "nats://s3cr3ttoken@n2:4222", "tls://n3:4222"})
 	if strings.Contains(got, "secret") || strings.Contains(got, "s3cr3t") || !strings.Contains(got, "n1:4222") || !strings.Contains(got, "tls://n3:4222") {
 		t.Fatalf("RedactURLs = %q", got)
+	}
+}
+
+// dedupID is the Nats-Msg-Id an outbox message should carry: its id and
+// its time in microseconds.
+func dedupID(m ports.OutboxMessage) string {
+	return strconv.FormatInt(m.ID, 10) + "@" + strconv.FormatInt(m.OccurredAt.UnixMicro(), 10)
+}
+
+// TestPublishEventsOfAnotherDatabase: a second database numbers its events
+// from 1 too (another deployment on the same servers, or the same one set
+// up again). Its events share ids with events already in the stream but
+// happened at other times, so none of them may be dropped as a duplicate;
+// the first database's batch sent again still is.
+func TestPublishEventsOfAnotherDatabase(t *testing.T) {
+	conn, stream, pub := inProcessPublisher(t)
+	js := jsClient(t, conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first := events("campushub.content.v1", 1, 10)
+	second := events("campushub.content.v1", 1, 10)
+	for i := range second {
+		second[i].OccurredAt = second[i].OccurredAt.Add(time.Hour)
+	}
+	for _, batch := range [][]ports.OutboxMessage{first, second, first} {
+		if err := pub.Publish(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := stored(t, js, stream.Name); len(got) != len(first)+len(second) {
+		t.Fatalf("stream holds %d messages, want %d: each database's events once", len(got), len(first)+len(second))
 	}
 }

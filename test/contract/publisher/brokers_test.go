@@ -414,8 +414,8 @@ func readNATS(t *testing.T, js jetstream.JetStream, stream string, topics []stri
 					r.Attrs["datacontenttype"] = v[0]
 				case strings.HasPrefix(k, "ce-"):
 					r.Attrs[strings.TrimPrefix(k, "ce-")] = v[0]
-				case k == natsgo.MsgIdHdr && v[0] != m.Headers().Get("ce-id"):
-					t.Fatalf("Nats-Msg-Id %q is not the event id %q", v[0], m.Headers().Get("ce-id"))
+				case k == natsgo.MsgIdHdr && !strings.HasPrefix(v[0], m.Headers().Get("ce-id")+"@"):
+					t.Fatalf("Nats-Msg-Id %q does not start with the event id %q and @", v[0], m.Headers().Get("ce-id"))
 				}
 			}
 			delete(missing, r.ID())

@@ -11,12 +11,25 @@ import (
 	"time"
 
 	"github.com/campushub/campushub/adapters/events/nats"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // tailLines runs Tail until it printed n lines and returns them.
 func tailLines(t *testing.T, conn nats.Conn, o nats.TailOptions, n int) []nats.TailEvent {
 	t.Helper()
-	js := jsClient(t, conn)
+	// A connection of its own, as each `events tail` run has: closed
+	// before returning (after a round trip, so the server has dropped the
+	// stopped reader's pull requests), so that an event published next
+	// cannot go to this reader's pull request and wait out its ack time.
+	nc, err := nats.Dial(conn, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	r, w := io.Pipe()
@@ -35,6 +48,9 @@ func tailLines(t *testing.T, conn nats.Conn, o nats.TailOptions, n int) []nats.T
 	go func() { _, _ = io.Copy(io.Discard, r) }()
 	if err := <-done; err != nil {
 		t.Fatalf("Tail: %v", err)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
 	}
 	if len(out) < n {
 		t.Fatalf("Tail printed %d lines, want %d", len(out), n)

@@ -1,4 +1,4 @@
-package storage
+package storage_test
 
 import (
 	"context"
@@ -9,10 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/campushub/campushub/adapters/storage"
+	"github.com/campushub/campushub/test/testenv"
 )
 
 // autocheckpoint is the wal_autocheckpoint setting of a pooled connection.
-func autocheckpoint(t *testing.T, db *DB) int {
+func autocheckpoint(t *testing.T, db *storage.DB) int {
 	t.Helper()
 	var n int
 	if err := db.QueryRowContext(context.Background(), "PRAGMA wal_autocheckpoint").Scan(&n); err != nil {
@@ -24,7 +27,7 @@ func autocheckpoint(t *testing.T, db *DB) int {
 func TestBackgroundCheckpointsTakeCheckpointsOffTheCommitPath(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := Open(ctx, Config{URL: "sqlite:" + filepath.Join(dir, "bg.db"), CheckpointInBackground: true})
+	db, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(dir, "bg.db"), CheckpointInBackground: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,17 +59,11 @@ func TestBackgroundCheckpointsTakeCheckpointsOffTheCommitPath(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { db.RunCheckpoints(runCtx, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for size() < 50*4000 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the WAL was not checkpointed within 30 s: the database file holds %d bytes", size())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.WaitFor(t, 30*time.Second, "a background checkpoint to copy the WAL into the database file", func() bool { return size() >= 50*4000 })
 	stop()
 	<-done
 
-	plain, err := Open(ctx, Config{URL: "sqlite:" + filepath.Join(dir, "plain.db")})
+	plain, err := storage.Open(ctx, storage.Config{URL: "sqlite:" + filepath.Join(dir, "plain.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
